@@ -1,0 +1,19 @@
+# Gatehouse API image. glibc-based (bookworm), not Alpine: the optional
+# embedded PostgreSQL binaries need glibc, although this image runs against
+# DATABASE_URL and leaves them out.
+FROM node:22-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY . .
+RUN npm run build
+
+FROM node:22-bookworm-slim
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --omit=optional && npm cache clean --force
+COPY --from=build /app/dist ./dist
+USER node
+EXPOSE 3000
+CMD ["node", "dist/apps/api/src/main.js"]

@@ -1,0 +1,17 @@
+import { DynamicModule, Module, Type } from '@nestjs/common';
+import { AppConfig, ConfigModule } from '@app/config';
+import { DatabaseModule } from '@app/database';
+import { RequestContextModule } from '@app/request-context';
+import { LoggingModule } from './logging.module';
+import { HealthModule } from './modules/health/health.module';
+
+@Module({})
+export class AppModule {
+  /** The config is loaded and validated before Nest starts; the module only carries it. */
+  static forRoot(config: AppConfig, extraImports: (Type | DynamicModule)[] = []): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ConfigModule.forRoot(config), LoggingModule, RequestContextModule, DatabaseModule, HealthModule, ...extraImports],
+    };
+  }
+}

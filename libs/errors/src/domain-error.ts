@@ -1,0 +1,73 @@
+export interface FieldError {
+  /** Dotted path of the offending field in the request, e.g. `risks.0.severity`. */
+  field: string;
+  detail: string;
+}
+
+/**
+ * Base for every error Gatehouse raises on purpose. The stable `code` becomes
+ * the problem type (`urn:gatehouse:problem:<code>`), so clients can branch on
+ * it without parsing prose.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+  abstract readonly status: number;
+  abstract readonly title: string;
+
+  constructor(
+    readonly detail: string,
+    readonly extensions: Record<string, unknown> = {},
+  ) {
+    super(detail);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationFailedError extends DomainError {
+  readonly code = 'validation-failed';
+  readonly status = 422;
+  readonly title = 'The request is not valid';
+
+  constructor(readonly errors: FieldError[]) {
+    super(
+      errors.length === 1
+        ? errors[0].detail
+        : `${errors.length} fields are not valid: ${errors.map((error) => error.field).join(', ')}`,
+      { errors },
+    );
+  }
+}
+
+export class NotFoundError extends DomainError {
+  readonly code = 'not-found';
+  readonly status = 404;
+  readonly title = 'Not found';
+}
+
+export class ConflictError extends DomainError {
+  readonly code = 'conflict';
+  readonly status = 409;
+  readonly title = 'Conflict with the current state';
+}
+
+export class UnauthorizedError extends DomainError {
+  readonly code = 'unauthorized';
+  readonly status = 401;
+  readonly title = 'Authentication required';
+}
+
+export class ForbiddenError extends DomainError {
+  readonly code = 'forbidden';
+  readonly status = 403;
+  readonly title = 'Not allowed';
+}
+
+export class UnsupportedMediaTypeError extends DomainError {
+  readonly code = 'unsupported-media-type';
+  readonly status = 415;
+  readonly title = 'Unsupported media type';
+
+  constructor(contentType: string | undefined) {
+    super(`A request body must be sent as application/json, not ${contentType ?? 'without a Content-Type'}.`);
+  }
+}

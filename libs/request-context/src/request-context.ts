@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import { ClsService, ClsStore } from 'nestjs-cls';
+
+/** Who is acting. Identities (issue 4) will fill this from the authenticated principal. */
+export interface Actor {
+  id: string;
+  kind: 'user' | 'api_key' | 'system';
+  displayName: string;
+  roles: string[];
+}
+
+export interface RequestContextStore extends ClsStore {
+  requestId?: string;
+  sourceIp?: string;
+  userAgent?: string;
+  actor?: Actor;
+}
+
+/**
+ * Typed access to what is known about the current request, carried through
+ * async calls by nestjs-cls, so the audit writer can read the request id and
+ * source address without every caller passing them along.
+ */
+@Injectable()
+export class RequestContext {
+  constructor(private readonly cls: ClsService<RequestContextStore>) {}
+
+  get requestId(): string | undefined {
+    return this.cls.isActive() ? this.cls.get('requestId') : undefined;
+  }
+
+  get sourceIp(): string | undefined {
+    return this.cls.isActive() ? this.cls.get('sourceIp') : undefined;
+  }
+
+  get userAgent(): string | undefined {
+    return this.cls.isActive() ? this.cls.get('userAgent') : undefined;
+  }
+
+  get actor(): Actor | undefined {
+    return this.cls.isActive() ? this.cls.get('actor') : undefined;
+  }
+
+  setActor(actor: Actor) {
+    this.cls.set('actor', actor);
+  }
+}

@@ -1,0 +1,51 @@
+import { DynamicModule, Type } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import supertest from 'supertest';
+import { DataSource } from 'typeorm';
+import { loadConfig } from '@app/config';
+import { createApp } from '../../../apps/api/src/app.setup';
+import { createTestDatabase, TestDatabase } from './test-database';
+
+export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef0123456789';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  http: () => ReturnType<typeof supertest>;
+  dataSource: DataSource;
+  database: TestDatabase;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  /** Extra environment, as the service would read it. */
+  env?: Record<string, string>;
+  /** An existing database to use instead of a fresh copy of the template. */
+  database?: TestDatabase;
+  /** Test-only modules mounted beside the real ones. */
+  imports?: (Type | DynamicModule)[];
+}
+
+/** The real application, on a database of its own, ready for supertest. */
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const database = options.database ?? (await createTestDatabase());
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: database.url,
+    GATEHOUSE_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+    ...options.env,
+  });
+  const app = await createApp(config, { imports: options.imports });
+  await app.init();
+  const ownsDatabase = !options.database;
+  return {
+    app,
+    http: () => supertest(app.getHttpServer()),
+    dataSource: app.get(DataSource),
+    database,
+    close: async () => {
+      await app.close();
+      if (ownsDatabase) await database.drop();
+    },
+  };
+}
