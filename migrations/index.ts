@@ -1,4 +1,5 @@
 import { MigrationInterface } from 'typeorm';
+import { CreateAuditTrail1764064800000 } from './1764064800000-CreateAuditTrail';
 
 /** Every migration, oldest first. A new migration is added here as well as in its own file. */
-export const migrations: (new () => MigrationInterface)[] = [];
+export const migrations: (new () => MigrationInterface)[] = [CreateAuditTrail1764064800000];

@@ -1,8 +1,10 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
+import { AuditModule } from '@app/audit';
 import { AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { RequestContextModule } from '@app/request-context';
 import { LoggingModule } from './logging.module';
+import { AuditApiModule } from './modules/audit/audit.module';
 import { HealthModule } from './modules/health/health.module';
 
 @Module({})
@@ -11,7 +13,7 @@ export class AppModule {
   static forRoot(config: AppConfig, extraImports: (Type | DynamicModule)[] = []): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), LoggingModule, RequestContextModule, DatabaseModule, HealthModule, ...extraImports],
+      imports: [ConfigModule.forRoot(config), LoggingModule, RequestContextModule, DatabaseModule, AuditModule, HealthModule, AuditApiModule, ...extraImports],
     };
   }
 }

@@ -69,6 +69,7 @@ function configureOpenApi(app: INestApplication) {
       .setTitle('Gatehouse API')
       .setDescription('Governance workflow for AI use cases: lifecycle gates, sign-offs and a tamper-evident audit trail.')
       .setVersion('0.1.0')
+      .addBearerAuth()
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });

