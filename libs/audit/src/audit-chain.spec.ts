@@ -1,0 +1,112 @@
+import { AuditEvent } from './audit-event';
+import { ChainVerifier, computeEventHash, describeVerification, GENESIS_HASH } from './audit-chain';
+import { buildAuditWhere } from './audit-filter';
+
+function makeChain(length: number): AuditEvent[] {
+  const events: AuditEvent[] = [];
+  let prevHash = GENESIS_HASH;
+  for (let seq = 1; seq <= length; seq++) {
+    const content: Omit<AuditEvent, 'hash'> = {
+      chain: 'main',
+      seq,
+      id: `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`,
+      occurredAt: new Date(Date.UTC(2026, 10, 25, 12, 0, seq)).toISOString(),
+      actor: { id: 'u-1', kind: 'user', displayName: 'Ada', roles: ['legal'] },
+      action: 'use_case.updated',
+      target: { type: 'use_case', id: 'uc-1' },
+      useCaseId: null,
+      payload: { before: { title: `v${seq - 1}` }, after: { title: `v${seq}` }, score: 0.5 },
+      reason: seq % 2 ? 'because' : null,
+      context: { requestId: `r-${seq}`, sourceIp: '127.0.0.1', userAgent: null },
+      prevHash,
+    };
+    const event = { ...content, hash: computeEventHash(content) };
+    events.push(event);
+    prevHash = event.hash;
+  }
+  return events;
+}
+
+function verify(events: AuditEvent[], head?: { seq: number; hash: string }) {
+  const verifier = new ChainVerifier('main');
+  for (const event of events) if (!verifier.push(event)) break;
+  if (head) verifier.checkHead(head);
+  return verifier.result();
+}
+
+describe('computeEventHash', () => {
+  const [event] = makeChain(1);
+
+  it('is SHA-256 hex', () => {
+    expect(event.hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('does not depend on member order', () => {
+    const reordered = Object.fromEntries(Object.entries(event).reverse()) as unknown as AuditEvent;
+    const shuffledPayload = { ...reordered, payload: { score: 0.5, after: event.payload.after, before: event.payload.before } };
+    expect(computeEventHash(shuffledPayload)).toBe(event.hash);
+  });
+
+  it('ignores the stored hash itself but covers every other field, prevHash included', () => {
+    expect(computeEventHash({ ...event, hash: 'anything' })).toBe(event.hash);
+    expect(computeEventHash({ ...event, prevHash: 'f'.repeat(64) })).not.toBe(event.hash);
+    expect(computeEventHash({ ...event, actor: { ...event.actor, roles: [] } })).not.toBe(event.hash);
+    expect(computeEventHash({ ...event, context: { ...event.context, sourceIp: '10.0.0.1' } })).not.toBe(event.hash);
+  });
+});
+
+describe('ChainVerifier', () => {
+  it('reports an intact chain with its head', () => {
+    const events = makeChain(5);
+    const result = verify(events, { seq: 5, hash: events[4].hash });
+    expect(result).toEqual({ intact: true, chain: 'main', fromSeq: 1, toSeq: 5, eventsChecked: 5, headHash: events[4].hash });
+    expect(describeVerification(result)).toBe(`intact up to seq 5, head hash ${events[4].hash} (5 events checked from seq 1)`);
+  });
+
+  it('names an altered event (hash mismatch)', () => {
+    const events = makeChain(5);
+    events[2] = { ...events[2], payload: { after: { title: 'forged' } } };
+    const result = verify(events);
+    expect(result).toMatchObject({ intact: false, intactUpToSeq: 2, firstBreak: { seq: 3, reason: 'hash_mismatch', eventId: events[2].id } });
+  });
+
+  it('names an event whose link was rewritten (prev-hash mismatch), even with a consistent own hash', () => {
+    const events = makeChain(5);
+    const relinked = { ...events[3], prevHash: 'a'.repeat(64) };
+    events[3] = { ...relinked, hash: computeEventHash(relinked) };
+    expect(verify(events)).toMatchObject({ intact: false, firstBreak: { seq: 4, reason: 'prev_hash_mismatch' } });
+  });
+
+  it('names the event after a removed one (sequence gap)', () => {
+    const events = makeChain(5);
+    events.splice(1, 1);
+    expect(verify(events)).toMatchObject({ intact: false, intactUpToSeq: 1, firstBreak: { seq: 3, reason: 'sequence_gap' } });
+  });
+
+  it('detects events cut from the end against the head', () => {
+    const events = makeChain(5);
+    const result = verify(events.slice(0, 4), { seq: 5, hash: events[4].hash });
+    expect(result).toMatchObject({ intact: false, firstBreak: { seq: 5, reason: 'head_mismatch' } });
+  });
+
+  it('verifies a range from its predecessor hash', () => {
+    const events = makeChain(6);
+    const verifier = new ChainVerifier('main', 4, events[2].hash);
+    events.slice(3).forEach((event) => verifier.push(event));
+    expect(verifier.result()).toMatchObject({ intact: true, fromSeq: 4, toSeq: 6, eventsChecked: 3 });
+  });
+});
+
+describe('buildAuditWhere', () => {
+  it('is empty without filters', () => {
+    expect(buildAuditWhere({})).toEqual({ where: '', params: [] });
+  });
+
+  it('parameterises every value', () => {
+    const from = new Date('2026-01-01T00:00:00Z');
+    expect(buildAuditWhere({ from, actorId: "x' OR 1=1 --", afterSeq: 10 })).toEqual({
+      where: 'WHERE occurred_at >= $1 AND actor_id = $2 AND seq > $3',
+      params: [from, "x' OR 1=1 --", 10],
+    });
+  });
+});

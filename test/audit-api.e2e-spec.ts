@@ -1,0 +1,210 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { createTestApp, TEST_ADMIN_TOKEN, TestApp } from '@app/testing';
+import { createWidgetAudited, createWidgetTable, tamperAsSuperuser } from './support/audit-helpers';
+
+const run = promisify(execFile);
+const PYTHON_VERIFIER = path.join(__dirname, 'support', 'verify_audit_export.py');
+const auth = { Authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
+
+/** Streamed exports have media types supertest does not buffer by itself. */
+function asText(res: import('supertest').Response, done: (error: Error | null, body: string) => void) {
+  let text = '';
+  res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+  res.on('end', () => done(null, text));
+}
+
+/** Runs the independent verifier (written from docs/audit-chain.md alone) on an export. */
+async function verifyIndependently(file: string, ...flags: string[]) {
+  try {
+    const { stdout } = await run('python3', [PYTHON_VERIFIER, ...flags, file]);
+    return { code: 0, output: stdout.trim() };
+  } catch (error) {
+    const failure = error as { code: number; stdout: string; stderr: string };
+    return { code: failure.code, output: `${failure.stdout}${failure.stderr}`.trim() };
+  }
+}
+
+describe('audit API', () => {
+  let t: TestApp;
+  let dir: string;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    dir = await mkdtemp(path.join(tmpdir(), 'gatehouse-export-'));
+    await createWidgetTable(t);
+    for (let i = 1; i <= 25; i++) await createWidgetAudited(t, `widget "${i}", with, commas\nand lines ✓`);
+  });
+  afterAll(async () => {
+    await t.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  describe('access', () => {
+    it.each(['/api/audit/events', '/api/audit/export', '/api/audit/verify'])('refuses %s without the admin token', async (route) => {
+      const res = await t.http().get(route);
+      expect(res.status).toBe(401);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    });
+
+    it('refuses a wrong token', async () => {
+      await t.http().get('/api/audit/events').set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}x`).expect(401);
+    });
+
+    it('closes the routes entirely when no admin token is configured', async () => {
+      const closed = await createTestApp({ database: t.database, env: { GATEHOUSE_ADMIN_TOKEN: '' } });
+      try {
+        const res = await closed.http().get('/api/audit/events').set(auth);
+        expect(res.status).toBe(401);
+        expect(res.body.detail).toMatch(/not configured/);
+      } finally {
+        await closed.app.close();
+      }
+    });
+  });
+
+  describe('GET /api/audit/events', () => {
+    it('pages through the trail in seq order with a cursor', async () => {
+      const first = await t.http().get('/api/audit/events?limit=10&targetType=widget').set(auth).expect(200);
+      expect(first.body.items.map((e: { seq: number }) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      const second = await t.http().get(`/api/audit/events?limit=10&targetType=widget&cursor=${first.body.nextCursor}`).set(auth).expect(200);
+      expect(second.body.items[0].seq).toBe(11);
+      const last = await t.http().get(`/api/audit/events?limit=10&targetType=widget&cursor=${second.body.nextCursor}`).set(auth).expect(200);
+      expect(last.body.items).toHaveLength(5);
+      expect(last.body.nextCursor).toBeNull();
+    });
+
+    it('filters by action, actor and target', async () => {
+      const res = await t.http().get('/api/audit/events?action=use_case.created&actorId=test-runner&targetId=3').set(auth).expect(200);
+      expect(res.body.items).toHaveLength(1);
+      expect(res.body.items[0]).toMatchObject({ target: { type: 'widget', id: '3' }, actor: { id: 'test-runner' } });
+    });
+
+    it('filters by time range', async () => {
+      const all = await t.http().get('/api/audit/events?targetType=widget&limit=100').set(auth).expect(200);
+      const cut = all.body.items[10].occurredAt;
+      const res = await t.http().get(`/api/audit/events?targetType=widget&limit=100&to=${encodeURIComponent(cut)}`).set(auth).expect(200);
+      expect(res.body.items.every((e: { occurredAt: string }) => e.occurredAt < cut)).toBe(true);
+      expect(res.body.items.length).toBeGreaterThan(0);
+      expect(res.body.items.length).toBeLessThan(25);
+    });
+
+    it('records each read in the trail, with the request context', async () => {
+      await t.http().get('/api/audit/events?limit=1').set(auth).set('X-Request-Id', 'read-check-1').set('User-Agent', 'auditor-tool/1.0').expect(200);
+      const res = await t.http().get('/api/audit/events?action=audit.read&limit=1000').set(auth).expect(200);
+      const read = res.body.items.find((e: { context: { requestId: string } }) => e.context.requestId === 'read-check-1');
+      expect(read).toMatchObject({
+        action: 'audit.read',
+        actor: { id: 'admin-token', kind: 'api_key', roles: ['admin'] },
+        context: { userAgent: 'auditor-tool/1.0', sourceIp: expect.stringMatching(/127\.0\.0\.1/) },
+        payload: { returned: 1 },
+      });
+    });
+
+    it.each([
+      ['an unknown parameter', 'bogus=1', 'bogus'],
+      ['an invalid cursor', 'cursor=not-a-cursor', 'cursor'],
+      ['an action outside the catalogue', 'action=widget.exploded', 'action'],
+      ['a malformed date', 'from=yesterday', 'from'],
+      ['a limit out of range', 'limit=5000', 'limit'],
+      ['a malformed use case id', 'useCaseId=42', 'useCaseId'],
+    ])('answers %s with a field-level 422', async (_name, query, field) => {
+      const res = await t.http().get(`/api/audit/events?${query}`).set(auth);
+      expect(res.status).toBe(422);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    });
+  });
+
+  describe('GET /api/audit/export', () => {
+    it('streams NDJSON that an independent verifier, written from the spec alone, re-verifies', async () => {
+      const res = await t.http().get('/api/audit/export?format=ndjson').set(auth).buffer(true).parse(asText);
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toMatch(/application\/x-ndjson/);
+      expect(res.headers['content-disposition']).toMatch(/attachment; filename="gatehouse-audit-.*\.ndjson"/);
+      const lines = (res.body as string).trim().split('\n');
+      const events = lines.map((line) => JSON.parse(line));
+      expect(events.map((e) => e.seq)).toEqual(events.map((_e, i) => i + 1));
+      // The export records itself, inside the snapshot it exports.
+      expect(events[events.length - 1]).toMatchObject({ action: 'audit.exported', payload: { format: 'ndjson' } });
+
+      const file = path.join(dir, 'full.ndjson');
+      await writeFile(file, res.body as string);
+      const verdict = await verifyIndependently(file);
+      expect(verdict).toEqual({ code: 0, output: `intact up to seq ${events.length}, head hash ${events[events.length - 1].hash}` });
+    });
+
+    it('streams CSV that standard tools parse and the independent verifier re-verifies', async () => {
+      const res = await t.http().get('/api/audit/export?format=csv').set(auth).buffer(true).parse(asText);
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toMatch(/text\/csv/);
+      const file = path.join(dir, 'full.csv');
+      await writeFile(file, res.body as string);
+      const parsed = await run('python3', ['-c', 'import csv,sys,json; rows=list(csv.DictReader(open(sys.argv[1], newline=""))); print(json.dumps([len(rows), rows[0]["actor_display_name"], json.loads(rows[0]["payload"])["after"]["name"]]))', file]);
+      const [rowCount, actorName, widgetName] = JSON.parse(parsed.stdout);
+      expect(rowCount).toBeGreaterThanOrEqual(25);
+      expect(actorName).toBe('Test runner');
+      expect(widgetName).toBe('widget "1", with, commas\nand lines ✓');
+      expect(await verifyIndependently(file)).toMatchObject({ code: 0, output: expect.stringMatching(/^intact up to seq \d+/) });
+    });
+
+    it('applies the same filters as the listing', async () => {
+      const res = await t.http().get('/api/audit/export?format=ndjson&targetType=widget&targetId=7').set(auth).buffer(true).parse(asText).expect(200);
+      const events = (res.body as string).trim().split('\n').map((line) => JSON.parse(line));
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({ seq: 7, target: { id: '7' } });
+      const file = path.join(dir, 'filtered.ndjson');
+      await writeFile(file, res.body as string);
+      expect((await verifyIndependently(file, '--filtered')).code).toBe(0);
+    });
+
+    it('refuses an unknown format', async () => {
+      const res = await t.http().get('/api/audit/export?format=xml').set(auth);
+      expect(res.status).toBe(422);
+      expect(res.body.errors[0].field).toBe('format');
+    });
+  });
+
+  describe('GET /api/audit/verify', () => {
+    it('reports the intact chain, its head, and records the verification', async () => {
+      const res = await t.http().get('/api/audit/verify').set(auth).expect(200);
+      expect(res.body).toMatchObject({ intact: true, fromSeq: 1 });
+      expect(res.body.summary).toBe(`intact up to seq ${res.body.toSeq}, head hash ${res.body.headHash} (${res.body.eventsChecked} events checked from seq 1)`);
+      const after = await t.http().get('/api/audit/events?action=audit.verified&limit=1000').set(auth).expect(200);
+      expect(after.body.items.at(-1).payload).toMatchObject({ intact: true, toSeq: res.body.toSeq });
+    });
+
+    it('verifies a range', async () => {
+      const res = await t.http().get('/api/audit/verify?fromSeq=5&toSeq=9').set(auth).expect(200);
+      expect(res.body).toMatchObject({ intact: true, fromSeq: 5, toSeq: 9, eventsChecked: 5 });
+    });
+  });
+});
+
+describe('audit API: tampering shows in verify and in the independent verifier', () => {
+  it('names the edited event in both', async () => {
+    const t = await createTestApp();
+    try {
+      await createWidgetTable(t);
+      for (let i = 1; i <= 6; i++) await createWidgetAudited(t, `w${i}`);
+      await tamperAsSuperuser(t, `UPDATE audit_events SET actor_display_name = 'Someone else' WHERE seq = 4`);
+
+      const res = await t.http().get('/api/audit/verify').set(auth).expect(200);
+      expect(res.body).toMatchObject({ intact: false, intactUpToSeq: 3, firstBreak: { seq: 4, reason: 'hash_mismatch' } });
+      expect(res.body.summary).toMatch(/^broken at seq 4 .*hash_mismatch/);
+
+      const exported = await t.http().get('/api/audit/export').set(auth).buffer(true).parse(asText).expect(200);
+      const dir = await mkdtemp(path.join(tmpdir(), 'gatehouse-export-'));
+      const file = path.join(dir, 'tampered.ndjson');
+      await writeFile(file, exported.body as string);
+      const verdict = await verifyIndependently(file);
+      await rm(dir, { recursive: true, force: true });
+      expect(verdict.code).toBe(2);
+      expect(verdict.output).toMatch(/^broken at seq 4: hash_mismatch/);
+    } finally {
+      await t.close();
+    }
+  });
+});

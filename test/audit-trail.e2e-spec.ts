@@ -1,0 +1,139 @@
+import { AuditOutsideTransactionError, AuditTrail, computeEventHash, eventFromRow, AUDIT_EVENT_COLUMNS } from '@app/audit';
+import { createTestApp, TestApp } from '@app/testing';
+import { countRows, createWidgetAudited, createWidgetTable, tamperAsSuperuser, TEST_ACTOR, verifyChain } from './support/audit-helpers';
+
+describe('audit trail: writing', () => {
+  let t: TestApp;
+
+  beforeEach(async () => {
+    t = await createTestApp({ env: { DATABASE_POOL_SIZE: '20' } });
+    await createWidgetTable(t);
+  });
+  afterEach(() => t.close());
+
+  it('commits a change and its event together', async () => {
+    const event = await createWidgetAudited(t, 'first');
+    expect(await countRows(t, 'widgets')).toBe(1);
+    expect(await countRows(t, 'audit_events')).toBe(1);
+    expect(event).toMatchObject({ seq: 1, action: 'use_case.created', payload: { after: { name: 'first' } } });
+    expect(await verifyChain(t)).toMatchObject({ intact: true, toSeq: 1, headHash: event.hash });
+  });
+
+  it('leaves no event when the transaction of the change fails', async () => {
+    await createWidgetAudited(t, 'kept');
+    await expect(createWidgetAudited(t, 'lost', { failAfterRecord: true })).rejects.toThrow('failed after its event');
+    expect(await countRows(t, 'widgets')).toBe(1);
+    expect(await countRows(t, 'audit_events')).toBe(1);
+    // The rolled-back seq is reused: no gap.
+    expect((await createWidgetAudited(t, 'next')).seq).toBe(2);
+    expect(await verifyChain(t)).toMatchObject({ intact: true, toSeq: 2 });
+  });
+
+  it('leaves no event when the change itself is refused by the database', async () => {
+    await createWidgetAudited(t, 'unique');
+    await expect(createWidgetAudited(t, 'unique')).rejects.toThrow();
+    expect(await countRows(t, 'audit_events')).toBe(1);
+  });
+
+  it('refuses to record outside a transaction, so an event cannot exist without its change', async () => {
+    await expect(
+      t.app.get(AuditTrail).record(t.dataSource.manager, { action: 'use_case.created', target: { type: 'widget', id: '1' }, actor: TEST_ACTOR }),
+    ).rejects.toThrow(AuditOutsideTransactionError);
+    expect(await countRows(t, 'audit_events')).toBe(0);
+  });
+
+  it('refuses an event without an actor, and an action outside the catalogue', async () => {
+    const trail = t.app.get(AuditTrail);
+    await expect(t.dataSource.transaction((m) => trail.record(m, { action: 'use_case.created', target: { type: 'w', id: '1' } }))).rejects.toThrow(/actor/);
+    await expect(
+      t.dataSource.transaction((m) => trail.record(m, { action: 'widget.exploded' as never, target: { type: 'w', id: '1' }, actor: TEST_ACTOR })),
+    ).rejects.toThrow(/catalogue/);
+    expect(await countRows(t, 'audit_events')).toBe(0);
+  });
+
+  it('keeps one gap-free chain under 200 concurrent writers', async () => {
+    const results = await Promise.allSettled(Array.from({ length: 200 }, (_, i) => createWidgetAudited(t, `w${i}`, { failAfterRecord: i % 10 === 0 })));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(180);
+    const seqs: { seq: string }[] = await t.dataSource.query('SELECT seq FROM audit_events ORDER BY seq');
+    expect(seqs.map((row) => Number(row.seq))).toEqual(Array.from({ length: 180 }, (_, i) => i + 1));
+    expect(await countRows(t, 'widgets')).toBe(180);
+    expect(await verifyChain(t)).toMatchObject({ intact: true, toSeq: 180, eventsChecked: 180 });
+  });
+
+  it('keeps one chain when two app instances write to the same database', async () => {
+    const other = await createTestApp({ database: t.database, env: { DATABASE_POOL_SIZE: '20' } });
+    try {
+      await Promise.all(
+        Array.from({ length: 100 }, (_, i) => createWidgetAudited(i % 2 ? t : other, `w${i}`)),
+      );
+      expect(await verifyChain(t)).toMatchObject({ intact: true, toSeq: 100 });
+      expect(await verifyChain(other)).toMatchObject({ intact: true, toSeq: 100 });
+    } finally {
+      await other.app.close();
+    }
+  });
+});
+
+describe('audit trail: the database refuses tampering', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    await createWidgetTable(t);
+    for (let i = 1; i <= 8; i++) await createWidgetAudited(t, `w${i}`);
+  });
+  afterAll(() => t.close());
+
+  it.each([
+    ['UPDATE', "UPDATE audit_events SET reason = 'rewritten' WHERE seq = 3"],
+    ['DELETE', 'DELETE FROM audit_events WHERE seq = 3'],
+    ['TRUNCATE', 'TRUNCATE audit_events'],
+  ])('refuses %s on the service connection', async (operation, sql) => {
+    await expect(t.dataSource.query(sql)).rejects.toThrow(new RegExp(`append-only: ${operation} is not allowed`));
+    expect(await countRows(t, 'audit_events')).toBe(8);
+  });
+
+  it('grants nobody UPDATE, DELETE or TRUNCATE on events, the owner included', async () => {
+    const rows: { privilege_type: string }[] = await t.dataSource.query(
+      `SELECT privilege_type FROM information_schema.role_table_grants WHERE table_name = 'audit_events'`,
+    );
+    const privileges = rows.map((row) => row.privilege_type);
+    expect(privileges).toEqual(expect.arrayContaining(['INSERT', 'SELECT']));
+    expect(privileges).not.toEqual(expect.arrayContaining(['UPDATE']));
+    expect(privileges.filter((p) => ['UPDATE', 'DELETE', 'TRUNCATE'].includes(p))).toEqual([]);
+  });
+});
+
+describe('audit trail: verification names the first tampered event', () => {
+  let t: TestApp;
+
+  beforeEach(async () => {
+    t = await createTestApp();
+    await createWidgetTable(t);
+    for (let i = 1; i <= 8; i++) await createWidgetAudited(t, `w${i}`);
+  });
+  afterEach(() => t.close());
+
+  it('an edited payload: hash mismatch at that event', async () => {
+    await tamperAsSuperuser(t, `UPDATE audit_events SET payload = '{"after":{"name":"forged"}}' WHERE seq = 5`);
+    const [row] = await t.dataSource.query(`SELECT id FROM audit_events WHERE seq = 5`);
+    expect(await verifyChain(t)).toMatchObject({ intact: false, intactUpToSeq: 4, firstBreak: { seq: 5, reason: 'hash_mismatch', eventId: row.id } });
+  });
+
+  it('an edit with a recomputed hash: the next event no longer links to it', async () => {
+    const [row] = await t.dataSource.query(`SELECT ${AUDIT_EVENT_COLUMNS} FROM audit_events WHERE seq = 5`);
+    const forged = { ...eventFromRow(row), reason: 'rewritten history' };
+    await tamperAsSuperuser(t, 'UPDATE audit_events SET reason = $1, hash = $2 WHERE seq = 5', [forged.reason, computeEventHash(forged)]);
+    expect(await verifyChain(t)).toMatchObject({ intact: false, firstBreak: { seq: 6, reason: 'prev_hash_mismatch' } });
+  });
+
+  it('a deleted event: sequence gap at the one after it', async () => {
+    await tamperAsSuperuser(t, 'DELETE FROM audit_events WHERE seq = 4');
+    expect(await verifyChain(t)).toMatchObject({ intact: false, intactUpToSeq: 3, firstBreak: { seq: 5, reason: 'sequence_gap' } });
+  });
+
+  it('events cut from the end: head mismatch', async () => {
+    await tamperAsSuperuser(t, 'DELETE FROM audit_events WHERE seq >= 7');
+    expect(await verifyChain(t)).toMatchObject({ intact: false, intactUpToSeq: 6, firstBreak: { seq: 8, reason: 'head_mismatch' } });
+  });
+});
