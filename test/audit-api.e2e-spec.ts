@@ -127,8 +127,10 @@ describe('audit API', () => {
       const lines = (res.body as string).trim().split('\n');
       const events = lines.map((line) => JSON.parse(line));
       expect(events.map((e) => e.seq)).toEqual(events.map((_e, i) => i + 1));
-      // The export records itself, inside the snapshot it exports.
-      expect(events[events.length - 1]).toMatchObject({ action: 'audit.exported', payload: { format: 'ndjson' } });
+      // The export records itself, inside the snapshot it exports, and ends at the head it announces.
+      const last = events[events.length - 1];
+      expect(last).toMatchObject({ action: 'audit.exported', payload: { format: 'ndjson' } });
+      expect(res.headers['x-audit-chain-head']).toBe(`seq=${last.seq}; hash=${last.hash}`);
 
       const file = path.join(dir, 'full.ndjson');
       await writeFile(file, res.body as string);

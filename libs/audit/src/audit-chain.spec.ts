@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { AuditEvent } from './audit-event';
-import { ChainVerifier, computeEventHash, describeVerification, GENESIS_HASH } from './audit-chain';
+import { canonicalEventTemplate, ChainVerifier, computeEventHash, describeVerification, GENESIS_HASH } from './audit-chain';
 import { buildAuditWhere } from './audit-filter';
 
 function makeChain(length: number): AuditEvent[] {
@@ -108,5 +109,25 @@ describe('buildAuditWhere', () => {
       where: 'WHERE occurred_at >= $1 AND actor_id = $2 AND seq > $3',
       params: [from, "x' OR 1=1 --", 10],
     });
+  });
+});
+
+describe('canonicalEventTemplate', () => {
+  it('reassembles into exactly the canonical JSON that computeEventHash hashes, whatever the payload holds', () => {
+    const tricky = {
+      chain: 'main',
+      id: '00000000-0000-4000-8000-000000000001',
+      actor: { id: 'u', kind: 'user' as const, displayName: '"seq":0 and "prevHash":"x"', roles: ['a'] },
+      action: 'use_case.updated',
+      target: { type: 'use_case', id: '"seq":0' },
+      useCaseId: null,
+      payload: { seq: 0, prevHash: 'P'.repeat(64), occurredAt: 'T'.repeat(24), nested: { seq: 0 }, text: 'é ✓ \u2028 "q"' },
+      reason: '"seq":0,',
+      context: { requestId: null, sourceIp: null, userAgent: null },
+    };
+    const parts = canonicalEventTemplate(tricky);
+    const full = { ...tricky, occurredAt: '2026-11-25T12:00:00.123Z', prevHash: 'a'.repeat(64), seq: 1234 };
+    const assembled = parts[0] + full.occurredAt + parts[1] + full.prevHash + parts[2] + full.seq + parts[3];
+    expect(createHash('sha256').update(assembled, 'utf8').digest('hex')).toBe(computeEventHash(full));
   });
 });

@@ -17,6 +17,40 @@ export function computeEventHash(event: Omit<AuditEvent, 'hash'> | AuditEvent): 
   return createHash('sha256').update(canonicalize(content)!, 'utf8').digest('hex');
 }
 
+/** Members whose values are only known once the chain head is locked, in JCS order. */
+const SEALED_MEMBERS = ['occurredAt', 'prevHash', 'seq'] as const;
+
+/**
+ * The canonical JSON of an event, cut around the three members that are only
+ * known once the chain head is locked — occurredAt, prevHash and seq — so the
+ * database can finish and hash it in the statement that appends the event:
+ *
+ *   canonical = parts[0] + occurredAt + parts[1] + prevHash + parts[2] + seq + parts[3]
+ *
+ * It is JCS applied member by member at the top level (names sorted by UTF-16
+ * code units, as Array.prototype.sort does). The two string values need no
+ * escaping (an ISO timestamp and hex), so only their quotes go in the parts.
+ */
+export function canonicalEventTemplate(content: Omit<AuditEvent, 'hash' | 'seq' | 'prevHash' | 'occurredAt'>): string[] {
+  const known = content as unknown as Record<string, unknown>;
+  const names = [...Object.keys(known).filter((name) => known[name] !== undefined), ...SEALED_MEMBERS].sort();
+  const parts: string[] = [];
+  let current = '{';
+  names.forEach((name, index) => {
+    current += `${index ? ',' : ''}${canonicalize(name)}:`;
+    const sealed = (SEALED_MEMBERS as readonly string[]).includes(name);
+    if (!sealed) {
+      current += canonicalize(known[name]);
+      return;
+    }
+    const quote = name === 'seq' ? '' : '"';
+    parts.push(current + quote);
+    current = quote;
+  });
+  parts.push(`${current}}`);
+  return parts;
+}
+
 export type ChainBreakReason = 'hash_mismatch' | 'prev_hash_mismatch' | 'sequence_gap' | 'head_mismatch';
 
 export interface ChainBreak {

@@ -1,7 +1,8 @@
-import { stringify } from 'csv-stringify';
-import { Transform } from 'node:stream';
-import { AuditEvent } from './audit-event';
-
+/**
+ * Exports leave the database through COPY: as finished CSV records, or as
+ * COPY text that copyTextToNdjson turns into NDJSON lines. Either way an export
+ * streams at close to the speed of COPY itself.
+ */
 export type AuditExportFormat = 'ndjson' | 'csv';
 
 export const EXPORT_MEDIA_TYPES: Record<AuditExportFormat, string> = {
@@ -9,30 +10,16 @@ export const EXPORT_MEDIA_TYPES: Record<AuditExportFormat, string> = {
   csv: 'text/csv; charset=utf-8',
 };
 
-/** One event per line, each line the event exactly as hashed plus its hash. */
-export function ndjsonEncoder(): Transform {
-  return new Transform({
-    writableObjectMode: true,
-    transform(event: AuditEvent, _encoding, done) {
-      done(null, `${JSON.stringify(event)}\n`);
-    },
-  });
-}
+/** occurredAt as hashed: UTC, milliseconds, `Z`, e.g. 2026-11-25T11:40:03.127Z. */
+const OCCURRED_AT_SQL = `to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
- * CSV columns, in order, and where each comes from in the event. Nested values
- * (roles, payload) are JSON text; an empty cell is null. docs/audit-chain.md
- * shows how to rebuild the hashed event from a row.
+ * Exported columns, in the order of the CSV (docs/audit-chain.md section 4).
+ * Roles and payload are JSON text; a NULL is an empty CSV cell, and no stored
+ * text is ever empty.
  */
-export const CSV_COLUMNS: { header: string; key: string }[] = [
-  ['chain', 'chain'], ['seq', 'seq'], ['id', 'id'], ['occurred_at', 'occurredAt'], ['actor_id', 'actor.id'],
-  ['actor_kind', 'actor.kind'], ['actor_display_name', 'actor.displayName'], ['actor_roles', 'actor.roles'],
-  ['action', 'action'], ['target_type', 'target.type'], ['target_id', 'target.id'], ['use_case_id', 'useCaseId'],
-  ['payload', 'payload'], ['reason', 'reason'], ['request_id', 'context.requestId'], ['source_ip', 'context.sourceIp'],
-  ['user_agent', 'context.userAgent'], ['prev_hash', 'prevHash'], ['hash', 'hash'],
-].map(([header, key]) => ({ header, key }));
-
-/** Events in, RFC 4180 CSV text out. */
-export function csvEncoder(): Transform {
-  return stringify({ header: true, columns: CSV_COLUMNS, cast: { object: (value) => JSON.stringify(value) } });
-}
+export const EXPORT_COLUMNS_SQL = [
+  'chain', 'seq', 'id', `${OCCURRED_AT_SQL} AS occurred_at`, 'actor_id', 'actor_kind', 'actor_display_name',
+  'to_json(actor_roles)::text AS actor_roles', 'action', 'target_type', 'target_id', 'use_case_id',
+  'payload::text AS payload', 'reason', 'request_id', 'source_ip', 'user_agent', 'prev_hash', 'hash',
+].join(', ');

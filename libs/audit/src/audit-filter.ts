@@ -11,11 +11,19 @@ export interface AuditFilter {
   afterSeq?: number;
 }
 
-/** Builds a parameterised WHERE clause; values never enter the SQL text. */
-export function buildAuditWhere(filter: AuditFilter): { where: string; params: unknown[] } {
+/**
+ * Builds a parameterised WHERE clause; values never enter the SQL text. For
+ * statements that take no parameters (COPY), `quote` renders each value as a
+ * literal instead, and must be the driver's own escaping.
+ */
+export function buildAuditWhere(filter: AuditFilter, quote?: (value: unknown) => string): { where: string; params: unknown[] } {
   const conditions: string[] = [];
   const params: unknown[] = [];
   const add = (sql: string, value: unknown) => {
+    if (quote) {
+      conditions.push(sql.replace('?', quote(value)));
+      return;
+    }
     params.push(value);
     conditions.push(sql.replace('?', `$${params.length}`));
   };

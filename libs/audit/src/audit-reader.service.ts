@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { PassThrough, pipeline, Readable, Transform } from 'node:stream';
+import { PassThrough, pipeline, Readable } from 'node:stream';
 import type { PoolClient } from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 import QueryStream from 'pg-query-stream';
 import { DataSource } from 'typeorm';
 import { ChainVerifier, DEFAULT_CHAIN, GENESIS_HASH, VerificationResult } from './audit-chain';
 import { AUDIT_EVENT_COLUMNS, AuditEvent, AuditEventRow, eventFromRow } from './audit-event';
-import { AuditExportFormat, csvEncoder, ndjsonEncoder } from './audit-export-format';
+import { AuditExportFormat, EXPORT_COLUMNS_SQL } from './audit-export-format';
+import { copyTextToNdjson } from './copy-to-ndjson';
 import { AuditFilter, buildAuditWhere } from './audit-filter';
 import { AuditTrail } from './audit-trail.service';
 
@@ -14,6 +16,12 @@ export interface AuditPage {
   items: AuditEvent[];
   /** Pass back as `cursor` for the next page; null on the last page. */
   nextCursor: string | null;
+}
+
+export interface AuditExport {
+  stream: Readable;
+  /** The chain head in the exported snapshot: an unfiltered export ends with this event. */
+  head: { seq: number; hash: string };
 }
 
 export interface VerifyRange {
@@ -50,17 +58,40 @@ export class AuditReader {
   }
 
   /**
-   * Streams every matching event, in seq order, from one consistent snapshot.
-   * Rows are fetched in batches through a cursor and written as the client
-   * reads them, so memory stays flat whatever the size of the export.
+   * Streams every matching event, in seq order, from one consistent snapshot
+   * that also yields the chain head. PostgreSQL renders the lines (NDJSON) or
+   * runs COPY (CSV); rows come in batches and are written as the client reads
+   * them, so memory stays flat whatever the size of the export.
    */
-  async exportEvents(filter: AuditFilter, format: AuditExportFormat): Promise<Readable> {
+  async exportEvents(filter: AuditFilter, format: AuditExportFormat): Promise<AuditExport> {
     await this.recordAccess('audit.exported', { format, filter: describeFilter(filter) });
-    const events = await this.openEventStream(filter);
-    const encoder: Transform = format === 'csv' ? csvEncoder() : ndjsonEncoder();
-    const output = new PassThrough();
-    pipeline(events, encoder, output, () => undefined);
-    return output;
+    const runner = this.dataSource.createQueryRunner();
+    const client = (await runner.connect()) as PoolClient;
+    let released = false;
+    const release = async (failed: boolean) => {
+      if (released) return;
+      released = true;
+      await client.query(failed ? 'ROLLBACK' : 'COMMIT').catch(() => undefined);
+      await runner.release();
+    };
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const [head] = (await client.query('SELECT seq, hash FROM audit_chain_heads WHERE chain = $1', [DEFAULT_CHAIN])).rows;
+      // COPY takes no bind parameters: the filter values are quoted by the driver's escapeLiteral.
+      const { where } = buildAuditWhere(filter, (value) => client.escapeLiteral(value instanceof Date ? value.toISOString() : String(value)));
+      const query = `SELECT ${EXPORT_COLUMNS_SQL} FROM audit_events ${where} ORDER BY seq`;
+      const source =
+        format === 'csv'
+          ? client.query(copyTo(`COPY (${query}) TO STDOUT WITH (FORMAT csv, HEADER true)`))
+          : pipeline(client.query(copyTo(`COPY (${query}) TO STDOUT`)), copyTextToNdjson(), () => undefined);
+      const output = new PassThrough();
+      // A client that hangs up mid-export destroys `output`, which ends the query and frees the connection.
+      pipeline(source, output, (error) => void release(Boolean(error)));
+      return { stream: output, head: { seq: Number(head.seq), hash: head.hash } };
+    } catch (error) {
+      await release(true);
+      throw error;
+    }
   }
 
   /** Walks the chain (or the range) in constant memory and reports the first broken link. */
@@ -103,41 +134,6 @@ export class AuditReader {
 
   private async recordAccess(action: 'audit.read' | 'audit.exported' | 'audit.verified', data: Record<string, unknown>) {
     await this.dataSource.transaction((manager) => this.trail.record(manager, { action, target: TRAIL_TARGET, data }));
-  }
-
-  private async openEventStream(filter: AuditFilter): Promise<Readable> {
-    const runner = this.dataSource.createQueryRunner();
-    const client = (await runner.connect()) as PoolClient;
-    let released = false;
-    const release = async (error?: unknown) => {
-      if (released) return;
-      released = true;
-      await client.query(error ? 'ROLLBACK' : 'COMMIT').catch(() => undefined);
-      await runner.release();
-    };
-    try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const { where, params } = buildAuditWhere(filter);
-      const rows = client.query(
-        new QueryStream(`SELECT ${AUDIT_EVENT_COLUMNS} FROM audit_events ${where} ORDER BY seq`, params, { batchSize: STREAM_BATCH_SIZE }),
-      );
-      const events = new Transform({
-        objectMode: true,
-        transform(row: AuditEventRow, _encoding, done) {
-          done(null, eventFromRow(row));
-        },
-      });
-      pipeline(rows, events, (error) => void release(error));
-      // A client that hangs up mid-export ends the query and frees the connection.
-      events.on('close', () => {
-        rows.destroy();
-        void release();
-      });
-      return events;
-    } catch (error) {
-      await release(error);
-      throw error;
-    }
   }
 
   private async withSnapshot<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { RequestContext } from '@app/request-context';
 import { isAuditAction } from './audit-actions';
-import { computeEventHash, DEFAULT_CHAIN } from './audit-chain';
+import { canonicalEventTemplate, DEFAULT_CHAIN } from './audit-chain';
 import { AuditEvent, AuditEventInput } from './audit-event';
 
 export class AuditOutsideTransactionError extends Error {
@@ -30,7 +30,9 @@ export class AuditOutsideTransactionError extends Error {
  *    is unchanged and the seq is reused: no gaps, and seq follows commit order.
  *    (Under REPEATABLE READ or SERIALIZABLE the locked read fails with a
  *    serialization error instead of forking the chain.)
- * 3. The event insert and the head update are one statement; the primary key
+ * 3. Locking, hashing (PostgreSQL's sha256 over the canonical JSON that this
+ *    writer prepared, completed with the time, prevHash and seq read under the
+ *    lock), the insert and the head update are one statement; the primary key
  *    (chain, seq) would refuse a duplicate even if the lock were bypassed.
  *
  * The lock is held from the audit write until commit, so writers serialise on
@@ -47,18 +49,9 @@ export class AuditTrail {
     const actor = input.actor ?? this.context.actor;
     if (!actor) throw new Error(`No actor for audit action ${input.action}: every event names who acted.`);
 
-    const [head]: { seq: string; hash: string }[] = await runner.query(
-      'SELECT seq, hash FROM audit_chain_heads WHERE chain = $1 FOR UPDATE',
-      [DEFAULT_CHAIN],
-    );
-    if (!head) throw new Error(`The audit chain "${DEFAULT_CHAIN}" has no head row; are the migrations applied?`);
-
-    const content: Omit<AuditEvent, 'hash'> = {
+    const content: Omit<AuditEvent, 'hash' | 'seq' | 'prevHash' | 'occurredAt'> = {
       chain: DEFAULT_CHAIN,
-      seq: Number(head.seq) + 1,
       id: randomUUID(),
-      // Taken after the lock, so times follow sequence order within a host.
-      occurredAt: new Date().toISOString(),
       actor: { id: actor.id, kind: actor.kind, displayName: actor.displayName, roles: [...actor.roles] },
       action: input.action,
       target: { type: input.target.type, id: input.target.id },
@@ -71,23 +64,41 @@ export class AuditTrail {
         sourceIp: this.context.sourceIp || null,
         userAgent: this.context.userAgent || null,
       },
-      prevHash: head.hash,
     };
-    const event: AuditEvent = { ...content, hash: computeEventHash(content) };
+    const canonical = canonicalEventTemplate(content);
 
-    await runner.query(
-      `WITH appended AS (
+    // One statement, one round trip: lock the head, take the time, finish the
+    // canonical JSON with the time, prevHash and seq, hash it, append the event
+    // and move the head. The lock is then held only until this transaction commits.
+    const appended = await runner.query(
+      `WITH head AS (
+         SELECT seq + 1 AS seq, hash AS prev_hash,
+                to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at
+         FROM audit_chain_heads WHERE chain = $1 FOR UPDATE
+       ), sealed AS (
+         SELECT seq, prev_hash, occurred_at,
+                encode(sha256(convert_to($16 || occurred_at || $17 || prev_hash || $18 || seq::text || $19, 'UTF8')), 'hex') AS hash
+         FROM head
+       ), appended AS (
          INSERT INTO audit_events (chain, seq, id, occurred_at, actor_id, actor_kind, actor_display_name, actor_roles,
            action, target_type, target_id, use_case_id, payload, reason, request_id, source_ip, user_agent, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+         SELECT $1, seq, $2, occurred_at::timestamptz, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, prev_hash, hash
+         FROM sealed
+         RETURNING seq, prev_hash, hash
        )
-       UPDATE audit_chain_heads SET seq = $2, hash = $19 WHERE chain = $1`,
+       UPDATE audit_chain_heads SET seq = appended.seq, hash = appended.hash
+       FROM appended, sealed WHERE audit_chain_heads.chain = $1
+       RETURNING appended.seq, sealed.occurred_at, appended.prev_hash, appended.hash`,
       [
-        event.chain, event.seq, event.id, event.occurredAt, event.actor.id, event.actor.kind, event.actor.displayName,
-        event.actor.roles, event.action, event.target.type, event.target.id, event.useCaseId, JSON.stringify(event.payload),
-        event.reason, event.context.requestId, event.context.sourceIp, event.context.userAgent, event.prevHash, event.hash,
+        content.chain, content.id, content.actor.id, content.actor.kind, content.actor.displayName, content.actor.roles,
+        content.action, content.target.type, content.target.id, content.useCaseId, JSON.stringify(content.payload),
+        content.reason, content.context.requestId, content.context.sourceIp, content.context.userAgent, ...canonical,
       ],
+      true,
     );
+    const [sealed] = appended.records as { seq: string; occurred_at: string; prev_hash: string; hash: string }[];
+    if (!sealed) throw new Error(`The audit chain "${DEFAULT_CHAIN}" has no head row; are the migrations applied?`);
+    const event: AuditEvent = { ...content, seq: Number(sealed.seq), occurredAt: sealed.occurred_at, prevHash: sealed.prev_hash, hash: sealed.hash };
     return event;
   }
 }
@@ -95,7 +106,16 @@ export class AuditTrail {
 /**
  * What is hashed must be exactly what PostgreSQL gives back from jsonb, so the
  * payload goes through JSON once: dates become strings, undefined disappears.
+ * Numbers of 1e21 and above are refused: JavaScript writes them with an
+ * exponent, jsonb gives them back as plain integers, and a verifier in another
+ * language would then hash a different text.
  */
 function toJsonValue(value: Record<string, unknown>): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
+  const text = JSON.stringify(value, (_key, item: unknown) => {
+    if (typeof item === 'number' && Math.abs(item) >= 1e21) {
+      throw new Error(`An audit payload cannot hold the number ${item}: record it as a string.`);
+    }
+    return item;
+  });
+  return JSON.parse(text) as Record<string, unknown>;
 }

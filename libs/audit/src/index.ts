@@ -5,4 +5,5 @@ export * from './audit-export-format';
 export * from './audit-filter';
 export * from './audit-reader.service';
 export * from './audit-trail.service';
+export * from './copy-to-ndjson';
 export * from './audit.module';

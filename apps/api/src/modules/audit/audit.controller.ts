@@ -1,8 +1,12 @@
-import { Controller, Get, Query, StreamableFile, UseGuards } from '@nestjs/common';
+import { Controller, Get, Query, Res, StreamableFile, UseGuards } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { AuditReader, describeVerification, EXPORT_MEDIA_TYPES } from '@app/audit';
 import { AdminTokenGuard } from './admin-token.guard';
 import { ExportAuditEventsQuery, ListAuditEventsQuery, toAuditFilter, VerifyAuditQuery } from './dto/audit-query.dto';
+
+/** The chain head in the exported snapshot, for checking an unfiltered export's last line. */
+const CHAIN_HEAD_HEADER = 'X-Audit-Chain-Head';
 
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -20,8 +24,9 @@ export class AuditController {
   @Get('export')
   @ApiOperation({ summary: 'Stream matching events as NDJSON or CSV, with everything needed to re-verify the chain' })
   @ApiProduces(EXPORT_MEDIA_TYPES.ndjson, EXPORT_MEDIA_TYPES.csv)
-  async export(@Query() query: ExportAuditEventsQuery) {
-    const stream = await this.reader.exportEvents(toAuditFilter(query), query.format);
+  async export(@Query() query: ExportAuditEventsQuery, @Res({ passthrough: true }) res: Response) {
+    const { stream, head } = await this.reader.exportEvents(toAuditFilter(query), query.format);
+    res.setHeader(CHAIN_HEAD_HEADER, `seq=${head.seq}; hash=${head.hash}`);
     const filename = `gatehouse-audit-${new Date().toISOString().replace(/[:.]/g, '-')}.${query.format}`;
     return new StreamableFile(stream, { type: EXPORT_MEDIA_TYPES[query.format], disposition: `attachment; filename="${filename}"` });
   }

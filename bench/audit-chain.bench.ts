@@ -1,0 +1,202 @@
+/**
+ * Audit chain benchmark. Prints, from one run:
+ *   - audited writes/s with the chain vs. the same inserts without it (ratio)
+ *   - NDJSON and CSV export events/s vs. PostgreSQL's COPY … TO STDOUT of the same rows (ratio), with peak RSS
+ *   - verify events/s
+ * on a chain of --events events (default 1,000,000).
+ *
+ *   npm run bench:audit                       # embedded PostgreSQL
+ *   DATABASE_URL=postgres://… npm run bench:audit -- --events 200000
+ */
+import { Command } from 'commander';
+import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import type { PoolClient } from 'pg';
+import { DataSource } from 'typeorm';
+import { AUDIT_EVENT_COLUMNS, AuditEvent, AuditReader, AuditTrail, computeEventHash, DEFAULT_CHAIN, GENESIS_HASH } from '@app/audit';
+import { RequestContext } from '@app/request-context';
+import { openBenchDatabase } from './bench-database';
+
+const options = new Command('bench:audit')
+  .option('--events <n>', 'size of the chain for export and verify', Number, 1_000_000)
+  .option('--writes <n>', 'audited writes per write measurement', Number, 10_000)
+  .option('--concurrency <n>', 'concurrent writers', Number, 16)
+  .parse()
+  .opts<{ events: number; writes: number; concurrency: number }>();
+
+const ACTOR = { id: 'bench', kind: 'system' as const, displayName: 'Benchmark', roles: ['admin'] };
+
+/** The request context outside a request: a fixed actor and no HTTP details. */
+const benchContext = { actor: ACTOR, requestId: undefined, sourceIp: undefined, userAgent: undefined } as unknown as RequestContext;
+
+async function main() {
+  const db = await openBenchDatabase(options.concurrency + 4);
+  const { dataSource } = db;
+  const trail = new AuditTrail(benchContext);
+  const reader = new AuditReader(dataSource, trail);
+  const rows: [string, string][] = [];
+  try {
+    await dataSource.query('CREATE TABLE bench_widgets (id bigserial PRIMARY KEY, name text NOT NULL, payload jsonb NOT NULL)');
+    // The same columns as audit_events, filled by the same inserts, but with no chain: no head lock, no hash.
+    await dataSource.query('CREATE TABLE bench_unchained_events (LIKE audit_events INCLUDING DEFAULTS)');
+    await dataSource.query('CREATE SEQUENCE bench_unchained_seq');
+
+    const baseline = await measureWrites(options.writes, options.concurrency, (i) => writeUnchained(dataSource, i));
+    const chained = await measureWrites(options.writes, options.concurrency, (i) => writeChained(dataSource, trail, i));
+    rows.push(['writes/s without chain', `${baseline.toFixed(0)} (${options.writes} txns, ${options.concurrency} writers)`]);
+    rows.push(['writes/s with chain', chained.toFixed(0)]);
+    rows.push(['chain write ratio', `${(chained / baseline).toFixed(2)} (chained / unchained)`]);
+
+    const filled = await fillChain(dataSource, options.events);
+    rows.push(['chain length', `${filled.total} events (bulk-filled ${filled.added} in ${filled.seconds.toFixed(1)} s)`]);
+
+    const copy = await measure(() => copyOut(dataSource));
+    const ndjson = await measure(() => drain(reader.exportEvents({}, 'ndjson').then((e) => e.stream)));
+    const csv = await measure(() => drain(reader.exportEvents({}, 'csv').then((e) => e.stream)));
+    const rate = (seconds: number) => filled.total / seconds;
+    rows.push(['COPY TO STDOUT events/s', `${rate(copy.seconds).toFixed(0)} (${mb(copy.bytes)} MB)`]);
+    rows.push(['NDJSON export events/s', `${rate(ndjson.seconds).toFixed(0)} (ratio ${(copy.seconds / ndjson.seconds).toFixed(2)} of COPY, ${mb(ndjson.bytes)} MB, peak RSS +${mb(ndjson.rssGrowth)} MB over ${mb(ndjson.rssBefore)} MB)`]);
+    rows.push(['CSV export events/s', `${rate(csv.seconds).toFixed(0)} (ratio ${(copy.seconds / csv.seconds).toFixed(2)} of COPY, ${mb(csv.bytes)} MB, peak RSS +${mb(csv.rssGrowth)} MB)`]);
+
+    let verified = '';
+    const verify = await measure(async () => {
+      const result = await reader.verify({}, { record: false });
+      verified = result.intact ? `intact to ${result.toSeq}` : `BROKEN at ${result.firstBreak.seq}`;
+      return 0;
+    });
+    rows.push(['verify events/s', `${rate(verify.seconds).toFixed(0)} (${verified}, peak RSS +${mb(verify.rssGrowth)} MB)`]);
+  } finally {
+    await db.close();
+  }
+  const width = Math.max(...rows.map(([label]) => label.length));
+  process.stdout.write(`\nGatehouse audit chain benchmark (node ${process.version})\n`);
+  for (const [label, value] of rows) process.stdout.write(`  ${label.padEnd(width)}  ${value}\n`);
+}
+
+function payloadFor(i: number) {
+  return { before: { title: `Use case ${i}`, stage: 'design' }, after: { title: `Use case ${i} (revised)`, stage: 'design' }, revision: i };
+}
+
+async function writeChained(dataSource: DataSource, trail: AuditTrail, i: number) {
+  await dataSource.transaction(async (manager) => {
+    const [row] = await manager.query('INSERT INTO bench_widgets (name, payload) VALUES ($1, $2) RETURNING id', [`w${i}`, payloadFor(i)]);
+    await trail.record(manager, { action: 'use_case.updated', target: { type: 'use_case', id: String(row.id) }, ...payloadFor(i) });
+  });
+}
+
+async function writeUnchained(dataSource: DataSource, i: number) {
+  await dataSource.transaction(async (manager) => {
+    const [row] = await manager.query('INSERT INTO bench_widgets (name, payload) VALUES ($1, $2) RETURNING id', [`w${i}`, payloadFor(i)]);
+    await manager.query(
+      `INSERT INTO bench_unchained_events (chain, seq, id, occurred_at, actor_id, actor_kind, actor_display_name, actor_roles, action,
+         target_type, target_id, use_case_id, payload, reason, request_id, source_ip, user_agent, prev_hash, hash)
+       VALUES ('main', nextval('bench_unchained_seq'), $1, now(), $2, $3, $4, $5, 'use_case.updated', 'use_case', $6, NULL, $7, NULL, NULL, NULL, NULL, $8, $8)`,
+      [randomUUID(), ACTOR.id, ACTOR.kind, ACTOR.displayName, ACTOR.roles, String(row.id), JSON.stringify(payloadFor(i)), GENESIS_HASH],
+    );
+  });
+}
+
+async function measureWrites(total: number, concurrency: number, write: (i: number) => Promise<void>): Promise<number> {
+  let next = 0;
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) await write(next++);
+    }),
+  );
+  return total / (Number(process.hrtime.bigint() - started) / 1e9);
+}
+
+/** Extends the chain to `target` events with correctly chained rows, loaded by COPY (the write path is measured above). */
+async function fillChain(dataSource: DataSource, target: number) {
+  const started = process.hrtime.bigint();
+  const [head] = await dataSource.query('SELECT seq, hash FROM audit_chain_heads WHERE chain = $1', [DEFAULT_CHAIN]);
+  let seq = Number(head.seq);
+  let prevHash: string = head.hash;
+  const added = Math.max(0, target - seq);
+  const runner = dataSource.createQueryRunner();
+  const client = (await runner.connect()) as PoolClient;
+  try {
+    await client.query('BEGIN');
+    const ingest = client.query(copyFrom(`COPY audit_events (${AUDIT_EVENT_COLUMNS}) FROM STDIN`));
+    const baseTime = Date.now();
+    async function* lines() {
+      while (seq < target) {
+        seq += 1;
+        const content: Omit<AuditEvent, 'hash'> = {
+          chain: DEFAULT_CHAIN, seq, id: randomUUID(), occurredAt: new Date(baseTime + seq).toISOString(), actor: ACTOR,
+          action: 'use_case.updated', target: { type: 'use_case', id: String(seq) }, useCaseId: null, payload: payloadFor(seq),
+          reason: null, context: { requestId: randomUUID(), sourceIp: '10.0.0.1', userAgent: 'bench/1.0' }, prevHash,
+        };
+        const hash = computeEventHash(content);
+        prevHash = hash;
+        yield [
+          content.chain, seq, content.id, content.occurredAt, ACTOR.id, ACTOR.kind, ACTOR.displayName, `{${ACTOR.roles.join(',')}}`,
+          content.action, content.target.type, content.target.id, '\\N', copyEscape(JSON.stringify(content.payload)), '\\N',
+          content.context.requestId, content.context.sourceIp, content.context.userAgent, content.prevHash, hash,
+        ].join('\t') + '\n';
+      }
+    }
+    await pipeline(lines(), ingest);
+    await client.query('UPDATE audit_chain_heads SET seq = $2, hash = $3 WHERE chain = $1', [DEFAULT_CHAIN, seq, prevHash]);
+    await client.query('COMMIT');
+    await client.query('ANALYZE audit_events');
+  } finally {
+    runner.release();
+  }
+  return { total: seq, added, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+}
+
+function copyEscape(text: string) {
+  return text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n');
+}
+
+async function copyOut(dataSource: DataSource): Promise<number> {
+  const runner = dataSource.createQueryRunner();
+  const client = (await runner.connect()) as PoolClient;
+  try {
+    const stream = client.query(copyTo(`COPY (SELECT ${AUDIT_EVENT_COLUMNS} FROM audit_events ORDER BY seq) TO STDOUT`));
+    return await drain(Promise.resolve(stream));
+  } finally {
+    runner.release();
+  }
+}
+
+/** Reads a stream to its end, counting bytes, as a client that keeps up would. */
+async function drain(source: Promise<NodeJS.ReadableStream>): Promise<number> {
+  let bytes = 0;
+  await pipeline(
+    await source,
+    new Writable({
+      write(chunk: Buffer | string, _encoding, done) {
+        bytes += chunk.length;
+        done();
+      },
+    }),
+  );
+  return bytes;
+}
+
+async function measure(work: () => Promise<number>) {
+  global.gc?.();
+  const rssBefore = process.memoryUsage().rss;
+  let peak = rssBefore;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 25);
+  const started = process.hrtime.bigint();
+  const bytes = await work();
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  clearInterval(sampler);
+  return { seconds, bytes, rssBefore, rssGrowth: Math.max(0, peak - rssBefore) };
+}
+
+const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  },
+);

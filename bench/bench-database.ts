@@ -1,0 +1,47 @@
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { buildDataSourceOptions, runMigrations, startEmbeddedPostgres } from '@app/database';
+
+/**
+ * A throw-away, migrated database for a benchmark run: on DATABASE_URL's server
+ * when set (the database in the URL is left alone), else on an embedded server
+ * in a temporary folder.
+ */
+export async function openBenchDatabase(poolSize: number) {
+  let serverUrl = process.env.DATABASE_URL;
+  let stopServer = async () => undefined as void;
+  if (!serverUrl) {
+    const dir = await mkdtemp(path.join(tmpdir(), 'gatehouse-bench-'));
+    await chmod(dir, 0o755);
+    const embedded = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pgdata'), port: 54400 + (process.pid % 500) });
+    serverUrl = embedded.url;
+    stopServer = async () => {
+      await embedded.stop();
+      await rm(dir, { recursive: true, force: true });
+    };
+  }
+  const name = `gatehouse_bench_${process.pid}`;
+  const admin = async (sql: string) => {
+    const client = new Client({ connectionString: serverUrl });
+    await client.connect();
+    await client.query(sql).finally(() => client.end());
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const dataSource = new DataSource(buildDataSourceOptions({ url: url.toString(), poolSize }));
+  await dataSource.initialize();
+  await runMigrations(dataSource);
+  return {
+    dataSource,
+    url: url.toString(),
+    close: async () => {
+      await dataSource.destroy();
+      await admin(`DROP DATABASE ${name} WITH (FORCE)`);
+      await stopServer();
+    },
+  };
+}
