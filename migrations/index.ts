@@ -1,5 +1,6 @@
 import { MigrationInterface } from 'typeorm';
 import { CreateAuditTrail1764064800000 } from './1764064800000-CreateAuditTrail';
+import { CreateIdentity1764072000000 } from './1764072000000-CreateIdentity';
 
 /** Every migration, oldest first. A new migration is added here as well as in its own file. */
-export const migrations: (new () => MigrationInterface)[] = [CreateAuditTrail1764064800000];
+export const migrations: (new () => MigrationInterface)[] = [CreateAuditTrail1764064800000, CreateIdentity1764072000000];

@@ -1,45 +1,47 @@
 import { AuditOutsideTransactionError, AuditTrail, computeEventHash, eventFromRow, AUDIT_EVENT_COLUMNS } from '@app/audit';
 import { createTestApp, TestApp } from '@app/testing';
-import { countRows, createWidgetAudited, createWidgetTable, tamperAsSuperuser, TEST_ACTOR, verifyChain } from './support/audit-helpers';
+import { countRows, createWidgetAudited, createWidgetTable, headSeq, tamperAsSuperuser, TEST_ACTOR, verifyChain } from './support/audit-helpers';
 
 describe('audit trail: writing', () => {
   let t: TestApp;
+  let base: number;
 
   beforeEach(async () => {
     t = await createTestApp({ env: { DATABASE_POOL_SIZE: '20' } });
     await createWidgetTable(t);
+    base = await headSeq(t);
   });
   afterEach(() => t.close());
 
   it('commits a change and its event together', async () => {
     const event = await createWidgetAudited(t, 'first');
     expect(await countRows(t, 'widgets')).toBe(1);
-    expect(await countRows(t, 'audit_events')).toBe(1);
-    expect(event).toMatchObject({ seq: 1, action: 'use_case.created', payload: { after: { name: 'first' } } });
-    expect(await verifyChain(t)).toMatchObject({ intact: true, toSeq: 1, headHash: event.hash });
+    expect(await countRows(t, 'audit_events')).toBe(base + 1);
+    expect(event).toMatchObject({ seq: base + 1, action: 'use_case.created', payload: { after: { name: 'first' } } });
+    expect(await verifyChain(t)).toMatchObject({ intact: true, toSeq: base + 1, headHash: event.hash });
   });
 
   it('leaves no event when the transaction of the change fails', async () => {
     await createWidgetAudited(t, 'kept');
     await expect(createWidgetAudited(t, 'lost', { failAfterRecord: true })).rejects.toThrow('failed after its event');
     expect(await countRows(t, 'widgets')).toBe(1);
-    expect(await countRows(t, 'audit_events')).toBe(1);
+    expect(await countRows(t, 'audit_events')).toBe(base + 1);
     // The rolled-back seq is reused: no gap.
-    expect((await createWidgetAudited(t, 'next')).seq).toBe(2);
-    expect(await verifyChain(t)).toMatchObject({ intact: true, toSeq: 2 });
+    expect((await createWidgetAudited(t, 'next')).seq).toBe(base + 2);
+    expect(await verifyChain(t)).toMatchObject({ intact: true, toSeq: base + 2 });
   });
 
   it('leaves no event when the change itself is refused by the database', async () => {
     await createWidgetAudited(t, 'unique');
     await expect(createWidgetAudited(t, 'unique')).rejects.toThrow();
-    expect(await countRows(t, 'audit_events')).toBe(1);
+    expect(await countRows(t, 'audit_events')).toBe(base + 1);
   });
 
   it('refuses to record outside a transaction, so an event cannot exist without its change', async () => {
     await expect(
       t.app.get(AuditTrail).record(t.dataSource.manager, { action: 'use_case.created', target: { type: 'widget', id: '1' }, actor: TEST_ACTOR }),
     ).rejects.toThrow(AuditOutsideTransactionError);
-    expect(await countRows(t, 'audit_events')).toBe(0);
+    expect(await countRows(t, 'audit_events')).toBe(base);
   });
 
   it('refuses an event without an actor, and an action outside the catalogue', async () => {
@@ -48,16 +50,16 @@ describe('audit trail: writing', () => {
     await expect(
       t.dataSource.transaction((m) => trail.record(m, { action: 'widget.exploded' as never, target: { type: 'w', id: '1' }, actor: TEST_ACTOR })),
     ).rejects.toThrow(/catalogue/);
-    expect(await countRows(t, 'audit_events')).toBe(0);
+    expect(await countRows(t, 'audit_events')).toBe(base);
   });
 
   it('keeps one gap-free chain under 200 concurrent writers', async () => {
     const results = await Promise.allSettled(Array.from({ length: 200 }, (_, i) => createWidgetAudited(t, `w${i}`, { failAfterRecord: i % 10 === 0 })));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(180);
     const seqs: { seq: string }[] = await t.dataSource.query('SELECT seq FROM audit_events ORDER BY seq');
-    expect(seqs.map((row) => Number(row.seq))).toEqual(Array.from({ length: 180 }, (_, i) => i + 1));
+    expect(seqs.map((row) => Number(row.seq))).toEqual(Array.from({ length: base + 180 }, (_, i) => i + 1));
     expect(await countRows(t, 'widgets')).toBe(180);
-    expect(await verifyChain(t)).toMatchObject({ intact: true, toSeq: 180, eventsChecked: 180 });
+    expect(await verifyChain(t)).toMatchObject({ intact: true, toSeq: base + 180, eventsChecked: base + 180 });
   });
 
   it('keeps one chain when two app instances write to the same database', async () => {
@@ -66,8 +68,8 @@ describe('audit trail: writing', () => {
       await Promise.all(
         Array.from({ length: 100 }, (_, i) => createWidgetAudited(i % 2 ? t : other, `w${i}`)),
       );
-      expect(await verifyChain(t)).toMatchObject({ intact: true, toSeq: 100 });
-      expect(await verifyChain(other)).toMatchObject({ intact: true, toSeq: 100 });
+      expect(await verifyChain(t)).toMatchObject({ intact: true, toSeq: base + 100 });
+      expect(await verifyChain(other)).toMatchObject({ intact: true, toSeq: base + 100 });
     } finally {
       await other.app.close();
     }
@@ -77,10 +79,13 @@ describe('audit trail: writing', () => {
 describe('audit trail: the database refuses tampering', () => {
   let t: TestApp;
 
+  let eventCount: number;
+
   beforeAll(async () => {
     t = await createTestApp();
     await createWidgetTable(t);
     for (let i = 1; i <= 8; i++) await createWidgetAudited(t, `w${i}`);
+    eventCount = await headSeq(t);
   });
   afterAll(() => t.close());
 
@@ -90,7 +95,7 @@ describe('audit trail: the database refuses tampering', () => {
     ['TRUNCATE', 'TRUNCATE audit_events'],
   ])('refuses %s on the service connection', async (operation, sql) => {
     await expect(t.dataSource.query(sql)).rejects.toThrow(new RegExp(`append-only: ${operation} is not allowed`));
-    expect(await countRows(t, 'audit_events')).toBe(8);
+    expect(await countRows(t, 'audit_events')).toBe(eventCount);
   });
 
   it('grants nobody UPDATE, DELETE or TRUNCATE on events, the owner included', async () => {
@@ -133,7 +138,8 @@ describe('audit trail: verification names the first tampered event', () => {
   });
 
   it('events cut from the end: head mismatch', async () => {
+    const head = await headSeq(t);
     await tamperAsSuperuser(t, 'DELETE FROM audit_events WHERE seq >= 7');
-    expect(await verifyChain(t)).toMatchObject({ intact: false, intactUpToSeq: 6, firstBreak: { seq: 8, reason: 'head_mismatch' } });
+    expect(await verifyChain(t)).toMatchObject({ intact: false, intactUpToSeq: 6, firstBreak: { seq: head, reason: 'head_mismatch' } });
   });
 });

@@ -45,3 +45,9 @@ export async function tamperAsSuperuser(t: TestApp, sql: string, params: unknown
     await runner.release();
   }
 }
+
+/** The chain's last seq: tests count from here, since starting the app records events of its own (the first admin). */
+export async function headSeq(t: TestApp): Promise<number> {
+  const [head] = await t.dataSource.query(`SELECT seq FROM audit_chain_heads WHERE chain = 'main'`);
+  return Number(head.seq);
+}

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Module, Post } from '@nestjs/common';
+import { Public } from '@app/auth';
 import { Type } from 'class-transformer';
 import { IsArray, IsInt, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
 
@@ -33,6 +34,7 @@ class CreateProbeDto {
  * A test-only route with a typical DTO, mounted beside the real modules to
  * exercise the global body parsing, validation and error mapping.
  */
+@Public()
 @Controller('probe')
 class ProbeController {
   @Post()

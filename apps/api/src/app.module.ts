@@ -6,6 +6,7 @@ import { RequestContextModule } from '@app/request-context';
 import { LoggingModule } from './logging.module';
 import { AuditApiModule } from './modules/audit/audit.module';
 import { HealthModule } from './modules/health/health.module';
+import { IdentityModule } from './modules/identity/identity.module';
 
 @Module({})
 export class AppModule {
@@ -13,7 +14,7 @@ export class AppModule {
   static forRoot(config: AppConfig, extraImports: (Type | DynamicModule)[] = []): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), LoggingModule, RequestContextModule, DatabaseModule, AuditModule, HealthModule, AuditApiModule, ...extraImports],
+      imports: [ConfigModule.forRoot(config), LoggingModule, RequestContextModule, DatabaseModule, AuditModule, HealthModule, IdentityModule, AuditApiModule, ...extraImports],
     };
   }
 }

@@ -26,7 +26,7 @@ async function main() {
       ...config.embeddedPostgres,
       onLog: (line) => log.debug({ postgres: line }),
     });
-    config = { ...config, database: { ...config.database, url: embedded.url } };
+    config = { ...config, database: { ...config.database, url: embedded.url, embedded: true } };
   }
 
   let shuttingDown = false;

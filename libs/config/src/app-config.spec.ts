@@ -26,10 +26,18 @@ describe('loadConfig', () => {
   });
 
   it('never echoes a secret value in the error', () => {
-    expect(() => loadConfig({ GATEHOUSE_ADMIN_TOKEN: 'short-secret' })).toThrow(
-      /GATEHOUSE_ADMIN_TOKEN: must be at least 32 characters$/m,
-    );
-    expect(() => loadConfig({ GATEHOUSE_ADMIN_TOKEN: 'short-secret' })).not.toThrow(/short-secret/);
+    expect(() => loadConfig({ GATEHOUSE_JWT_SECRET: 'short-secret' })).toThrow(/GATEHOUSE_JWT_SECRET: must be at least 32 characters$/m);
+    expect(() => loadConfig({ GATEHOUSE_JWT_SECRET: 'short-secret' })).not.toThrow(/short-secret/);
+    expect(() => loadConfig({ GATEHOUSE_ADMIN_EMAIL: 'a@b.test', GATEHOUSE_ADMIN_PASSWORD: 'short' })).not.toThrow(/short"/);
+  });
+
+  it('requires a JWT secret in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/GATEHOUSE_JWT_SECRET: is required/);
+    expect(loadConfig({ NODE_ENV: 'production', GATEHOUSE_JWT_SECRET: 'x'.repeat(32) }).auth.jwtSecret).toBe('x'.repeat(32));
+  });
+
+  it('requires the bootstrap admin email and password together', () => {
+    expect(() => loadConfig({ GATEHOUSE_ADMIN_EMAIL: 'admin@example.test' })).toThrow(/GATEHOUSE_ADMIN_PASSWORD/);
   });
 
   it('treats an empty variable as unset', () => {

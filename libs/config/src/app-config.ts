@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { environmentSchema } from './config.schema';
@@ -15,15 +16,21 @@ export interface AppConfig {
     /** Set when DATABASE_URL is given; otherwise the embedded server provides it at start. */
     url?: string;
     poolSize: number;
+    /** True when the URL is the embedded server's (development defaults apply). */
+    embedded: boolean;
   };
   embeddedPostgres: {
     dataDir: string;
     port: number;
   };
   shutdownTimeoutMs: number;
-  audit: {
-    /** Interim protection for the audit routes until identities exist (issue 4). */
-    adminToken?: string;
+  auth: {
+    /** HS256 signing key for access tokens. Required in production; otherwise generated per process. */
+    jwtSecret: string;
+    accessTokenTtlSeconds: number;
+    /** The first administrator, created on an empty database. */
+    bootstrapAdmin: { email?: string; password?: string };
+    loginLimit: { perAccount: number; perAddress: number; windowSeconds: number };
   };
 }
 
@@ -49,6 +56,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new InvalidConfigError(describeIssues(parsed.error, present));
   }
   const e = parsed.data;
+  if (e.NODE_ENV === 'production' && !e.GATEHOUSE_JWT_SECRET) {
+    throw new InvalidConfigError([{ variable: 'GATEHOUSE_JWT_SECRET', message: 'is required when NODE_ENV is production' }]);
+  }
+  if (Boolean(e.GATEHOUSE_ADMIN_EMAIL) !== Boolean(e.GATEHOUSE_ADMIN_PASSWORD)) {
+    const missing = e.GATEHOUSE_ADMIN_EMAIL ? 'GATEHOUSE_ADMIN_PASSWORD' : 'GATEHOUSE_ADMIN_EMAIL';
+    throw new InvalidConfigError([{ variable: missing, message: 'must be set together with the other GATEHOUSE_ADMIN_* variable' }]);
+  }
   const dataDir = path.resolve(e.GATEHOUSE_DATA_DIR);
   return {
     env: e.NODE_ENV,
@@ -59,10 +73,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       trustProxy: e.GATEHOUSE_TRUST_PROXY,
     },
     log: { level: e.LOG_LEVEL },
-    database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
+    database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, embedded: false },
     embeddedPostgres: { dataDir: path.join(dataDir, 'pgdata'), port: e.GATEHOUSE_EMBEDDED_PG_PORT },
     shutdownTimeoutMs: e.GATEHOUSE_SHUTDOWN_TIMEOUT_MS,
-    audit: { adminToken: e.GATEHOUSE_ADMIN_TOKEN },
+    auth: {
+      // Tokens signed with a generated key stop working when the process restarts; fine outside production.
+      jwtSecret: e.GATEHOUSE_JWT_SECRET ?? randomBytes(32).toString('base64url'),
+      accessTokenTtlSeconds: e.GATEHOUSE_ACCESS_TOKEN_TTL_SECONDS,
+      bootstrapAdmin: { email: e.GATEHOUSE_ADMIN_EMAIL, password: e.GATEHOUSE_ADMIN_PASSWORD },
+      loginLimit: {
+        perAccount: e.GATEHOUSE_LOGIN_LIMIT_PER_ACCOUNT,
+        perAddress: e.GATEHOUSE_LOGIN_LIMIT_PER_ADDRESS,
+        windowSeconds: e.GATEHOUSE_LOGIN_LIMIT_WINDOW_SECONDS,
+      },
+    },
   };
 }
 

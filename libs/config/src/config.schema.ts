@@ -28,7 +28,13 @@ export const environmentSchema = z.object({
   GATEHOUSE_BODY_LIMIT_BYTES: positiveInt.default(1_048_576),
   GATEHOUSE_TRUST_PROXY: booleanFlag.default(false),
   GATEHOUSE_SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
-  GATEHOUSE_ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+  GATEHOUSE_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  GATEHOUSE_ACCESS_TOKEN_TTL_SECONDS: positiveInt.max(86_400).default(900),
+  GATEHOUSE_ADMIN_EMAIL: z.string().email().optional(),
+  GATEHOUSE_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').max(256).optional(),
+  GATEHOUSE_LOGIN_LIMIT_PER_ACCOUNT: positiveInt.default(5),
+  GATEHOUSE_LOGIN_LIMIT_PER_ADDRESS: positiveInt.default(20),
+  GATEHOUSE_LOGIN_LIMIT_WINDOW_SECONDS: positiveInt.default(60),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;

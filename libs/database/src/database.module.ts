@@ -1,4 +1,4 @@
-import { Global, Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { Global, Inject, Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
@@ -22,11 +22,14 @@ import { runMigrations } from './migrate';
     }),
   ],
 })
-export class DatabaseModule implements OnApplicationBootstrap {
+export class DatabaseModule implements OnModuleInit {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
-  /** Migrations run on every start, before the app listens; a no-op when the schema is current. */
-  async onApplicationBootstrap() {
+  /**
+   * Migrations run on every start, before any module's bootstrap hook and
+   * before the app listens; a no-op when the schema is current.
+   */
+  async onModuleInit() {
     await runMigrations(this.dataSource);
   }
 }

@@ -1,2 +1,3 @@
+export * from './identity-helpers';
 export * from './test-app';
 export * from './test-database';

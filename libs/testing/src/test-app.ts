@@ -6,7 +6,8 @@ import { loadConfig } from '@app/config';
 import { createApp } from '../../../apps/api/src/app.setup';
 import { createTestDatabase, TestDatabase } from './test-database';
 
-export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef0123456789';
+export const TEST_ADMIN = { email: 'admin@gatehouse.test', password: 'test-admin-password' };
+export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789abcdef0123456789';
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -32,7 +33,12 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     DATABASE_URL: database.url,
-    GATEHOUSE_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+    GATEHOUSE_ADMIN_EMAIL: TEST_ADMIN.email,
+    GATEHOUSE_ADMIN_PASSWORD: TEST_ADMIN.password,
+    GATEHOUSE_JWT_SECRET: TEST_JWT_SECRET,
+    // Tests sign in often from one address; the rate-limit test sets its own limits.
+    GATEHOUSE_LOGIN_LIMIT_PER_ACCOUNT: '1000',
+    GATEHOUSE_LOGIN_LIMIT_PER_ADDRESS: '1000',
     ...options.env,
   });
   const app = await createApp(config, { imports: options.imports });

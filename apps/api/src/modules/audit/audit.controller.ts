@@ -1,8 +1,8 @@
-import { Controller, Get, Query, Res, StreamableFile, UseGuards } from '@nestjs/common';
+import { Controller, Get, Query, Res, StreamableFile } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { AuditReader, describeVerification, EXPORT_MEDIA_TYPES } from '@app/audit';
-import { AdminTokenGuard } from './admin-token.guard';
+import { Allow } from '@app/auth';
 import { ExportAuditEventsQuery, ListAuditEventsQuery, toAuditFilter, VerifyAuditQuery } from './dto/audit-query.dto';
 
 /** The chain head in the exported snapshot, for checking an unfiltered export's last line. */
@@ -10,7 +10,7 @@ const CHAIN_HEAD_HEADER = 'X-Audit-Chain-Head';
 
 @ApiTags('audit')
 @ApiBearerAuth()
-@UseGuards(AdminTokenGuard)
+@Allow('audit:read')
 @Controller('api/audit')
 export class AuditController {
   constructor(private readonly reader: AuditReader) {}

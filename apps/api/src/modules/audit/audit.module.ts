@@ -1,12 +1,10 @@
 import { Module } from '@nestjs/common';
 import { AuditModule as AuditTrailModule } from '@app/audit';
-import { AdminTokenGuard } from './admin-token.guard';
 import { AuditController } from './audit.controller';
 
 /** The read API of the audit trail; the trail itself (libs/audit) is global. */
 @Module({
   imports: [AuditTrailModule],
   controllers: [AuditController],
-  providers: [AdminTokenGuard],
 })
 export class AuditApiModule {}

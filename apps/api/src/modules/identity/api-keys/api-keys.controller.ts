@@ -1,0 +1,51 @@
+import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Allow, CurrentPrincipal, Principal } from '@app/auth';
+import { UserIdParams } from '../users/dto/user.dto';
+import { ApiKeysService } from './api-keys.service';
+import { ApiKeyIdParams, CreateApiKeyDto } from './dto/api-key.dto';
+
+@ApiTags('api-keys')
+@ApiBearerAuth()
+@Controller('api')
+export class ApiKeysController {
+  constructor(private readonly keys: ApiKeysService) {}
+
+  @Get('me/api-keys')
+  @Allow('authenticated')
+  listMine(@CurrentPrincipal() principal: Principal) {
+    return this.keys.listFor(principal.userId);
+  }
+
+  @Post('me/api-keys')
+  @Allow('authenticated')
+  @ApiOperation({ summary: 'Create an API key for yourself; the token is shown once' })
+  createMine(@CurrentPrincipal() principal: Principal, @Body() body: CreateApiKeyDto) {
+    return this.keys.create(principal, principal.userId, body);
+  }
+
+  @Delete('me/api-keys/:id')
+  @Allow('authenticated')
+  revokeMine(@CurrentPrincipal() principal: Principal, @Param() params: ApiKeyIdParams) {
+    return this.keys.revoke(params.id, principal.userId);
+  }
+
+  @Get('users/:id/api-keys')
+  @Allow('identity:read')
+  listForUser(@Param() params: UserIdParams) {
+    return this.keys.listFor(params.id);
+  }
+
+  @Post('users/:id/api-keys')
+  @Allow('identity:manage')
+  @ApiOperation({ summary: 'Create an API key for a service account; the token is shown once' })
+  createForServiceAccount(@CurrentPrincipal() principal: Principal, @Param() params: UserIdParams, @Body() body: CreateApiKeyDto) {
+    return this.keys.create(principal, params.id, body);
+  }
+
+  @Delete('api-keys/:id')
+  @Allow('identity:manage')
+  revoke(@Param() params: ApiKeyIdParams) {
+    return this.keys.revoke(params.id);
+  }
+}

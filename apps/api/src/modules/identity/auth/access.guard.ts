@@ -1,0 +1,49 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import { decideAccess, Permission, Principal, PUBLIC_ROUTE, ROUTE_PERMISSION, toAuditActor } from '@app/auth';
+import { ForbiddenError, UnauthorizedError } from '@app/errors';
+import { RequestContext } from '@app/request-context';
+
+/** Tries an access token, then an API key. */
+class CredentialsGuard extends AuthGuard(['jwt', 'api-key']) {
+  override handleRequest<T>(error: unknown, principal: T): T {
+    if (error || !principal) {
+      throw new UnauthorizedError(
+        'Sign in (POST /api/auth/login) and send "Authorization: Bearer <accessToken>", or send an API key; the credentials given are missing, invalid, expired, revoked or belong to a deactivated account.',
+      );
+    }
+    return principal;
+  }
+}
+
+/**
+ * The one guard in front of every route. Closed by default: a route is open
+ * only when it is marked @Public(), or when it declares a permission with
+ * @Allow() and the authenticated caller holds it. A route that declares
+ * nothing is refused to everyone.
+ */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  private readonly credentials = new CredentialsGuard();
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly context: RequestContext,
+  ) {}
+
+  async canActivate(execution: ExecutionContext): Promise<boolean> {
+    const targets = [execution.getHandler(), execution.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
+
+    await this.credentials.canActivate(execution);
+    const principal = execution.switchToHttp().getRequest<{ user: Principal }>().user;
+    this.context.setActor(toAuditActor(principal));
+
+    const permission = this.reflector.getAllAndOverride<Permission | undefined>(ROUTE_PERMISSION, targets);
+    if (!permission) throw new ForbiddenError('This route declares no access policy, so it is closed to everyone.');
+    const decision = decideAccess(principal, permission);
+    if (!decision.allowed) throw new ForbiddenError(`Not allowed: ${decision.reason}.`);
+    return true;
+  }
+}

@@ -1,0 +1,4 @@
+export * from './decorators';
+export * from './permissions';
+export * from './principal';
+export * from './roles';

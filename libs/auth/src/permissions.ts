@@ -1,0 +1,33 @@
+import { Principal } from './principal';
+import { OrgRole } from './roles';
+
+/**
+ * What each organisation role may do, as data. Routes declare one permission
+ * each; resource-level checks (is this actor on the use case's team?) are made
+ * by the services on top of this.
+ *
+ * `authenticated` is any signed-in principal, for routes about the caller
+ * itself (its profile, its password, its own API keys).
+ */
+export const PERMISSIONS = {
+  authenticated: 'any',
+  'audit:read': ['admin', 'compliance_officer'],
+  'identity:read': ['admin', 'compliance_officer'],
+  'identity:manage': ['admin'],
+} as const satisfies Record<string, readonly OrgRole[] | 'any'>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export interface AccessDecision {
+  allowed: boolean;
+  reason: string;
+}
+
+export function decideAccess(principal: Principal, permission: Permission): AccessDecision {
+  const grantedTo: readonly OrgRole[] | 'any' = PERMISSIONS[permission];
+  if (grantedTo === 'any') return { allowed: true, reason: 'any signed-in caller' };
+  const held = principal.roles.find((role) => grantedTo.includes(role));
+  return held
+    ? { allowed: true, reason: `holds ${held}` }
+    : { allowed: false, reason: `${permission} requires one of: ${grantedTo.join(', ')}` };
+}
