@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { withClient } from '@app/testing';
 import { freePort } from './global-setup';
+import { DEVELOPMENT_ADMIN } from '../apps/api/src/modules/identity/bootstrap-admin';
 
 /**
  * These run the built service (`dist/`, produced by `npm test`'s build step) as
@@ -77,6 +78,20 @@ describe('the service process', () => {
       const postmasterPid = Number((await readFile(path.join(dataDir, 'pgdata', 'postmaster.pid'), 'utf8')).split('\n')[0]);
       expect(isAlive(postmasterPid)).toBe(true);
       await withClient(await pgUrl(), (client) => client.query('CREATE TABLE kept_between_runs AS SELECT 42 AS answer'));
+
+      // A newcomer can sign in at once with the documented development login, and no secret reaches the log.
+      const base = `http://127.0.0.1:${env.PORT}`;
+      const login = await fetch(`${base}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(DEVELOPMENT_ADMIN),
+      });
+      expect(login.status).toBe(200);
+      const { accessToken } = (await login.json()) as { accessToken: string };
+      expect((await fetch(`${base}/api/me`, { headers: { Authorization: `Bearer ${accessToken}` } })).status).toBe(200);
+      expect(first.output()).toContain('"reqId"');
+      expect(first.output()).not.toContain(accessToken);
+      expect(first.output()).not.toContain(DEVELOPMENT_ADMIN.password);
 
       first.process.kill('SIGTERM');
       expect(await first.exited).toBe(0);

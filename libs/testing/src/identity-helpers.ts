@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { ClsService } from 'nestjs-cls';
+import { RequestContext } from '@app/request-context';
 import { OrgRole, TeamRole } from '@app/auth';
 import { ApiKeysService } from '../../../apps/api/src/modules/identity/api-keys/api-keys.service';
 import { AuthService } from '../../../apps/api/src/modules/identity/auth/auth.service';
@@ -16,6 +18,14 @@ export interface TestUser {
 
 const BOOTSTRAP = { id: 'test:setup', kind: 'system' as const, displayName: 'Test setup', roles: [] };
 
+/** Runs setup code as the system would outside any request: with a request context whose actor is the test setup. */
+export function asSetup<T>(t: TestApp, work: () => Promise<T>): Promise<T> {
+  return t.app.get(ClsService).run(() => {
+    t.app.get(RequestContext).setActor(BOOTSTRAP);
+    return work();
+  });
+}
+
 /** Creates a person through the real services, with organisation roles and team memberships, and signs a token for them. */
 export async function givenUser(
   t: TestApp,
@@ -28,12 +38,14 @@ export async function givenUser(
     { email, displayName: `${options.name ?? 'User'} ${suffix}`, kind: 'person', password, roles: options.roles ?? [] },
     BOOTSTRAP,
   );
-  for (const membership of options.teams ?? []) await t.app.get(TeamsService).addMember(membership.teamId, user.id, membership.role);
+  for (const membership of options.teams ?? []) {
+    await asSetup(t, () => t.app.get(TeamsService).addMember(membership.teamId, user.id, membership.role));
+  }
   return { id: user.id, email, password, token: tokenFor(t, user.id) };
 }
 
 export async function givenTeam(t: TestApp, name = `team-${randomBytes(4).toString('hex')}`) {
-  return t.app.get(TeamsService).create(name);
+  return asSetup(t, () => t.app.get(TeamsService).create(name));
 }
 
 /** An access token signed exactly as POST /api/auth/login signs one. */

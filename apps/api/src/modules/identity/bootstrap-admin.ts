@@ -45,7 +45,7 @@ export class BootstrapAdmin implements OnApplicationBootstrap {
     if (configured.email) {
       this.logger.log(`Created the first administrator ${email} from GATEHOUSE_ADMIN_EMAIL.`);
     } else if (development) {
-      this.logger.warn(`Created the development administrator ${email} with password "${password}". Change it: POST /api/me/password.`);
+      this.logger.warn(`Created the development administrator ${email} with the development password documented in the README. Change it: POST /api/me/password.`);
     } else {
       this.logger.warn(`Created the first administrator ${email} with the one-time password "${password}". It is not shown again: sign in and change it now.`);
     }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditTrail } from '@app/audit';
-import { OrgRole, Principal } from '@app/auth';
+import { OrgRole, Principal, toAuditActor } from '@app/auth';
 import { ForbiddenError, NotFoundError, ValidationFailedError } from '@app/errors';
 import { issueApiKeyToken } from './api-key-token';
 
@@ -71,6 +71,7 @@ export class ApiKeysService {
         action: 'api_key.created',
         target: { type: 'api_key', id },
         after: { ownerId, name: key.name, prefix: key.prefix, roles: key.roles },
+        actor: toAuditActor(principal),
       });
       return { ...key, token: issued.token };
     });

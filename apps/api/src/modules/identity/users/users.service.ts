@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditActor, AuditTrail } from '@app/audit';
-import { OrgRole, Principal } from '@app/auth';
+import { OrgRole, Principal, toAuditActor } from '@app/auth';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationFailedError } from '@app/errors';
 import { PasswordHasher } from '../auth/password-hasher';
 import { CreateUserDto } from './dto/user.dto';
@@ -70,7 +70,14 @@ export class UsersService {
       await this.assertNotLastAdmin(manager, before, 'deactivate');
       await manager.query('UPDATE users SET active = false, deactivated_at = now() WHERE id = $1', [id]);
       const after = await this.get(id, manager);
-      await this.trail.record(manager, { action: 'user.deactivated', target: { type: 'user', id }, before: auditView(before), after: auditView(after), reason });
+      await this.trail.record(manager, {
+        action: 'user.deactivated',
+        target: { type: 'user', id },
+        before: auditView(before),
+        after: auditView(after),
+        reason,
+        actor: toAuditActor(principal),
+      });
       return after;
     });
   }
@@ -107,7 +114,7 @@ export class UsersService {
     const hash = await this.hasher.hash(newPassword);
     await this.dataSource.transaction(async (manager) => {
       await manager.query('UPDATE users SET password_hash = $2, password_changed_at = now() WHERE id = $1', [principal.userId, hash]);
-      await this.trail.record(manager, { action: 'user.password_changed', target: { type: 'user', id: principal.userId } });
+      await this.trail.record(manager, { action: 'user.password_changed', target: { type: 'user', id: principal.userId }, actor: toAuditActor(principal) });
     });
   }
 

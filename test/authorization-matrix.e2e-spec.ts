@@ -1,0 +1,238 @@
+import { randomBytes } from 'node:crypto';
+import { OrgRole, Principal } from '@app/auth';
+import { adminUser, asSetup, bearer, createTestApp, givenApiKey, givenTeam, givenUser, TEST_ADMIN, TestApp } from '@app/testing';
+import { ApiKeysService } from '../apps/api/src/modules/identity/api-keys/api-keys.service';
+import { PrincipalLoader } from '../apps/api/src/modules/identity/auth/principal.loader';
+import { UsersService } from '../apps/api/src/modules/identity/users/users.service';
+import { routeInventory } from './support/route-inventory';
+import { UndeclaredModule } from './support/undeclared.module';
+
+/**
+ * Every route × every kind of caller, with the exact status expected. A route
+ * added without a policy, or without a row here, fails this suite.
+ */
+const PRINCIPALS = [
+  'anonymous', 'admin', 'legal', 'assessor', 'compliance_officer', 'developer', 'deployer',
+  'otherTeamDeveloper', 'deactivatedUser', 'revokedKey', 'adminApiKey',
+] as const;
+type PrincipalName = (typeof PRINCIPALS)[number];
+type Expectation = Record<PrincipalName, number>;
+
+const SIGNED_OUT: PrincipalName[] = ['anonymous', 'deactivatedUser', 'revokedKey'];
+
+/** `status` for the named callers, 401 for callers without valid credentials, `otherwise` for the rest. */
+function allow(status: number, allowed: PrincipalName[] | 'everyone', otherwise = 403, overrides: Partial<Expectation> = {}): Expectation {
+  return Object.fromEntries(
+    PRINCIPALS.map((name) => [
+      name,
+      overrides[name] ?? (allowed === 'everyone' ? status : SIGNED_OUT.includes(name) ? 401 : allowed.includes(name) ? status : otherwise),
+    ]),
+  ) as Expectation;
+}
+
+const SIGNED_IN = PRINCIPALS.filter((name) => !SIGNED_OUT.includes(name));
+const ADMINS: PrincipalName[] = ['admin', 'adminApiKey'];
+const READERS: PrincipalName[] = ['admin', 'adminApiKey', 'compliance_officer'];
+
+interface Fixtures {
+  t: TestApp;
+  adminPrincipal: Principal;
+  teamId: string;
+  serviceAccount(roles?: OrgRole[]): Promise<string>;
+}
+
+interface RouteCase {
+  route: string;
+  expect: Expectation;
+  request(f: Fixtures): Promise<{ path: string; body?: object }>;
+}
+
+const fresh = () => randomBytes(5).toString('hex');
+
+const CASES: RouteCase[] = [
+  { route: 'GET /health/live', expect: allow(200, 'everyone'), request: async () => ({ path: '/health/live' }) },
+  { route: 'GET /health/ready', expect: allow(200, 'everyone'), request: async () => ({ path: '/health/ready' }) },
+  { route: 'POST /api/auth/login', expect: allow(200, 'everyone'), request: async () => ({ path: '/api/auth/login', body: TEST_ADMIN }) },
+  { route: 'GET /api/me', expect: allow(200, SIGNED_IN), request: async () => ({ path: '/api/me' }) },
+  {
+    route: 'POST /api/me/password',
+    // Signed-in people reach the password check (422: wrong current password); a key may not change passwords.
+    expect: allow(422, SIGNED_IN, 403, { adminApiKey: 403 }),
+    request: async () => ({ path: '/api/me/password', body: { currentPassword: 'not-the-current-one', newPassword: 'another-long-password' } }),
+  },
+  { route: 'GET /api/me/api-keys', expect: allow(200, SIGNED_IN), request: async () => ({ path: '/api/me/api-keys' }) },
+  {
+    route: 'POST /api/me/api-keys',
+    expect: allow(201, SIGNED_IN, 403, { adminApiKey: 403 }),
+    request: async () => ({ path: '/api/me/api-keys', body: { name: `k-${fresh()}`, roles: [] } }),
+  },
+  {
+    route: 'DELETE /api/me/api-keys/:id',
+    // The admin's own key: its owner (or its owner's other key) revokes it; to anyone else it does not exist.
+    expect: allow(200, ADMINS, 404),
+    request: async (f) => {
+      const key = await f.t.app.get(ApiKeysService).create(f.adminPrincipal, f.adminPrincipal.userId, { name: `k-${fresh()}`, roles: [] });
+      return { path: `/api/me/api-keys/${key.id}` };
+    },
+  },
+  { route: 'GET /api/users', expect: allow(200, READERS), request: async () => ({ path: '/api/users' }) },
+  {
+    route: 'POST /api/users',
+    expect: allow(201, ADMINS),
+    request: async () => ({ path: '/api/users', body: { email: `svc-${fresh()}@gatehouse.test`, displayName: 'Pipeline', kind: 'service' } }),
+  },
+  { route: 'GET /api/users/:id', expect: allow(200, READERS), request: async (f) => ({ path: `/api/users/${await f.serviceAccount()}` }) },
+  {
+    route: 'PATCH /api/users/:id',
+    expect: allow(200, ADMINS),
+    request: async (f) => ({ path: `/api/users/${await f.serviceAccount()}`, body: { displayName: 'Renamed' } }),
+  },
+  { route: 'POST /api/users/:id/deactivate', expect: allow(200, ADMINS), request: async (f) => ({ path: `/api/users/${await f.serviceAccount()}/deactivate` }) },
+  { route: 'PUT /api/users/:id/roles/:role', expect: allow(200, ADMINS), request: async (f) => ({ path: `/api/users/${await f.serviceAccount()}/roles/legal` }) },
+  {
+    route: 'DELETE /api/users/:id/roles/:role',
+    expect: allow(200, ADMINS),
+    request: async (f) => ({ path: `/api/users/${await f.serviceAccount(['legal'])}/roles/legal` }),
+  },
+  { route: 'GET /api/users/:id/api-keys', expect: allow(200, READERS), request: async (f) => ({ path: `/api/users/${await f.serviceAccount()}/api-keys` }) },
+  {
+    route: 'POST /api/users/:id/api-keys',
+    expect: allow(201, ['admin'], 403, { adminApiKey: 403 }),
+    request: async (f) => ({ path: `/api/users/${await f.serviceAccount()}/api-keys`, body: { name: 'deploy', roles: [] } }),
+  },
+  {
+    route: 'DELETE /api/api-keys/:id',
+    expect: allow(200, ADMINS),
+    request: async (f) => {
+      const key = await f.t.app.get(ApiKeysService).create(f.adminPrincipal, await f.serviceAccount(), { name: 'k', roles: [] });
+      return { path: `/api/api-keys/${key.id}` };
+    },
+  },
+  { route: 'GET /api/teams', expect: allow(200, SIGNED_IN), request: async () => ({ path: '/api/teams' }) },
+  { route: 'POST /api/teams', expect: allow(201, ADMINS), request: async () => ({ path: '/api/teams', body: { name: `team ${fresh()}` } }) },
+  { route: 'GET /api/teams/:id', expect: allow(200, SIGNED_IN), request: async (f) => ({ path: `/api/teams/${f.teamId}` }) },
+  {
+    route: 'PUT /api/teams/:id/members/:userId/:role',
+    expect: allow(200, ADMINS),
+    request: async (f) => ({ path: `/api/teams/${f.teamId}/members/${await f.serviceAccount()}/developer` }),
+  },
+  {
+    route: 'DELETE /api/teams/:id/members/:userId/:role',
+    expect: allow(200, ADMINS),
+    request: async (f) => ({ path: `/api/teams/${f.teamId}/members/${await f.serviceAccount()}/deployer` }),
+  },
+  { route: 'GET /api/audit/events', expect: allow(200, READERS), request: async () => ({ path: '/api/audit/events?limit=5' }) },
+  { route: 'GET /api/audit/export', expect: allow(200, READERS), request: async () => ({ path: '/api/audit/export?action=user.created' }) },
+  { route: 'GET /api/audit/verify', expect: allow(200, READERS), request: async () => ({ path: '/api/audit/verify' }) },
+];
+
+describe('authorization', () => {
+  let t: TestApp;
+  let fixtures: Fixtures;
+  const credentials = {} as Record<PrincipalName, Record<string, string>>;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const admin = await adminUser(t);
+    const teamA = await givenTeam(t);
+    const teamB = await givenTeam(t);
+    const adminPrincipal = (await t.app.get(PrincipalLoader).forUser(admin.id))!;
+    const person = async (roles: OrgRole[], teams: { teamId: string; role: 'developer' | 'deployer' }[] = []) =>
+      bearer((await givenUser(t, { roles, teams })).token);
+
+    credentials.anonymous = {};
+    credentials.admin = bearer(admin.token);
+    credentials.legal = await person(['legal']);
+    credentials.assessor = await person(['assessor']);
+    credentials.compliance_officer = await person(['compliance_officer']);
+    credentials.developer = await person([], [{ teamId: teamA.id, role: 'developer' }]);
+    credentials.deployer = await person([], [{ teamId: teamA.id, role: 'deployer' }]);
+    credentials.otherTeamDeveloper = await person([], [{ teamId: teamB.id, role: 'developer' }]);
+    const toDeactivate = await givenUser(t, { roles: ['admin'] });
+    credentials.deactivatedUser = bearer(toDeactivate.token);
+    await t.app.get(UsersService).deactivate(adminPrincipal, toDeactivate.id);
+    const revoked = await givenApiKey(t, admin, ['admin']);
+    credentials.revokedKey = bearer(revoked.token);
+    await asSetup(t, () => t.app.get(ApiKeysService).revoke(revoked.id));
+    credentials.adminApiKey = { 'X-API-Key': (await givenApiKey(t, admin, ['admin'])).token };
+
+    fixtures = {
+      t,
+      adminPrincipal,
+      teamId: teamA.id,
+      serviceAccount: async (roles = []) => {
+        const user = await asSetup(t, () =>
+          t.app.get(UsersService).create({ email: `svc-${fresh()}@gatehouse.test`, displayName: 'Service', kind: 'service', roles }),
+        );
+        return user.id;
+      },
+    };
+  });
+  afterAll(() => t.close());
+
+  it('every route declares a policy, and the declarations are these', () => {
+    const inventory = routeInventory(t.app);
+    expect(inventory.filter((route) => route.policy === 'NONE')).toEqual([]);
+    expect(inventory.map((route) => `${route.route} → ${route.policy}`)).toEqual([
+      'DELETE /api/api-keys/:id → identity:manage',
+      'DELETE /api/me/api-keys/:id → authenticated',
+      'DELETE /api/teams/:id/members/:userId/:role → identity:manage',
+      'DELETE /api/users/:id/roles/:role → identity:manage',
+      'GET /api/audit/events → audit:read',
+      'GET /api/audit/export → audit:read',
+      'GET /api/audit/verify → audit:read',
+      'GET /api/me → authenticated',
+      'GET /api/me/api-keys → authenticated',
+      'GET /api/teams → authenticated',
+      'GET /api/teams/:id → authenticated',
+      'GET /api/users → identity:read',
+      'GET /api/users/:id → identity:read',
+      'GET /api/users/:id/api-keys → identity:read',
+      'GET /health/live → public',
+      'GET /health/ready → public',
+      'PATCH /api/users/:id → identity:manage',
+      'POST /api/auth/login → public',
+      'POST /api/me/api-keys → authenticated',
+      'POST /api/me/password → authenticated',
+      'POST /api/teams → identity:manage',
+      'POST /api/users → identity:manage',
+      'POST /api/users/:id/api-keys → identity:manage',
+      'POST /api/users/:id/deactivate → identity:manage',
+      'PUT /api/teams/:id/members/:userId/:role → identity:manage',
+      'PUT /api/users/:id/roles/:role → identity:manage',
+    ]);
+  });
+
+  it('the matrix covers every route of the app', () => {
+    expect(CASES.map((c) => c.route).sort()).toEqual(routeInventory(t.app).map((route) => route.route).sort());
+  });
+
+  describe.each(CASES)('$route', (routeCase) => {
+    it.each(PRINCIPALS)('as %s', async (principal) => {
+      const { path, body } = await routeCase.request(fixtures);
+      const [method] = routeCase.route.split(' ');
+      const call = t.http()[method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'](path).set(credentials[principal]);
+      const res = await (body ? call.send(body) : call);
+      expect({ principal, status: res.status, detail: res.status >= 400 ? res.body.detail : undefined }).toMatchObject({
+        principal,
+        status: routeCase.expect[principal],
+      });
+      if (res.status >= 400) expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    });
+  });
+});
+
+describe('deny by default', () => {
+  it('refuses a route that declares no policy, even to an admin', async () => {
+    const t = await createTestApp({ imports: [UndeclaredModule] });
+    try {
+      expect(routeInventory(t.app).find((route) => route.route === 'GET /undeclared')).toEqual({ route: 'GET /undeclared', policy: 'NONE' });
+      await t.http().get('/undeclared').expect(401);
+      const res = await t.http().get('/undeclared').set(bearer((await adminUser(t)).token));
+      expect(res.status).toBe(403);
+      expect(res.body.detail).toMatch(/declares no access policy/);
+    } finally {
+      await t.close();
+    }
+  });
+});
