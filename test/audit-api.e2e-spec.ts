@@ -1,12 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { adminUser, bearer, createTestApp, givenUser, TestApp } from '@app/testing';
 import { createWidgetAudited, createWidgetTable, tamperAsSuperuser } from './support/audit-helpers';
+import { runCommand } from './support/run-command';
 
-const run = promisify(execFile);
 const PYTHON_VERIFIER = path.join(__dirname, 'support', 'verify_audit_export.py');
 let auth: Record<string, string>;
 
@@ -18,14 +16,8 @@ function asText(res: import('supertest').Response, done: (error: Error | null, b
 }
 
 /** Runs the independent verifier (written from docs/audit-chain.md alone) on an export. */
-async function verifyIndependently(file: string, ...flags: string[]) {
-  try {
-    const { stdout } = await run('python3', [PYTHON_VERIFIER, ...flags, file]);
-    return { code: 0, output: stdout.trim() };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, output: `${failure.stdout}${failure.stderr}`.trim() };
-  }
+function verifyIndependently(file: string, ...flags: string[]) {
+  return runCommand('python3', [PYTHON_VERIFIER, ...flags, file]);
 }
 
 describe('audit API', () => {
@@ -140,8 +132,9 @@ describe('audit API', () => {
       expect(res.headers['content-type']).toMatch(/text\/csv/);
       const file = path.join(dir, 'full.csv');
       await writeFile(file, res.body as string);
-      const parsed = await run('python3', ['-c', 'import csv,sys,json; rows=list(csv.DictReader(open(sys.argv[1], newline=""))); w=[r for r in rows if r["target_type"]=="widget"]; print(json.dumps([len(w), w[0]["actor_display_name"], json.loads(w[0]["payload"])["after"]["name"]]))', file]);
-      const [rowCount, actorName, widgetName] = JSON.parse(parsed.stdout);
+      const parsed = await runCommand('python3', ['-c', 'import csv,sys,json; rows=list(csv.DictReader(open(sys.argv[1], newline=""))); w=[r for r in rows if r["target_type"]=="widget"]; print(json.dumps([len(w), w[0]["actor_display_name"], json.loads(w[0]["payload"])["after"]["name"]]))', file]);
+      expect(parsed.code).toBe(0);
+      const [rowCount, actorName, widgetName] = JSON.parse(parsed.output);
       expect(rowCount).toBe(25);
       expect(actorName).toBe('Test runner');
       expect(widgetName).toBe('widget "1", with, commas\nand lines ✓');

@@ -1,22 +1,13 @@
-import { execFile } from 'node:child_process';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { createTestApp, TestApp } from '@app/testing';
 import { createWidgetAudited, createWidgetTable, headSeq, tamperAsSuperuser } from './support/audit-helpers';
+import { runCommand } from './support/run-command';
 
-const run = promisify(execFile);
 const CLI = path.join(__dirname, '..', 'dist', 'apps', 'api', 'src', 'cli', 'audit-verify.js');
 
 /** Runs the built `npm run audit:verify` entry point against the test database. */
-async function auditVerify(t: TestApp, ...args: string[]) {
-  const env = { ...process.env, DATABASE_URL: t.database.url, LOG_LEVEL: 'silent' };
-  try {
-    const { stdout } = await run(process.execPath, [CLI, ...args], { env });
-    return { code: 0, output: stdout.trim() };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, output: `${failure.stdout}${failure.stderr}`.trim() };
-  }
+function auditVerify(t: TestApp, ...args: string[]) {
+  return runCommand(process.execPath, [CLI, ...args], { ...process.env, DATABASE_URL: t.database.url, LOG_LEVEL: 'silent' });
 }
 
 describe('npm run audit:verify', () => {
