@@ -6,7 +6,10 @@ import { RequestContextModule } from '@app/request-context';
 import { LoggingModule } from './logging.module';
 import { AuditApiModule } from './modules/audit/audit.module';
 import { HealthModule } from './modules/health/health.module';
+import { EvidenceModule } from './modules/evidence/evidence.module';
+import { GatePoliciesModule } from './modules/gate-policies/gate-policies.module';
 import { IdentityModule } from './modules/identity/identity.module';
+import { UseCasesModule } from './modules/use-cases/use-cases.module';
 
 @Module({})
 export class AppModule {
@@ -14,7 +17,20 @@ export class AppModule {
   static forRoot(config: AppConfig, extraImports: (Type | DynamicModule)[] = []): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), LoggingModule, RequestContextModule, DatabaseModule, AuditModule, HealthModule, IdentityModule, AuditApiModule, ...extraImports],
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule,
+        RequestContextModule,
+        DatabaseModule,
+        AuditModule,
+        HealthModule,
+        IdentityModule,
+        AuditApiModule,
+        GatePoliciesModule,
+        UseCasesModule,
+        EvidenceModule,
+        ...extraImports,
+      ],
     };
   }
 }

@@ -12,11 +12,13 @@ describe('decideAccess', () => {
     expect(decideAccess(officer, 'identity:manage')).toEqual({ allowed: false, reason: 'identity:manage requires one of: admin' });
   });
 
-  it('grants nothing beyond `authenticated` to a user without organisation roles', () => {
+  it('grants a user without organisation roles only what is open to any signed-in caller', () => {
     const teamMember = { ...principalWith(), teams: [{ teamId: 't', role: 'developer' as const }] };
     for (const permission of Object.keys(PERMISSIONS) as (keyof typeof PERMISSIONS)[]) {
-      expect(decideAccess(teamMember, permission).allowed).toBe(permission === 'authenticated');
+      expect(decideAccess(teamMember, permission).allowed).toBe(PERMISSIONS[permission] === 'any');
     }
+    expect(decideAccess(teamMember, 'use_cases:override_tier').allowed).toBe(false);
+    expect(decideAccess(teamMember, 'gate_policies:manage').allowed).toBe(false);
   });
 
   it('only names known roles', () => {

@@ -14,6 +14,14 @@ export const PERMISSIONS = {
   'audit:read': ['admin', 'compliance_officer'],
   'identity:read': ['admin', 'compliance_officer'],
   'identity:manage': ['admin'],
+  // Use cases: who may see or change *which* use case is decided per object by the
+  // registry (team membership, or an organisation role that reads everything).
+  'use_cases:read': 'any',
+  'use_cases:write': 'any',
+  // The tier decides which approvals a gate needs: the team does not set its own.
+  'use_cases:override_tier': ['assessor', 'legal'],
+  'gate_policies:read': 'any',
+  'gate_policies:manage': ['admin'],
 } as const satisfies Record<string, readonly OrgRole[] | 'any'>;
 
 export type Permission = keyof typeof PERMISSIONS;

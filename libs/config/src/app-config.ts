@@ -11,6 +11,10 @@ export interface AppConfig {
     bodyLimitBytes: number;
     trustProxy: boolean;
   };
+  evidence: {
+    /** Largest evidence file accepted (413 above). */
+    maxBytes: number;
+  };
   log: { level: string };
   database: {
     /** Set when DATABASE_URL is given; otherwise the embedded server provides it at start. */
@@ -72,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       bodyLimitBytes: e.GATEHOUSE_BODY_LIMIT_BYTES,
       trustProxy: e.GATEHOUSE_TRUST_PROXY,
     },
+    evidence: { maxBytes: e.GATEHOUSE_EVIDENCE_MAX_BYTES },
     log: { level: e.LOG_LEVEL },
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, embedded: false },
     embeddedPostgres: { dataDir: path.join(dataDir, 'pgdata'), port: e.GATEHOUSE_EMBEDDED_PG_PORT },

@@ -1,0 +1,26 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, IsUrl, IsUUID, Length } from 'class-validator';
+import { EVIDENCE_KINDS, EvidenceKind } from '@app/registry';
+
+/** The form fields of a file upload; they come before the file part. */
+export class EvidenceFileFields {
+  @ApiProperty({ enum: EVIDENCE_KINDS }) @IsIn(EVIDENCE_KINDS) kind: EvidenceKind;
+  @ApiProperty() @IsString() @Length(1, 200) title: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'The evidence this is a new version of' })
+  @IsOptional()
+  @IsUUID()
+  previousId?: string;
+}
+
+export class EvidenceLinkDto extends EvidenceFileFields {
+  @ApiProperty({ example: 'https://wiki.example.com/model-card' })
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true })
+  @Length(1, 2000)
+  url: string;
+}
+
+export class EvidenceParams {
+  @IsUUID() id: string;
+  @IsUUID() evidenceId: string;
+}

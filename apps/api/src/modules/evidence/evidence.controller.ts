@@ -1,0 +1,63 @@
+import { Body, Controller, Get, Inject, Param, Post, Req, Res, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { Allow, CurrentPrincipal, Principal } from '@app/auth';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { UseCaseIdParams } from '../use-cases/dto/use-case.dto';
+import { EvidenceLinkDto, EvidenceParams } from './dto/evidence.dto';
+import { EvidenceService } from './evidence.service';
+import { receiveUpload } from './multipart-upload';
+
+@ApiTags('evidence')
+@ApiBearerAuth()
+@Controller('api/use-cases/:id/evidence')
+export class EvidenceController {
+  constructor(
+    private readonly evidence: EvidenceService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Post()
+  @Allow('use_cases:write')
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ schema: { type: 'object', required: ['kind', 'title', 'file'], properties: { kind: { type: 'string' }, title: { type: 'string' }, previousId: { type: 'string', format: 'uuid' }, file: { type: 'string', format: 'binary' } } } })
+  @ApiOperation({ summary: 'Upload an evidence file (multipart: kind, title, optional previousId, then file); streamed and hashed by the server' })
+  upload(@CurrentPrincipal() principal: Principal, @Param() params: UseCaseIdParams, @Req() req: Request) {
+    const maxBytes = this.config.evidence.maxBytes;
+    return receiveUpload(req, maxBytes, (file) => this.evidence.attachFile(principal, params.id, file, maxBytes));
+  }
+
+  @Post('links')
+  @Allow('use_cases:write')
+  @ApiOperation({ summary: 'Attach a link as evidence' })
+  attachLink(@CurrentPrincipal() principal: Principal, @Param() params: UseCaseIdParams, @Body() body: EvidenceLinkDto) {
+    return this.evidence.attachLink(principal, params.id, body);
+  }
+
+  @Get()
+  @Allow('use_cases:read')
+  @ApiOperation({ summary: 'Every evidence item and version, with the one it supersedes and the one superseding it' })
+  list(@CurrentPrincipal() principal: Principal, @Param() params: UseCaseIdParams) {
+    return this.evidence.list(principal, params.id);
+  }
+
+  @Get(':evidenceId')
+  @Allow('use_cases:read')
+  get(@CurrentPrincipal() principal: Principal, @Param() params: EvidenceParams) {
+    return this.evidence.get(principal, params.id, params.evidenceId);
+  }
+
+  @Get(':evidenceId/content')
+  @Allow('use_cases:read')
+  @ApiOperation({ summary: 'The exact bytes uploaded, with their SHA-256 in X-Content-SHA256 and Repr-Digest' })
+  async download(@CurrentPrincipal() principal: Principal, @Param() params: EvidenceParams, @Res({ passthrough: true }) res: Response) {
+    const { evidence, content } = await this.evidence.download(principal, params.id, params.evidenceId);
+    res.setHeader('X-Content-SHA256', evidence.sha256!);
+    res.setHeader('Repr-Digest', `sha-256=:${Buffer.from(evidence.sha256!, 'hex').toString('base64')}:`);
+    return new StreamableFile(content, {
+      type: evidence.mediaType ?? 'application/octet-stream',
+      length: evidence.sizeBytes ?? undefined,
+      disposition: `attachment; filename="${(evidence.fileName ?? 'evidence').replace(/["\\\r\n]/g, '_')}"`,
+    });
+  }
+}

@@ -1,0 +1,72 @@
+import busboy from 'busboy';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import type { Request } from 'express';
+import { Readable } from 'node:stream';
+import { toFieldErrors, ValidationFailedError } from '@app/errors';
+import { EvidenceFileFields } from './dto/evidence.dto';
+import { EvidenceTooLargeError } from './evidence-store';
+
+export interface IncomingFile {
+  fields: EvidenceFileFields;
+  fileName: string;
+  mediaType: string;
+  content: Readable;
+}
+
+/** Room for the multipart boundaries and form fields around the file itself. */
+const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
+
+/**
+ * Streams one file out of a multipart/form-data request, with its form fields
+ * validated first, and hands it to `store` while it is still arriving: the
+ * file is never held in memory or on disk. A file over `maxBytes` fails the
+ * store (so its transaction rolls back) with 413.
+ */
+export function receiveUpload<T>(req: Request, maxBytes: number, store: (file: IncomingFile) => Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const fail = (error: unknown) => {
+      // Read and discard the rest of the body, so the client gets the answer rather than a reset.
+      req.unpipe();
+      req.resume();
+      reject(error);
+    };
+    if (!req.is('multipart/form-data')) {
+      return fail(new ValidationFailedError([{ field: 'file', detail: 'send the file as multipart/form-data with fields kind, title and file' }]));
+    }
+    if (Number(req.headers['content-length'] ?? 0) > maxBytes + MULTIPART_OVERHEAD_BYTES) return fail(new EvidenceTooLargeError(maxBytes));
+
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({ headers: req.headers, limits: { files: 1, fields: 10, fieldSize: 10_000, fileSize: maxBytes } });
+    } catch {
+      return fail(new ValidationFailedError([{ field: 'file', detail: 'the multipart body is malformed' }]));
+    }
+    const fields: Record<string, string> = {};
+    let sawFile = false;
+    parser.on('field', (name, value) => (fields[name] = value));
+    parser.on('file', (_name, stream, info) => {
+      sawFile = true;
+      stream.on('limit', () => stream.destroy(new EvidenceTooLargeError(maxBytes)));
+      const parsed = plainToInstance(EvidenceFileFields, fields);
+      validate(parsed, { whitelist: true, forbidNonWhitelisted: true })
+        .then((errors) => {
+          if (errors.length) throw new ValidationFailedError(toFieldErrors(errors));
+          return store({ fields: parsed, fileName: info.filename?.slice(0, 255) || 'evidence', mediaType: safeMediaType(info.mimeType), content: stream });
+        })
+        .then(resolve, (error) => {
+          stream.resume();
+          fail(error);
+        });
+    });
+    parser.on('close', () => {
+      if (!sawFile) fail(new ValidationFailedError([{ field: 'file', detail: 'the form has no file part (send the fields first, then the file)' }]));
+    });
+    parser.on('error', () => fail(new ValidationFailedError([{ field: 'file', detail: 'the multipart body is malformed' }])));
+    req.pipe(parser);
+  });
+}
+
+function safeMediaType(declared: string | undefined): string {
+  return declared && /^[\w.+-]+\/[\w.+-]+$/.test(declared) ? declared.toLowerCase() : 'application/octet-stream';
+}

@@ -1,0 +1,18 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsObject, IsOptional, IsString, Length, Min } from 'class-validator';
+
+export class PublishGatePolicyDto {
+  @ApiProperty({ description: 'The whole policy: { name, checklistItems, gates: { <gate>: { minimal|limited|high: { signOffs, evidence, checklist } } } }' })
+  @IsObject()
+  document: Record<string, unknown>;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 1000) note?: string;
+}
+
+export class GatePolicyVersionParams {
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  version: number;
+}

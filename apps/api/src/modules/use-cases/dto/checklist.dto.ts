@@ -1,0 +1,23 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { TIERS, Tier } from '@app/registry';
+
+export class ChecklistAnswerDto {
+  @ApiProperty({ enum: ['yes', 'no', 'not_applicable'] })
+  @IsIn(['yes', 'no', 'not_applicable'])
+  answer: 'yes' | 'no' | 'not_applicable';
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 2000) note?: string;
+}
+
+export class ChecklistParams {
+  @IsUUID() id: string;
+
+  @Matches(/^[a-z][a-z0-9_.-]{1,79}$/, { message: 'itemId must be a checklist item id from the gate policy' })
+  itemId: string;
+}
+
+export class TierOverrideDto {
+  @ApiProperty({ enum: TIERS }) @IsIn(TIERS) tier: Tier;
+  @ApiProperty({ minLength: 10 }) @IsString() @Length(10, 2000) justification: string;
+}

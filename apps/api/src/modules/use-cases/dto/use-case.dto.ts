@@ -1,0 +1,124 @@
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { AI_ROLES, AiRole, STAGES, Stage, TIERS, Tier, USE_CASE_STATUSES, UseCaseStatus } from '@app/registry';
+
+const LONG_TEXT = 5000;
+
+export class WorkflowComponentDto {
+  @ApiProperty() @IsString() @Length(1, 200) name: string;
+  @ApiProperty() @IsString() @Length(0, 2000) description: string;
+}
+
+export class WorkflowDto {
+  @ApiProperty() @IsString() @Length(1, LONG_TEXT) description: string;
+
+  @ApiProperty({ type: [WorkflowComponentDto] })
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => WorkflowComponentDto)
+  components: WorkflowComponentDto[];
+}
+
+export class StakeholderDto {
+  @ApiProperty() @IsString() @Length(1, 200) name: string;
+  @ApiProperty() @IsString() @Length(1, 2000) objectives: string;
+
+  @ApiProperty({ description: 'Affected by the system without being a customer or user of it' })
+  @IsBoolean()
+  affectedNonUser: boolean;
+}
+
+export class CreateUseCaseDto {
+  @ApiProperty() @IsString() @Length(1, 200) title: string;
+  @ApiProperty() @IsString() @Length(1, LONG_TEXT) businessProblem: string;
+
+  @ApiProperty({ type: WorkflowDto })
+  @ValidateNested()
+  @Type(() => WorkflowDto)
+  workflow: WorkflowDto;
+
+  @ApiProperty({ type: [String] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @Length(1, 500, { each: true })
+  inputs: string[];
+
+  @ApiProperty({ type: [String] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @Length(1, 500, { each: true })
+  outputs: string[];
+
+  @ApiProperty({ type: [StakeholderDto] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => StakeholderDto)
+  stakeholders: StakeholderDto[];
+
+  @ApiProperty() @IsString() @Length(1, LONG_TEXT) intendedUse: string;
+  @ApiProperty() @IsString() @Length(1, LONG_TEXT) foreseeableMisuse: string;
+
+  @ApiProperty({ enum: AI_ROLES, description: "The organisation's AI role for this use case" })
+  @IsIn(AI_ROLES)
+  aiRole: AiRole;
+
+  @ApiProperty({ format: 'uuid' }) @IsUUID() developerTeamId: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() deployerTeamId: string;
+}
+
+/** Any subset of the descriptive fields. Teams, stage and tier are not edited here. */
+export class UpdateUseCaseDto extends PartialType(OmitType(CreateUseCaseDto, ['developerTeamId', 'deployerTeamId'] as const)) {}
+
+export class UseCaseIdParams {
+  @IsUUID()
+  id: string;
+}
+
+export class ListUseCasesQuery {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Developer or deployer team' })
+  @IsOptional()
+  @IsUUID()
+  team?: string;
+
+  @ApiPropertyOptional({ enum: STAGES }) @IsOptional() @IsIn(STAGES) stage?: Stage;
+  @ApiPropertyOptional({ enum: TIERS }) @IsOptional() @IsIn(TIERS) tier?: Tier;
+  @ApiPropertyOptional({ enum: USE_CASE_STATUSES }) @IsOptional() @IsIn(USE_CASE_STATUSES) status?: UseCaseStatus;
+
+  @ApiPropertyOptional({ description: 'Words to find in the title, business problem or intended use' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  q?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) cursor?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit: number = 50;
+}

@@ -1,0 +1,282 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditTrail } from '@app/audit';
+import { Principal, toAuditActor } from '@app/auth';
+import { ConflictError, NotFoundError, ValidationFailedError } from '@app/errors';
+import { changedFields, contentDiff, contentHash, deriveTier, effectiveTier, Risk, UseCaseContent, UseCaseDefinition } from '@app/registry';
+import { GatePoliciesService } from '../gate-policies/gate-policies.service';
+import { ChecklistAnswerDto, TierOverrideDto } from './dto/checklist.dto';
+import { RiskDto } from './dto/risk.dto';
+import { CreateUseCaseDto, ListUseCasesQuery, UpdateUseCaseDto } from './dto/use-case.dto';
+import { assertUseCaseAccess, isOnUseCaseTeam, USE_CASE_READERS } from './use-case-access';
+import { asTeamOwned, toUseCaseView, UseCaseRow, UseCaseView } from './use-case.view';
+
+export interface RevisionView {
+  revision: number;
+  contentHash: string;
+  changedFields: string[];
+  summary: string;
+  authorId: string;
+  createdAt: string;
+}
+
+/**
+ * The registry of use cases. Every change to a use case's content goes through
+ * `change()`: it locks the use case, applies the edit, and writes a new
+ * immutable revision and its audit event in the same transaction — or nothing
+ * at all when the content did not actually change.
+ */
+@Injectable()
+export class UseCasesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly trail: AuditTrail,
+    private readonly policies: GatePoliciesService,
+  ) {}
+
+  async create(principal: Principal, input: CreateUseCaseDto): Promise<UseCaseView> {
+    const { developerTeamId, deployerTeamId, ...definition } = input;
+    if (!isOnUseCaseTeam(principal, { developerTeamId, deployerTeamId })) {
+      throw new ValidationFailedError([
+        { field: 'developerTeamId', detail: 'you register use cases for a team you are a developer or deployer of' },
+      ]);
+    }
+    const content: UseCaseContent = {
+      ...(definition as UseCaseDefinition),
+      developerTeamId,
+      deployerTeamId,
+      risks: [],
+      checklist: {},
+      tierOverride: null,
+      evidence: [],
+    };
+    return this.dataSource.transaction(async (manager) => {
+      const teams = await manager.query('SELECT id FROM teams WHERE id = ANY($1)', [[developerTeamId, deployerTeamId]]);
+      if (teams.length !== new Set([developerTeamId, deployerTeamId]).size) {
+        throw new ValidationFailedError([{ field: 'developerTeamId', detail: 'developerTeamId and deployerTeamId must be existing teams' }]);
+      }
+      const tier = deriveTier(content.risks);
+      const hash = contentHash(content);
+      const [{ id }] = await manager.query(
+        `INSERT INTO use_cases (developer_team_id, deployer_team_id, tier, derived_tier, content, revision, content_hash, created_by)
+         VALUES ($1, $2, $3, $3, $4, 1, $5, $6) RETURNING id`,
+        [developerTeamId, deployerTeamId, tier, JSON.stringify(content), hash, principal.userId],
+      );
+      await this.writeRevision(manager, id, 1, content, hash, changedFields(null, content), 'registered', principal);
+      await this.trail.record(manager, {
+        action: 'use_case.created',
+        target: { type: 'use_case', id },
+        useCaseId: id,
+        after: content,
+        data: { revision: 1, contentHash: hash, tier },
+        actor: toAuditActor(principal),
+      });
+      return toUseCaseView(await this.lockedRow(manager, id));
+    });
+  }
+
+  async get(principal: Principal, id: string): Promise<UseCaseView> {
+    const row = await this.findRow(this.dataSource.manager, id);
+    assertUseCaseAccess(principal, asTeamOwned(row), 'read');
+    return toUseCaseView(row);
+  }
+
+  async list(principal: Principal, query: ListUseCasesQuery): Promise<{ items: UseCaseView[]; nextCursor: string | null }> {
+    const conditions: string[] = [];
+    const params: unknown[] = [];
+    const where = (sql: string, value: unknown) => {
+      params.push(value);
+      conditions.push(sql.replaceAll('?', `$${params.length}`));
+    };
+    if (!principal.roles.some((role) => USE_CASE_READERS.includes(role))) {
+      where('(developer_team_id = ANY(?) OR deployer_team_id = ANY(?))', principal.teams.map((membership) => membership.teamId));
+    }
+    if (query.team) where('(developer_team_id = ? OR deployer_team_id = ?)', query.team);
+    if (query.stage) where('stage = ?', query.stage);
+    if (query.tier) where('tier = ?', query.tier);
+    if (query.status) where('status = ?', query.status);
+    if (query.q) {
+      where(
+        `(content->>'title' ILIKE ? OR content->>'businessProblem' ILIKE ? OR content->>'intendedUse' ILIKE ?)`,
+        `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+      );
+    }
+    if (query.cursor) {
+      const [createdAt, id] = Buffer.from(query.cursor, 'base64url').toString('utf8').split('|');
+      if (!id || Number.isNaN(Date.parse(createdAt))) throw new ValidationFailedError([{ field: 'cursor', detail: 'cursor is not a cursor this API returned' }]);
+      params.push(createdAt, id);
+      conditions.push(`(created_at, id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    const rows: UseCaseRow[] = await this.dataSource.query(
+      `SELECT * FROM use_cases ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''} ORDER BY created_at, id LIMIT ${query.limit + 1}`,
+      params,
+    );
+    const items = rows.slice(0, query.limit).map(toUseCaseView);
+    const last = rows.length > query.limit ? rows[query.limit - 1] : undefined;
+    const nextCursor = last ? Buffer.from(`${last.created_at.toISOString()}|${last.id}`).toString('base64url') : null;
+    return { items, nextCursor };
+  }
+
+  update(principal: Principal, id: string, input: UpdateUseCaseDto): Promise<UseCaseView> {
+    return this.change(principal, id, 'definition updated', (content) => ({ ...content, ...(input as Partial<UseCaseDefinition>) }));
+  }
+
+  addRisk(principal: Principal, id: string, input: RiskDto): Promise<UseCaseView> {
+    return this.change(principal, id, 'risk added', (content) => ({ ...content, risks: [...content.risks, toRisk(randomUUID(), input)] }));
+  }
+
+  replaceRisk(principal: Principal, id: string, riskId: string, input: RiskDto): Promise<UseCaseView> {
+    return this.change(principal, id, 'risk updated', (content) => {
+      if (!content.risks.some((risk) => risk.id === riskId)) throw new NotFoundError(`No risk with id ${riskId} on this use case.`);
+      return { ...content, risks: content.risks.map((risk) => (risk.id === riskId ? toRisk(riskId, input) : risk)) };
+    });
+  }
+
+  removeRisk(principal: Principal, id: string, riskId: string): Promise<UseCaseView> {
+    return this.change(principal, id, 'risk removed', (content) => {
+      if (!content.risks.some((risk) => risk.id === riskId)) throw new NotFoundError(`No risk with id ${riskId} on this use case.`);
+      return { ...content, risks: content.risks.filter((risk) => risk.id !== riskId) };
+    });
+  }
+
+  async answerChecklistItem(principal: Principal, id: string, itemId: string, input: ChecklistAnswerDto): Promise<UseCaseView> {
+    const policy = await this.policies.current();
+    if (!(itemId in policy.document.checklistItems)) {
+      throw new ValidationFailedError([{ field: 'itemId', detail: `${itemId} is not a checklist item of gate policy version ${policy.version}` }]);
+    }
+    return this.change(principal, id, `checklist ${itemId} answered`, (content) => ({
+      ...content,
+      checklist: { ...content.checklist, [itemId]: { answer: input.answer, note: input.note ?? null } },
+    }));
+  }
+
+  /** Assessors and legal set or clear the tier; the justification is kept in the content, the revision and the trail. */
+  overrideTier(principal: Principal, id: string, input: TierOverrideDto | null): Promise<UseCaseView> {
+    const summary = input ? `tier overridden to ${input.tier}` : 'tier override removed';
+    return this.change(
+      principal,
+      id,
+      summary,
+      (content) => ({ ...content, tierOverride: input ? { tier: input.tier, justification: input.justification } : null }),
+      { access: 'read', action: 'use_case.tier_overridden' },
+    );
+  }
+
+  async revisions(principal: Principal, id: string): Promise<RevisionView[]> {
+    await this.get(principal, id);
+    return this.dataSource.query(
+      `SELECT revision, content_hash AS "contentHash", changed_fields AS "changedFields", summary, author_id AS "authorId", created_at AS "createdAt"
+       FROM use_case_revisions WHERE use_case_id = $1 ORDER BY revision`,
+      [id],
+    );
+  }
+
+  async revision(principal: Principal, id: string, revision: number): Promise<RevisionView & { content: UseCaseContent }> {
+    await this.get(principal, id);
+    const [row] = await this.dataSource.query(
+      `SELECT revision, content, content_hash AS "contentHash", changed_fields AS "changedFields", summary, author_id AS "authorId", created_at AS "createdAt"
+       FROM use_case_revisions WHERE use_case_id = $1 AND revision = $2`,
+      [id, revision],
+    );
+    if (!row) throw new NotFoundError(`Use case ${id} has no revision ${revision}.`);
+    return row;
+  }
+
+  async diff(principal: Principal, id: string, from: number, to: number) {
+    const [before, after] = await Promise.all([this.revision(principal, id, from), this.revision(principal, id, to)]);
+    return { from, to, fromHash: before.contentHash, toHash: after.contentHash, changes: contentDiff(before.content, after.content) };
+  }
+
+  /**
+   * The one write path for content. `edit` returns the new content (or throws);
+   * an edit that changes nothing writes nothing.
+   */
+  async change(
+    principal: Principal,
+    id: string,
+    summary: string,
+    edit: (content: UseCaseContent) => UseCaseContent,
+    options: { access?: 'read' | 'write'; action?: 'use_case.updated' | 'use_case.tier_overridden' | 'evidence.attached'; data?: Record<string, unknown> } = {},
+    manager?: EntityManager,
+  ): Promise<UseCaseView> {
+    const work = async (tx: EntityManager) => {
+      const row = await this.lockForChange(tx, principal, id, options.access ?? 'write');
+      const before = row.content;
+      const after = edit(structuredClone(before));
+      const hash = contentHash(after);
+      if (hash === row.content_hash) return toUseCaseView(row);
+
+      const derived = deriveTier(after.risks);
+      const tier = effectiveTier(derived, after.tierOverride);
+      const revision = row.revision + 1;
+      const changed = changedFields(before, after);
+      await tx.query(
+        `UPDATE use_cases SET content = $2, content_hash = $3, revision = $4, tier = $5, derived_tier = $6, updated_at = now() WHERE id = $1`,
+        [id, JSON.stringify(after), hash, revision, tier, derived],
+      );
+      await this.writeRevision(tx, id, revision, after, hash, changed, summary, principal);
+      await this.trail.record(tx, {
+        action: options.action ?? 'use_case.updated',
+        target: { type: 'use_case', id },
+        useCaseId: id,
+        data: { revision, contentHash: hash, previousContentHash: row.content_hash, changedFields: changed, changes: contentDiff(before, after), tier, ...options.data },
+        reason: after.tierOverride && options.action === 'use_case.tier_overridden' ? after.tierOverride.justification : undefined,
+        actor: toAuditActor(principal),
+      });
+      return toUseCaseView(await this.lockedRow(tx, id));
+    };
+    return manager ? work(manager) : this.dataSource.transaction(work);
+  }
+
+  /** Locks the use case for the rest of the transaction, after checking the caller may change it. */
+  async lockForChange(manager: EntityManager, principal: Principal, id: string, access: 'read' | 'write' = 'write'): Promise<UseCaseRow> {
+    const row = await this.lockedRow(manager, id);
+    assertUseCaseAccess(principal, asTeamOwned(row), access);
+    if (row.stage === 'retired') throw new ConflictError('A retired use case is not changed any more.');
+    return row;
+  }
+
+  private async writeRevision(
+    manager: EntityManager,
+    id: string,
+    revision: number,
+    content: UseCaseContent,
+    hash: string,
+    changed: string[],
+    summary: string,
+    principal: Principal,
+  ) {
+    await manager.query(
+      `INSERT INTO use_case_revisions (use_case_id, revision, content, content_hash, changed_fields, summary, author_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [id, revision, JSON.stringify(content), hash, changed, summary, principal.userId],
+    );
+  }
+
+  private async findRow(manager: EntityManager, id: string, lock = false): Promise<UseCaseRow> {
+    const [row]: UseCaseRow[] = await manager.query(`SELECT * FROM use_cases WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`, [id]);
+    if (!row) throw new NotFoundError(`No use case with id ${id}.`);
+    return row;
+  }
+
+  private lockedRow(manager: EntityManager, id: string) {
+    return this.findRow(manager, id, true);
+  }
+}
+
+function toRisk(id: string, input: RiskDto): Risk {
+  return {
+    id,
+    description: input.description,
+    category: input.category,
+    severity: input.severity,
+    likelihood: input.likelihood,
+    mitigation: input.mitigation ?? null,
+    owner: input.owner ?? null,
+    residualSeverity: input.residualSeverity ?? null,
+    residualLikelihood: input.residualLikelihood ?? null,
+    status: input.status ?? 'open',
+  };
+}

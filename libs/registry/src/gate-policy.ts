@@ -1,0 +1,134 @@
+import { FieldError } from '@app/errors';
+import { EVIDENCE_KINDS, EvidenceKind } from './evidence-kinds';
+import { Gate, GATED_TIERS, GatedTier, GATES, SIGN_OFF_ROLES, SignOffRole } from './lifecycle';
+
+export interface SignOffRequirement {
+  role: SignOffRole;
+  quorum: number;
+  note?: string;
+}
+
+export interface EvidenceRequirement {
+  kind: EvidenceKind;
+  note?: string;
+}
+
+export interface GateRequirements {
+  signOffs: SignOffRequirement[];
+  evidence: EvidenceRequirement[];
+  /** Ids of checklist items that must be answered. */
+  checklist: string[];
+  /** For the periodic operate review: how long a passed review holds. */
+  reviewIntervalMonths?: number;
+}
+
+export interface ChecklistItem {
+  text: string;
+  /** The section of the reference guide the item comes from. */
+  guide: string;
+}
+
+export interface GatePolicyDocument {
+  name: string;
+  source?: string;
+  checklistItems: Record<string, ChecklistItem>;
+  gates: Record<Gate, Record<GatedTier, GateRequirements>>;
+}
+
+const MAX_QUORUM = 10;
+
+/**
+ * Checks a policy document before it is published; returns every problem
+ * found, each with the path of the offending value (`gates.retire.high.signOffs.0.quorum`).
+ */
+export function validateGatePolicy(document: unknown): FieldError[] {
+  const errors: FieldError[] = [];
+  const fail = (field: string, detail: string) => errors.push({ field: `document.${field}`, detail });
+  if (!isObject(document)) return [{ field: 'document', detail: 'document must be an object' }];
+
+  if (typeof document.name !== 'string' || !document.name.trim() || document.name.length > 200) fail('name', 'name must be a non-empty string of at most 200 characters');
+  const items = document.checklistItems;
+  if (!isObject(items)) {
+    fail('checklistItems', 'checklistItems must be an object of id → { text, guide }');
+  } else {
+    for (const [id, item] of Object.entries(items)) {
+      if (!/^[a-z][a-z0-9_.-]{1,79}$/.test(id)) fail(`checklistItems.${id}`, 'checklist item ids are lowercase words joined by . _ or -');
+      if (!isObject(item) || typeof item.text !== 'string' || !item.text || typeof item.guide !== 'string' || !item.guide) {
+        fail(`checklistItems.${id}`, 'a checklist item has a non-empty text and guide reference');
+      }
+    }
+  }
+
+  const gates = document.gates;
+  if (!isObject(gates)) return [...errors, { field: 'document.gates', detail: `gates must be an object with ${GATES.join(', ')}` }];
+  for (const key of Object.keys(gates)) if (!(GATES as readonly string[]).includes(key)) fail(`gates.${key}`, `unknown gate; gates are ${GATES.join(', ')}`);
+  for (const gate of GATES) {
+    const tiers = gates[gate];
+    if (!isObject(tiers)) {
+      fail(`gates.${gate}`, `every gate needs requirements for ${GATED_TIERS.join(', ')}`);
+      continue;
+    }
+    for (const key of Object.keys(tiers)) {
+      if (!(GATED_TIERS as readonly string[]).includes(key)) fail(`gates.${gate}.${key}`, `unknown tier; a policy covers ${GATED_TIERS.join(', ')} (a prohibited use case passes no gate)`);
+    }
+    for (const tier of GATED_TIERS) validateRequirements(tiers[tier], `gates.${gate}.${tier}`, gate, isObject(items) ? items : {}, fail);
+  }
+  return errors;
+}
+
+function validateRequirements(
+  value: unknown,
+  path: string,
+  gate: Gate,
+  items: Record<string, unknown>,
+  fail: (field: string, detail: string) => void,
+) {
+  if (!isObject(value)) return fail(path, 'requirements must be an object with signOffs, evidence and checklist');
+  const { signOffs, evidence, checklist, reviewIntervalMonths } = value;
+  if (!Array.isArray(signOffs) || signOffs.length === 0) {
+    fail(`${path}.signOffs`, 'at least one sign-off role is required');
+  } else {
+    const seen = new Set<unknown>();
+    signOffs.forEach((signOff, index) => {
+      const at = `${path}.signOffs.${index}`;
+      if (!isObject(signOff)) return fail(at, 'a sign-off is { role, quorum }');
+      if (!(SIGN_OFF_ROLES as readonly unknown[]).includes(signOff.role)) fail(`${at}.role`, `role must be one of ${SIGN_OFF_ROLES.join(', ')}`);
+      if (seen.has(signOff.role)) fail(`${at}.role`, `${String(signOff.role)} is listed twice`);
+      seen.add(signOff.role);
+      if (!Number.isInteger(signOff.quorum) || (signOff.quorum as number) < 1 || (signOff.quorum as number) > MAX_QUORUM) {
+        fail(`${at}.quorum`, `quorum must be an integer from 1 to ${MAX_QUORUM}`);
+      }
+    });
+  }
+  if (!Array.isArray(evidence)) {
+    fail(`${path}.evidence`, 'evidence must be a list (possibly empty)');
+  } else {
+    const seen = new Set<unknown>();
+    evidence.forEach((requirement, index) => {
+      const kind = isObject(requirement) ? requirement.kind : undefined;
+      if (!(EVIDENCE_KINDS as readonly unknown[]).includes(kind)) fail(`${path}.evidence.${index}.kind`, `kind must be one of ${EVIDENCE_KINDS.join(', ')}`);
+      if (seen.has(kind)) fail(`${path}.evidence.${index}.kind`, `${String(kind)} is listed twice`);
+      seen.add(kind);
+    });
+  }
+  if (!Array.isArray(checklist)) {
+    fail(`${path}.checklist`, 'checklist must be a list of checklist item ids (possibly empty)');
+  } else {
+    checklist.forEach((id, index) => {
+      if (typeof id !== 'string' || !(id in items)) fail(`${path}.checklist.${index}`, `${String(id)} is not an item of checklistItems`);
+    });
+  }
+  if (gate === 'operate_review') {
+    if (!Number.isInteger(reviewIntervalMonths) || (reviewIntervalMonths as number) < 1 || (reviewIntervalMonths as number) > 36) {
+      fail(`${path}.reviewIntervalMonths`, 'the operate review needs reviewIntervalMonths, an integer from 1 to 36');
+    }
+  } else if (reviewIntervalMonths !== undefined) {
+    fail(`${path}.reviewIntervalMonths`, 'only the operate_review gate has a review interval');
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export { default as DEFAULT_GATE_POLICY_DATA } from './default-gate-policy.json';

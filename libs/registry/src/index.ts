@@ -1,0 +1,5 @@
+export * from './evidence-kinds';
+export * from './gate-policy';
+export * from './lifecycle';
+export * from './risk';
+export * from './use-case-content';
