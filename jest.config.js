@@ -27,6 +27,8 @@ const shared = {
 };
 
 module.exports = {
+  // End-to-end specs start apps, copy databases and stream tens of megabytes.
+  testTimeout: 60_000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     {
@@ -35,7 +37,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/global-setup.ts',
       globalTeardown: '<rootDir>/test/global-teardown.ts',
-      testTimeout: 60_000,
     },
   ],
 };

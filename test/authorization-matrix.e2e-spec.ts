@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { OrgRole, Principal } from '@app/auth';
-import { adminUser, asSetup, bearer, createTestApp, givenApiKey, givenTeam, givenUser, TEST_ADMIN, TestApp } from '@app/testing';
+import { adminUser, asSetup, bearer, createTestApp, givenApiKey, givenTeam, givenUseCase, givenUser, TEST_ADMIN, TestApp, useCaseBody } from '@app/testing';
+import { UseCasesService } from '../apps/api/src/modules/use-cases/use-cases.service';
 import { ApiKeysService } from '../apps/api/src/modules/identity/api-keys/api-keys.service';
 import { PrincipalLoader } from '../apps/api/src/modules/identity/auth/principal.loader';
 import { UsersService } from '../apps/api/src/modules/identity/users/users.service';
@@ -33,18 +34,31 @@ function allow(status: number, allowed: PrincipalName[] | 'everyone', otherwise 
 const SIGNED_IN = PRINCIPALS.filter((name) => !SIGNED_OUT.includes(name));
 const ADMINS: PrincipalName[] = ['admin', 'adminApiKey'];
 const READERS: PrincipalName[] = ['admin', 'adminApiKey', 'compliance_officer'];
+/** The use case's own team. */
+const TEAM: PrincipalName[] = ['developer', 'deployer'];
+/** Who reads every use case without being on its team. */
+const ORG_READERS: PrincipalName[] = ['admin', 'adminApiKey', 'legal', 'assessor', 'compliance_officer'];
+/** Use-case reads: the team and organisation readers; another team is told it does not exist. */
+const readUseCase = (status = 200) => allow(status, [...TEAM, ...ORG_READERS], 404);
+/** Use-case writes: the team only; readers from outside it are refused, another team is told it does not exist. */
+const writeUseCase = (status = 200) => allow(status, TEAM, 403, { otherTeamDeveloper: 404 });
+const UC = (f: Fixtures) => `/api/use-cases/${f.useCase.id}`;
 
 interface Fixtures {
   t: TestApp;
   adminPrincipal: Principal;
   teamId: string;
   serviceAccount(roles?: OrgRole[]): Promise<string>;
+  /** A use case of the developer's and deployer's team, with a risk, a file and a link. */
+  useCase: { id: string; riskId: string; fileId: string; linkId: string };
+  freshRisk(): Promise<string>;
+  policyDocument: object;
 }
 
 interface RouteCase {
   route: string;
   expect: Expectation;
-  request(f: Fixtures): Promise<{ path: string; body?: object }>;
+  request(f: Fixtures): Promise<{ path: string; body?: object; multipart?: Record<string, string> }>;
 }
 
 const fresh = () => randomBytes(5).toString('hex');
@@ -124,6 +138,59 @@ const CASES: RouteCase[] = [
   { route: 'GET /api/audit/events', expect: allow(200, READERS), request: async () => ({ path: '/api/audit/events?limit=5' }) },
   { route: 'GET /api/audit/export', expect: allow(200, READERS), request: async () => ({ path: '/api/audit/export?action=user.created' }) },
   { route: 'GET /api/audit/verify', expect: allow(200, READERS), request: async () => ({ path: '/api/audit/verify' }) },
+
+  {
+    route: 'POST /api/use-cases',
+    // Anyone signed in may register, but only for a team they are on: others get 422 on developerTeamId.
+    expect: allow(201, TEAM, 422),
+    request: async (f) => ({ path: '/api/use-cases', body: useCaseBody(f.teamId) }),
+  },
+  { route: 'GET /api/use-cases', expect: allow(200, SIGNED_IN), request: async () => ({ path: '/api/use-cases' }) },
+  { route: 'GET /api/use-cases/:id', expect: readUseCase(), request: async (f) => ({ path: UC(f) }) },
+  { route: 'PATCH /api/use-cases/:id', expect: writeUseCase(), request: async (f) => ({ path: UC(f), body: { title: `Title ${fresh()}` } }) },
+  {
+    route: 'POST /api/use-cases/:id/risks',
+    expect: writeUseCase(201),
+    request: async (f) => ({ path: `${UC(f)}/risks`, body: { description: 'drift', category: 'safety', severity: 1, likelihood: 1 } }),
+  },
+  {
+    route: 'PUT /api/use-cases/:id/risks/:riskId',
+    expect: writeUseCase(),
+    request: async (f) => ({ path: `${UC(f)}/risks/${f.useCase.riskId}`, body: { description: `drift ${fresh()}`, category: 'safety', severity: 1, likelihood: 2 } }),
+  },
+  { route: 'DELETE /api/use-cases/:id/risks/:riskId', expect: writeUseCase(), request: async (f) => ({ path: `${UC(f)}/risks/${await f.freshRisk()}` }) },
+  {
+    route: 'PUT /api/use-cases/:id/checklist/:itemId',
+    expect: writeUseCase(),
+    request: async (f) => ({ path: `${UC(f)}/checklist/design.define_use_case`, body: { answer: 'yes', note: fresh() } }),
+  },
+  {
+    route: 'PUT /api/use-cases/:id/tier-override',
+    expect: allow(200, ['legal', 'assessor']),
+    request: async (f) => ({ path: `${UC(f)}/tier-override`, body: { tier: 'limited', justification: `reviewed ${fresh()}` } }),
+  },
+  { route: 'DELETE /api/use-cases/:id/tier-override', expect: allow(200, ['legal', 'assessor']), request: async (f) => ({ path: `${UC(f)}/tier-override` }) },
+  { route: 'GET /api/use-cases/:id/revisions', expect: readUseCase(), request: async (f) => ({ path: `${UC(f)}/revisions` }) },
+  { route: 'GET /api/use-cases/:id/revisions/:revision', expect: readUseCase(), request: async (f) => ({ path: `${UC(f)}/revisions/1` }) },
+  { route: 'GET /api/use-cases/:id/revisions/:from/diff/:to', expect: readUseCase(), request: async (f) => ({ path: `${UC(f)}/revisions/1/diff/2` }) },
+  {
+    route: 'POST /api/use-cases/:id/evidence',
+    expect: writeUseCase(201),
+    request: async (f) => ({ path: `${UC(f)}/evidence`, multipart: { kind: 'test_report', title: `report ${fresh()}` } }),
+  },
+  {
+    route: 'POST /api/use-cases/:id/evidence/links',
+    expect: writeUseCase(201),
+    request: async (f) => ({ path: `${UC(f)}/evidence/links`, body: { kind: 'datasheet', title: 'datasheet', url: `https://wiki.example.com/${fresh()}` } }),
+  },
+  { route: 'GET /api/use-cases/:id/evidence', expect: readUseCase(), request: async (f) => ({ path: `${UC(f)}/evidence` }) },
+  { route: 'GET /api/use-cases/:id/evidence/:evidenceId', expect: readUseCase(), request: async (f) => ({ path: `${UC(f)}/evidence/${f.useCase.linkId}` }) },
+  { route: 'GET /api/use-cases/:id/evidence/:evidenceId/content', expect: readUseCase(), request: async (f) => ({ path: `${UC(f)}/evidence/${f.useCase.fileId}/content` }) },
+
+  { route: 'GET /api/gate-policies', expect: allow(200, SIGNED_IN), request: async () => ({ path: '/api/gate-policies' }) },
+  { route: 'GET /api/gate-policies/current', expect: allow(200, SIGNED_IN), request: async () => ({ path: '/api/gate-policies/current' }) },
+  { route: 'GET /api/gate-policies/:version', expect: allow(200, SIGNED_IN), request: async () => ({ path: '/api/gate-policies/1' }) },
+  { route: 'POST /api/gate-policies', expect: allow(201, ADMINS), request: async (f) => ({ path: '/api/gate-policies', body: { document: f.policyDocument } }) },
 ];
 
 describe('authorization', () => {
@@ -145,7 +212,8 @@ describe('authorization', () => {
     credentials.legal = await person(['legal']);
     credentials.assessor = await person(['assessor']);
     credentials.compliance_officer = await person(['compliance_officer']);
-    credentials.developer = await person([], [{ teamId: teamA.id, role: 'developer' }]);
+    const developerUser = await givenUser(t, { teams: [{ teamId: teamA.id, role: 'developer' }] });
+    credentials.developer = bearer(developerUser.token);
     credentials.deployer = await person([], [{ teamId: teamA.id, role: 'deployer' }]);
     credentials.otherTeamDeveloper = await person([], [{ teamId: teamB.id, role: 'developer' }]);
     const toDeactivate = await givenUser(t, { roles: ['admin'] });
@@ -156,10 +224,24 @@ describe('authorization', () => {
     await asSetup(t, () => t.app.get(ApiKeysService).revoke(revoked.id));
     credentials.adminApiKey = { 'X-API-Key': (await givenApiKey(t, admin, ['admin'])).token };
 
+    const developerPrincipal = (await t.app.get(PrincipalLoader).forUser(developerUser.id))!;
+    const useCase = await givenUseCase(t, developerUser.token, teamA.id);
+    const withRisk = await t.app.get(UseCasesService).addRisk(developerPrincipal, useCase.id, { description: 'bias', category: 'fairness', severity: 2, likelihood: 2 });
+    const file = await t.http().post(`/api/use-cases/${useCase.id}/evidence`).set(bearer(developerUser.token))
+      .field('kind', 'model_card').field('title', 'Model card').attach('file', Buffer.from('model card'), 'card.txt').expect(201);
+    const link = await t.http().post(`/api/use-cases/${useCase.id}/evidence/links`).set(bearer(developerUser.token))
+      .send({ kind: 'datasheet', title: 'Datasheet', url: 'https://wiki.example.com/datasheet' }).expect(201);
+
     fixtures = {
       t,
       adminPrincipal,
       teamId: teamA.id,
+      useCase: { id: useCase.id, riskId: withRisk.content.risks[0].id, fileId: file.body.id, linkId: link.body.id },
+      freshRisk: async () => {
+        const view = await t.app.get(UseCasesService).addRisk(developerPrincipal, useCase.id, { description: `r ${fresh()}`, category: 'safety', severity: 1, likelihood: 1 });
+        return view.content.risks[view.content.risks.length - 1].id;
+      },
+      policyDocument: (await t.http().get('/api/gate-policies/current').set(bearer(admin.token))).body.document,
       serviceAccount: async (roles = []) => {
         const user = await asSetup(t, () =>
           t.app.get(UsersService).create({ email: `svc-${fresh()}@gatehouse.test`, displayName: 'Service', kind: 'service', roles }),
@@ -177,28 +259,50 @@ describe('authorization', () => {
       'DELETE /api/api-keys/:id → identity:manage',
       'DELETE /api/me/api-keys/:id → authenticated',
       'DELETE /api/teams/:id/members/:userId/:role → identity:manage',
+      'DELETE /api/use-cases/:id/risks/:riskId → use_cases:write',
+      'DELETE /api/use-cases/:id/tier-override → use_cases:override_tier',
       'DELETE /api/users/:id/roles/:role → identity:manage',
       'GET /api/audit/events → audit:read',
       'GET /api/audit/export → audit:read',
       'GET /api/audit/verify → audit:read',
+      'GET /api/gate-policies → gate_policies:read',
+      'GET /api/gate-policies/:version → gate_policies:read',
+      'GET /api/gate-policies/current → gate_policies:read',
       'GET /api/me → authenticated',
       'GET /api/me/api-keys → authenticated',
       'GET /api/teams → authenticated',
       'GET /api/teams/:id → authenticated',
+      'GET /api/use-cases → use_cases:read',
+      'GET /api/use-cases/:id → use_cases:read',
+      'GET /api/use-cases/:id/evidence → use_cases:read',
+      'GET /api/use-cases/:id/evidence/:evidenceId → use_cases:read',
+      'GET /api/use-cases/:id/evidence/:evidenceId/content → use_cases:read',
+      'GET /api/use-cases/:id/revisions → use_cases:read',
+      'GET /api/use-cases/:id/revisions/:from/diff/:to → use_cases:read',
+      'GET /api/use-cases/:id/revisions/:revision → use_cases:read',
       'GET /api/users → identity:read',
       'GET /api/users/:id → identity:read',
       'GET /api/users/:id/api-keys → identity:read',
       'GET /health/live → public',
       'GET /health/ready → public',
+      'PATCH /api/use-cases/:id → use_cases:write',
       'PATCH /api/users/:id → identity:manage',
       'POST /api/auth/login → public',
+      'POST /api/gate-policies → gate_policies:manage',
       'POST /api/me/api-keys → authenticated',
       'POST /api/me/password → authenticated',
       'POST /api/teams → identity:manage',
+      'POST /api/use-cases → use_cases:write',
+      'POST /api/use-cases/:id/evidence → use_cases:write',
+      'POST /api/use-cases/:id/evidence/links → use_cases:write',
+      'POST /api/use-cases/:id/risks → use_cases:write',
       'POST /api/users → identity:manage',
       'POST /api/users/:id/api-keys → identity:manage',
       'POST /api/users/:id/deactivate → identity:manage',
       'PUT /api/teams/:id/members/:userId/:role → identity:manage',
+      'PUT /api/use-cases/:id/checklist/:itemId → use_cases:write',
+      'PUT /api/use-cases/:id/risks/:riskId → use_cases:write',
+      'PUT /api/use-cases/:id/tier-override → use_cases:override_tier',
       'PUT /api/users/:id/roles/:role → identity:manage',
     ]);
   });
@@ -209,9 +313,13 @@ describe('authorization', () => {
 
   describe.each(CASES)('$route', (routeCase) => {
     it.each(PRINCIPALS)('as %s', async (principal) => {
-      const { path, body } = await routeCase.request(fixtures);
+      const { path, body, multipart } = await routeCase.request(fixtures);
       const [method] = routeCase.route.split(' ');
-      const call = t.http()[method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'](path).set(credentials[principal]);
+      let call = t.http()[method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'](path).set(credentials[principal]);
+      if (multipart) {
+        for (const [name, value] of Object.entries(multipart)) call = call.field(name, value);
+        call = call.attach('file', Buffer.from(`evidence ${fresh()}`), 'evidence.txt');
+      }
       const res = await (body ? call.send(body) : call);
       expect({ principal, status: res.status, detail: res.status >= 400 ? res.body.detail : undefined }).toMatchObject({
         principal,

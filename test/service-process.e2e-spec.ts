@@ -107,4 +107,5 @@ describe('the service process', () => {
       await rm(home, { recursive: true, force: true });
     }
   });
+
 });

@@ -33,8 +33,8 @@ export class EvidenceTooLargeError extends DomainError {
   }
 }
 
-/** 1 MiB: large enough for few round trips, small enough to keep memory flat. */
-const CHUNK_BYTES = 1024 * 1024;
+/** 256 KiB: few round trips, and short-lived enough for the garbage collector to keep memory flat. */
+const CHUNK_BYTES = 256 * 1024;
 
 /** Bytes in PostgreSQL, as numbered bytea chunks, hashed while they stream in. */
 @Injectable()

@@ -109,13 +109,14 @@ export class UseCasesService {
       params.push(createdAt, id);
       conditions.push(`(created_at, id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
     }
-    const rows: UseCaseRow[] = await this.dataSource.query(
-      `SELECT * FROM use_cases ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''} ORDER BY created_at, id LIMIT ${query.limit + 1}`,
+    // created_at as text keeps its microseconds, which a JavaScript Date would drop from the cursor.
+    const rows: (UseCaseRow & { created_at_exact: string })[] = await this.dataSource.query(
+      `SELECT *, created_at::text AS created_at_exact FROM use_cases ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''} ORDER BY created_at, id LIMIT ${query.limit + 1}`,
       params,
     );
     const items = rows.slice(0, query.limit).map(toUseCaseView);
     const last = rows.length > query.limit ? rows[query.limit - 1] : undefined;
-    const nextCursor = last ? Buffer.from(`${last.created_at.toISOString()}|${last.id}`).toString('base64url') : null;
+    const nextCursor = last ? Buffer.from(`${last.created_at_exact}|${last.id}`).toString('base64url') : null;
     return { items, nextCursor };
   }
 
