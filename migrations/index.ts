@@ -2,10 +2,12 @@ import { MigrationInterface } from 'typeorm';
 import { CreateAuditTrail1764064800000 } from './1764064800000-CreateAuditTrail';
 import { CreateIdentity1764072000000 } from './1764072000000-CreateIdentity';
 import { CreateRegistry1764079200000 } from './1764079200000-CreateRegistry';
+import { CreateGateReviews1764086400000 } from './1764086400000-CreateGateReviews';
 
 /** Every migration, oldest first. A new migration is added here as well as in its own file. */
 export const migrations: (new () => MigrationInterface)[] = [
   CreateAuditTrail1764064800000,
   CreateIdentity1764072000000,
   CreateRegistry1764079200000,
+  CreateGateReviews1764086400000,
 ];

@@ -50,7 +50,7 @@ describe('identity and access', () => {
     it('stores argon2id hashes, never the password', async () => {
       const user = await givenUser(t);
       const [row] = await t.dataSource.query('SELECT password_hash FROM users WHERE id = $1', [user.id]);
-      expect(row.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+      expect(row.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
       expect(row.password_hash).not.toContain(user.password);
       await t.http().post('/api/auth/login').send({ email: user.email, password: user.password }).expect(200);
     });

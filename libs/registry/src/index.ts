@@ -2,4 +2,5 @@ export * from './evidence-kinds';
 export * from './gate-policy';
 export * from './lifecycle';
 export * from './risk';
+export * from './sign-off.policy';
 export * from './use-case-content';
