@@ -1,13 +1,16 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AuditModule } from '@app/audit';
 import { AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { RequestContextModule } from '@app/request-context';
+import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { LoggingModule } from './logging.module';
 import { AuditApiModule } from './modules/audit/audit.module';
 import { HealthModule } from './modules/health/health.module';
 import { EvidenceModule } from './modules/evidence/evidence.module';
 import { GatePoliciesModule } from './modules/gate-policies/gate-policies.module';
+import { GateReviewsModule } from './modules/gate-reviews/gate-reviews.module';
 import { IdentityModule } from './modules/identity/identity.module';
 import { UseCasesModule } from './modules/use-cases/use-cases.module';
 
@@ -29,8 +32,10 @@ export class AppModule {
         GatePoliciesModule,
         UseCasesModule,
         EvidenceModule,
+        GateReviewsModule,
         ...extraImports,
       ],
+      providers: [{ provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
     };
   }
 }

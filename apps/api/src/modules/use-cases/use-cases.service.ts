@@ -218,17 +218,45 @@ export class UseCasesService {
         [id, JSON.stringify(after), hash, revision, tier, derived],
       );
       await this.writeRevision(tx, id, revision, after, hash, changed, summary, principal);
+      // In operate, a new intended use needs a new review (PRODUCT.md, Lifecycle).
+      const rereview = row.stage === 'operate' && changed.includes('intendedUse');
+      if (rereview) {
+        await tx.query(`UPDATE use_cases SET rereview_reason = 'intended use changed', next_review_due = current_date WHERE id = $1`, [id]);
+      }
       await this.trail.record(tx, {
         action: options.action ?? 'use_case.updated',
         target: { type: 'use_case', id },
         useCaseId: id,
-        data: { revision, contentHash: hash, previousContentHash: row.content_hash, changedFields: changed, changes: contentDiff(before, after), tier, ...options.data },
+        data: { revision, contentHash: hash, previousContentHash: row.content_hash, changedFields: changed, changes: contentDiff(before, after), tier, rereviewRequired: rereview, ...options.data },
         reason: after.tierOverride && options.action === 'use_case.tier_overridden' ? after.tierOverride.justification : undefined,
         actor: toAuditActor(principal),
       });
+      await this.staleOpenReview(tx, principal, id, revision, hash);
       return toUseCaseView(await this.lockedRow(tx, id));
     };
     return manager ? work(manager) : this.dataSource.transaction(work);
+  }
+
+  /**
+   * A change while a review is open moves the review to the new revision:
+   * approvals given on the old content become stale (kept, no longer counted)
+   * and the review waits for its signers again.
+   */
+  private async staleOpenReview(tx: EntityManager, principal: Principal, id: string, revision: number, hash: string) {
+    const [review] = await tx.query(`SELECT id FROM gate_reviews WHERE use_case_id = $1 AND status = 'open' FOR UPDATE`, [id]);
+    if (!review) return;
+    await tx.query('UPDATE gate_reviews SET revision = $2, content_hash = $3 WHERE id = $1', [review.id, revision, hash]);
+    const stale: { id: string; signer_id: string; role: string }[] = await tx.query(
+      `SELECT DISTINCT ON (signer_id) id, signer_id, role, decision, content_hash FROM sign_offs WHERE review_id = $1 ORDER BY signer_id, created_at DESC, id DESC`,
+      [review.id],
+    ).then((rows: { id: string; signer_id: string; role: string; decision: string; content_hash: string }[]) => rows.filter((r) => r.decision === 'approve' && r.content_hash !== hash));
+    await this.trail.record(tx, {
+      action: 'sign_off.staled',
+      target: { type: 'gate_review', id: review.id },
+      useCaseId: id,
+      data: { reviewId: review.id, revision, contentHash: hash, staleSignOffs: stale.map((s) => ({ signOffId: s.id, signerId: s.signer_id, role: s.role })) },
+      actor: toAuditActor(principal),
+    });
   }
 
   /** Locks the use case for the rest of the transaction, after checking the caller may change it. */

@@ -1,0 +1,79 @@
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Allow, CurrentPrincipal, Principal } from '@app/auth';
+import { UseCaseIdParams } from '../use-cases/dto/use-case.dto';
+import { ClearanceQuery, ObligationParams, OpenReviewDto, ReviewIdParams, RollbackDto, SignOffDto, UpdateObligationDto } from './dto/gate-review.dto';
+import { GateReviewsService } from './gate-reviews.service';
+
+@ApiTags('gate-reviews')
+@ApiBearerAuth()
+@Controller('api')
+export class GateReviewsController {
+  constructor(private readonly reviews: GateReviewsService) {}
+
+  @Post('use-cases/:id/reviews')
+  @Allow('use_cases:write')
+  @ApiOperation({ summary: 'Ask for the gate at the end of the current stage (or retirement); pins revision and policy version' })
+  open(@CurrentPrincipal() principal: Principal, @Param() params: UseCaseIdParams, @Body() body: OpenReviewDto) {
+    return this.reviews.open(principal, params.id, body);
+  }
+
+  @Get('use-cases/:id/reviews')
+  @Allow('use_cases:read')
+  list(@CurrentPrincipal() principal: Principal, @Param() params: UseCaseIdParams) {
+    return this.reviews.listForUseCase(principal, params.id);
+  }
+
+  @Get('reviews/overdue')
+  @Allow('use_cases:read')
+  @ApiOperation({ summary: 'Operating use cases whose periodic review is due, or whose intended use changed' })
+  overdue(@CurrentPrincipal() principal: Principal) {
+    return this.reviews.overdue(principal);
+  }
+
+  @Get('reviews/:reviewId')
+  @Allow('use_cases:read')
+  get(@CurrentPrincipal() principal: Principal, @Param() params: ReviewIdParams) {
+    return this.reviews.get(principal, params.reviewId);
+  }
+
+  @Post('reviews/:reviewId/sign-offs')
+  @Allow('use_cases:read')
+  @ApiOperation({ summary: 'Approve (with conditions), request changes or reject, in one role, on the revision under review' })
+  signOff(@CurrentPrincipal() principal: Principal, @Param() params: ReviewIdParams, @Body() body: SignOffDto) {
+    return this.reviews.signOff(principal, params.reviewId, body);
+  }
+
+  @Post('use-cases/:id/rollback')
+  @Allow('use_cases:read')
+  @ApiOperation({ summary: 'Send the use case back to an earlier stage, with a reason (a role the policy names for its gate)' })
+  rollback(@CurrentPrincipal() principal: Principal, @Param() params: UseCaseIdParams, @Body() body: RollbackDto) {
+    return this.reviews.rollback(principal, params.id, body);
+  }
+
+  @Get('use-cases/:id/clearance')
+  @Allow('use_cases:read')
+  @ApiOperation({ summary: 'For pipelines: is the use case cleared for this stage at this revision, and why (not)' })
+  clearance(@CurrentPrincipal() principal: Principal, @Param() params: UseCaseIdParams, @Query() query: ClearanceQuery) {
+    return this.reviews.clearance(principal, params.id, query.stage, query.revision);
+  }
+
+  @Get('use-cases/:id/obligations')
+  @Allow('use_cases:read')
+  obligations(@CurrentPrincipal() principal: Principal, @Param() params: UseCaseIdParams) {
+    return this.reviews.obligations(principal, params.id);
+  }
+
+  @Patch('use-cases/:id/obligations/:obligationId')
+  @Allow('use_cases:write')
+  updateObligation(@CurrentPrincipal() principal: Principal, @Param() params: ObligationParams, @Body() body: UpdateObligationDto) {
+    return this.reviews.updateObligation(principal, params.id, params.obligationId, body.status, body.note);
+  }
+
+  @Get('me/inbox')
+  @Allow('authenticated')
+  @ApiOperation({ summary: 'Reviews waiting for my sign-off in the roles I hold, oldest first' })
+  inbox(@CurrentPrincipal() principal: Principal) {
+    return this.reviews.inbox(principal);
+  }
+}
