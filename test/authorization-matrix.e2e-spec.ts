@@ -53,6 +53,11 @@ interface Fixtures {
   useCase: { id: string; riskId: string; fileId: string; linkId: string };
   freshRisk(): Promise<string>;
   policyDocument: object;
+  /** A use case in design with what its minimal design gate asks for. */
+  readyUseCase(): Promise<string>;
+  /** A review of a minimal use case, opened by another developer of the team. */
+  freshReview(): Promise<{ id: string; revision: number }>;
+  obligation: { useCaseId: string; id: string };
 }
 
 interface RouteCase {
@@ -191,6 +196,38 @@ const CASES: RouteCase[] = [
   { route: 'GET /api/gate-policies/current', expect: allow(200, SIGNED_IN), request: async () => ({ path: '/api/gate-policies/current' }) },
   { route: 'GET /api/gate-policies/:version', expect: allow(200, SIGNED_IN), request: async () => ({ path: '/api/gate-policies/1' }) },
   { route: 'POST /api/gate-policies', expect: allow(201, ADMINS), request: async (f) => ({ path: '/api/gate-policies', body: { document: f.policyDocument } }) },
+
+  {
+    route: 'POST /api/use-cases/:id/reviews',
+    expect: writeUseCase(201),
+    request: async (f) => ({ path: `/api/use-cases/${await f.readyUseCase()}/reviews`, body: { gate: 'design_to_develop' } }),
+  },
+  { route: 'GET /api/use-cases/:id/reviews', expect: readUseCase(), request: async (f) => ({ path: `${UC(f)}/reviews` }) },
+  { route: 'GET /api/reviews/overdue', expect: allow(200, SIGNED_IN), request: async () => ({ path: '/api/reviews/overdue' }) },
+  { route: 'GET /api/reviews/:reviewId', expect: readUseCase(), request: async (f) => ({ path: `/api/reviews/${(await f.freshReview()).id}` }) },
+  {
+    route: 'POST /api/reviews/:reviewId/sign-offs',
+    // Everyone tries the developer slot: only a developer of the team holds it; a key is not a person.
+    expect: allow(201, ['developer'], 403, { otherTeamDeveloper: 404 }),
+    request: async (f) => {
+      const review = await f.freshReview();
+      return { path: `/api/reviews/${review.id}/sign-offs`, body: { role: 'developer', decision: 'approve', comment: 'ok', revision: review.revision } };
+    },
+  },
+  {
+    route: 'POST /api/use-cases/:id/rollback',
+    // A use case in design has no earlier stage: whoever may see it gets the validation error.
+    expect: readUseCase(422),
+    request: async (f) => ({ path: `${UC(f)}/rollback`, body: { toStage: 'design', reason: 'incident' } }),
+  },
+  { route: 'GET /api/use-cases/:id/clearance', expect: readUseCase(), request: async (f) => ({ path: `${UC(f)}/clearance?stage=develop` }) },
+  { route: 'GET /api/use-cases/:id/obligations', expect: readUseCase(), request: async (f) => ({ path: `/api/use-cases/${f.obligation.useCaseId}/obligations` }) },
+  {
+    route: 'PATCH /api/use-cases/:id/obligations/:obligationId',
+    expect: writeUseCase(),
+    request: async (f) => ({ path: `/api/use-cases/${f.obligation.useCaseId}/obligations/${f.obligation.id}`, body: { status: 'closed' } }),
+  },
+  { route: 'GET /api/me/inbox', expect: allow(200, SIGNED_IN), request: async () => ({ path: '/api/me/inbox' }) },
 ];
 
 describe('authorization', () => {
@@ -232,10 +269,32 @@ describe('authorization', () => {
     const link = await t.http().post(`/api/use-cases/${useCase.id}/evidence/links`).set(bearer(developerUser.token))
       .send({ kind: 'datasheet', title: 'Datasheet', url: 'https://wiki.example.com/datasheet' }).expect(201);
 
+    const opener = await givenUser(t, { teams: [{ teamId: teamA.id, role: 'developer' }] });
+    const readyUseCase = async () => {
+      const ready = await givenUseCase(t, opener.token, teamA.id);
+      await t.http().post(`/api/use-cases/${ready.id}/evidence/links`).set(bearer(opener.token)).send({ kind: 'risk_assessment', title: 'RA', url: 'https://x.example.com/ra' }).expect(201);
+      for (const item of ['design.define_use_case', 'design.assess_risks', 'design.identify_limitations']) {
+        await t.http().put(`/api/use-cases/${ready.id}/checklist/${item}`).set(bearer(opener.token)).send({ answer: 'yes' }).expect(200);
+      }
+      return ready.id;
+    };
+    const freshReview = async () => {
+      const res = await t.http().post(`/api/use-cases/${await readyUseCase()}/reviews`).set(bearer(opener.token)).send({ gate: 'design_to_develop' }).expect(201);
+      return { id: res.body.id as string, revision: res.body.revision as number };
+    };
+    const obligationReview = await freshReview();
+    await t.http().post(`/api/reviews/${obligationReview.id}/sign-offs`).set(bearer(developerUser.token))
+      .send({ role: 'developer', decision: 'approve', comment: 'ok', revision: obligationReview.revision, conditions: [{ description: 'monitor drift' }] }).expect(201);
+    const obligationUseCase = (await t.http().get(`/api/reviews/${obligationReview.id}`).set(bearer(developerUser.token))).body.useCaseId;
+    const [obligation] = (await t.http().get(`/api/use-cases/${obligationUseCase}/obligations`).set(bearer(developerUser.token))).body;
+
     fixtures = {
       t,
       adminPrincipal,
       teamId: teamA.id,
+      readyUseCase,
+      freshReview,
+      obligation: { useCaseId: obligationUseCase, id: obligation.id },
       useCase: { id: useCase.id, riskId: withRisk.content.risks[0].id, fileId: file.body.id, linkId: link.body.id },
       freshRisk: async () => {
         const view = await t.app.get(UseCasesService).addRisk(developerPrincipal, useCase.id, { description: `r ${fresh()}`, category: 'safety', severity: 1, likelihood: 1 });
@@ -270,13 +329,19 @@ describe('authorization', () => {
       'GET /api/gate-policies/current → gate_policies:read',
       'GET /api/me → authenticated',
       'GET /api/me/api-keys → authenticated',
+      'GET /api/me/inbox → authenticated',
+      'GET /api/reviews/:reviewId → use_cases:read',
+      'GET /api/reviews/overdue → use_cases:read',
       'GET /api/teams → authenticated',
       'GET /api/teams/:id → authenticated',
       'GET /api/use-cases → use_cases:read',
       'GET /api/use-cases/:id → use_cases:read',
+      'GET /api/use-cases/:id/clearance → use_cases:read',
       'GET /api/use-cases/:id/evidence → use_cases:read',
       'GET /api/use-cases/:id/evidence/:evidenceId → use_cases:read',
       'GET /api/use-cases/:id/evidence/:evidenceId/content → use_cases:read',
+      'GET /api/use-cases/:id/obligations → use_cases:read',
+      'GET /api/use-cases/:id/reviews → use_cases:read',
       'GET /api/use-cases/:id/revisions → use_cases:read',
       'GET /api/use-cases/:id/revisions/:from/diff/:to → use_cases:read',
       'GET /api/use-cases/:id/revisions/:revision → use_cases:read',
@@ -286,16 +351,20 @@ describe('authorization', () => {
       'GET /health/live → public',
       'GET /health/ready → public',
       'PATCH /api/use-cases/:id → use_cases:write',
+      'PATCH /api/use-cases/:id/obligations/:obligationId → use_cases:write',
       'PATCH /api/users/:id → identity:manage',
       'POST /api/auth/login → public',
       'POST /api/gate-policies → gate_policies:manage',
       'POST /api/me/api-keys → authenticated',
       'POST /api/me/password → authenticated',
+      'POST /api/reviews/:reviewId/sign-offs → gate_reviews:decide',
       'POST /api/teams → identity:manage',
       'POST /api/use-cases → use_cases:write',
       'POST /api/use-cases/:id/evidence → use_cases:write',
       'POST /api/use-cases/:id/evidence/links → use_cases:write',
+      'POST /api/use-cases/:id/reviews → use_cases:write',
       'POST /api/use-cases/:id/risks → use_cases:write',
+      'POST /api/use-cases/:id/rollback → gate_reviews:decide',
       'POST /api/users → identity:manage',
       'POST /api/users/:id/api-keys → identity:manage',
       'POST /api/users/:id/deactivate → identity:manage',

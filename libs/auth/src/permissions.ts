@@ -20,6 +20,8 @@ export const PERMISSIONS = {
   'use_cases:write': 'any',
   // The tier decides which approvals a gate needs: the team does not set its own.
   'use_cases:override_tier': ['assessor', 'legal'],
+  // Deciding on a gate (a sign-off, a rollback): the sign-off rules decide who, per review.
+  'gate_reviews:decide': 'any',
   'gate_policies:read': 'any',
   'gate_policies:manage': ['admin'],
 } as const satisfies Record<string, readonly OrgRole[] | 'any'>;

@@ -38,14 +38,14 @@ export class GateReviewsController {
   }
 
   @Post('reviews/:reviewId/sign-offs')
-  @Allow('use_cases:read')
+  @Allow('gate_reviews:decide')
   @ApiOperation({ summary: 'Approve (with conditions), request changes or reject, in one role, on the revision under review' })
   signOff(@CurrentPrincipal() principal: Principal, @Param() params: ReviewIdParams, @Body() body: SignOffDto) {
     return this.reviews.signOff(principal, params.reviewId, body);
   }
 
   @Post('use-cases/:id/rollback')
-  @Allow('use_cases:read')
+  @Allow('gate_reviews:decide')
   @ApiOperation({ summary: 'Send the use case back to an earlier stage, with a reason (a role the policy names for its gate)' })
   rollback(@CurrentPrincipal() principal: Principal, @Param() params: UseCaseIdParams, @Body() body: RollbackDto) {
     return this.reviews.rollback(principal, params.id, body);
