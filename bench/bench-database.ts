@@ -10,13 +10,13 @@ import { buildDataSourceOptions, runMigrations, startEmbeddedPostgres } from '@a
  * when set (the database in the URL is left alone), else on an embedded server
  * in a temporary folder.
  */
-export async function openBenchDatabase(poolSize: number) {
+export async function openBenchDatabase(poolSize: number, options: { maxConnections?: number } = {}) {
   let serverUrl = process.env.DATABASE_URL;
   let stopServer = async () => undefined as void;
   if (!serverUrl) {
     const dir = await mkdtemp(path.join(tmpdir(), 'gatehouse-bench-'));
     await chmod(dir, 0o755);
-    const embedded = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pgdata'), port: 54400 + (process.pid % 500) });
+    const embedded = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pgdata'), port: 54400 + (process.pid % 500), maxConnections: options.maxConnections });
     serverUrl = embedded.url;
     stopServer = async () => {
       await embedded.stop();

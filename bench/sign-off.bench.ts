@@ -39,7 +39,8 @@ const SETUP_ACTOR = { id: 'bench', kind: 'system' as const, displayName: 'Benchm
 
 async function main() {
   const maxClients = Math.max(...options.clients);
-  const db = await openBenchDatabase(4);
+  // The service's pool and pgbench's clients connect at once.
+  const db = await openBenchDatabase(4, { maxConnections: 200 });
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: db.url, DATABASE_POOL_SIZE: '40', GATEHOUSE_ADMIN_EMAIL: 'bench@gatehouse.test', GATEHOUSE_ADMIN_PASSWORD: 'bench-password-123' });
   const app = await createApp(config);
   await app.listen(0, '127.0.0.1');

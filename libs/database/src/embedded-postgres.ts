@@ -11,6 +11,8 @@ export interface EmbeddedPostgresOptions {
   onLog?: (line: string) => void;
   /** How long stop() waits for a clean shutdown before killing the server. */
   stopTimeoutMs?: number;
+  /** PostgreSQL's max_connections; its default (100) unless a benchmark needs more. */
+  maxConnections?: number;
 }
 
 export interface EmbeddedPostgres {
@@ -49,7 +51,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     createPostgresUser: runningAsRoot,
     initdbFlags: ['--encoding=UTF8'],
     // TCP on loopback only, and no Unix socket to collide with a system server's.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    postgresFlags: [
+      '-c', 'listen_addresses=127.0.0.1',
+      '-c', 'unix_socket_directories=',
+      ...(options.maxConnections ? ['-c', `max_connections=${options.maxConnections}`] : []),
+    ],
     onLog: (message: string) => onLog(message.trim()),
     onError: (error: unknown) => onLog(String(error)),
   });
