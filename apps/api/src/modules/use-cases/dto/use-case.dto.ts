@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -18,6 +19,10 @@ import {
 import { AI_ROLES, AiRole, STAGES, Stage, TIERS, Tier, USE_CASE_STATUSES, UseCaseStatus } from '@app/registry';
 
 const LONG_TEXT = 5000;
+
+/** One to fifty short texts, such as the inputs or outputs of a workflow. */
+const TextList = () =>
+  applyDecorators(ApiProperty({ type: [String] }), IsArray(), ArrayMinSize(1), ArrayMaxSize(50), IsString({ each: true }), Length(1, 500, { each: true }));
 
 export class WorkflowComponentDto {
   @ApiProperty() @IsString() @Length(1, 200) name: string;
@@ -53,21 +58,8 @@ export class CreateUseCaseDto {
   @Type(() => WorkflowDto)
   workflow: WorkflowDto;
 
-  @ApiProperty({ type: [String] })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
-  @Length(1, 500, { each: true })
-  inputs: string[];
-
-  @ApiProperty({ type: [String] })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
-  @Length(1, 500, { each: true })
-  outputs: string[];
+  @TextList() inputs: string[];
+  @TextList() outputs: string[];
 
   @ApiProperty({ type: [StakeholderDto] })
   @IsArray()
