@@ -29,6 +29,9 @@ const shared = {
 module.exports = {
   // End-to-end specs start apps, copy databases and stream tens of megabytes.
   testTimeout: 60_000,
+  // Two workers even on two cores: the specs mostly wait on PostgreSQL, and Jest would
+  // otherwise run everything in one process on a fresh clone (no timings cached yet).
+  maxWorkers: 2,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     {

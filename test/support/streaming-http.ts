@@ -76,7 +76,7 @@ export async function peakHeldBufferGrowth<T>(work: () => Promise<T>): Promise<{
   const sampler = setInterval(() => {
     gc();
     peak = Math.max(peak, process.memoryUsage().arrayBuffers);
-  }, 100);
+  }, 250);
   try {
     const result = await work();
     return { result, peakGrowthBytes: peak - baseline };
