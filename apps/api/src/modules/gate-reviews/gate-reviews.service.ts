@@ -138,11 +138,12 @@ export class GateReviewsService {
 
       const previous = current.find((decision) => decision.signer_id === principal.userId);
       const conditions = input.decision === 'approve' ? (input.conditions ?? []) : [];
-      const [{ id: signOffId }] = await tx.query(
+      const [recorded]: SignOffRow[] = await tx.query(
         `INSERT INTO sign_offs (review_id, signer_id, role, decision, comment, conditions, revision, content_hash, supersedes)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
         [reviewId, principal.userId, input.role, input.decision, input.comment, JSON.stringify(conditions), review.revision, review.content_hash, previous?.id ?? null],
       );
+      const signOffId = recorded.id;
       const actor = toAuditActor(principal);
       await this.trail.record(tx, {
         action: 'sign_off.recorded',
@@ -162,7 +163,8 @@ export class GateReviewsService {
         });
       }
 
-      const decisions = await this.currentDecisions(tx, reviewId);
+      // The new decision takes the place of the signer's previous one.
+      const decisions = [...current.filter((decision) => decision.signer_id !== principal.userId), recorded];
       const outcome = evaluateReview({ slots: review.slots, contentHash: review.content_hash }, decisions.map(toDecision));
       if (outcome.status === 'passed') await this.pass(tx, review, useCase, decisions, actor);
       if (outcome.status === 'rejected' || outcome.status === 'changes_requested') await this.close(tx, review, outcome.status, actor);
