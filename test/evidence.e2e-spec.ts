@@ -121,7 +121,7 @@ describe('evidence', () => {
       // Holding the file at any point would hold 80 MB; streaming holds a few chunks
       // (measured: about 4 MB alone, up to 30 MB with the whole suite running beside it).
       expect(peakGrowthBytes).toBeLessThan(40 * 1024 * 1024);
-    });
+    }, 180_000);
 
     it('refuses a file over the limit with 413 and leaves nothing behind', async () => {
       const useCase = await givenUseCase(t, developer.token, teamId);
@@ -133,6 +133,6 @@ describe('evidence', () => {
       expect(res.status).toBe(413);
       expect(res.body).toMatchObject({ status: 413, type: 'urn:gatehouse:problem:payload-too-large' });
       expect(await counts()).toEqual(before);
-    });
+    }, 180_000);
   });
 });
