@@ -5,12 +5,17 @@ import { givenDevelopers, givenReviewWorld, givenUseCaseAt, openReview, ReviewWo
 describe('gate reviews and sign-offs', () => {
   let t: TestApp;
   let world: ReviewWorld;
+  // Passport's strategies are process-wide, so a second app in this process stays open until the end.
+  let secondInstance: TestApp | undefined;
 
   beforeAll(async () => {
     t = await createTestApp({ env: { DATABASE_POOL_SIZE: '30' } });
     world = await givenReviewWorld(t);
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await secondInstance?.app.close();
+    await t.close();
+  });
 
   const events = async (useCaseId: string, action: string) =>
     (await t.dataSource.query('SELECT payload FROM audit_events WHERE use_case_id = $1 AND action = $2 ORDER BY seq', [useCaseId, action])).map((r: { payload: unknown }) => r.payload);
@@ -160,14 +165,16 @@ describe('gate reviews and sign-offs', () => {
       expect(await events(useCaseId, 'obligation.updated')).toHaveLength(1);
     });
 
-    it('100 concurrent final sign-offs and retried requests pass the gate exactly once', async () => {
+    it('100 concurrent final sign-offs and retried requests, on two API instances, pass the gate exactly once', async () => {
       const useCaseId = await givenUseCaseAt(t, world, 'minimal');
       const review = await openReview(t, world, useCaseId, 'design_to_develop', 'minimal');
       const developers = await givenDevelopers(t, world.devTeam, 100);
       const retrier = developers[0];
+      // A second API instance on the same database takes half of the requests.
+      const other = (secondInstance = await createTestApp({ database: t.database, env: { DATABASE_POOL_SIZE: '30' } }));
       const attempts = [
-        ...developers.map((dev) => signOff(t, dev, review.id, 'developer', review.revision)),
-        ...Array.from({ length: 5 }, () => signOff(t, retrier, review.id, 'developer', review.revision).set('Idempotency-Key', `retry-${review.id}`)),
+        ...developers.map((dev, i) => signOff(i % 2 ? other : t, dev, review.id, 'developer', review.revision)),
+        ...Array.from({ length: 5 }, (_, i) => signOff(i % 2 ? other : t, retrier, review.id, 'developer', review.revision).set('Idempotency-Key', `retry-${review.id}`)),
       ];
       const statuses = (await Promise.all(attempts)).map((res) => res.status);
       expect(statuses.every((status) => [201, 409].includes(status))).toBe(true);
