@@ -30,12 +30,19 @@ function startService(env: Record<string, string>): RunningService {
   return { process: child, output: () => output, exited };
 }
 
-async function waitUntilReady(port: number, service: RunningService, timeoutMs = 45_000) {
+/**
+ * Waits for the service's own "ready" log line and returns the port it names:
+ * the service listens on PORT=0, so no other test's server can answer for it.
+ */
+async function waitUntilReady(service: RunningService, timeoutMs = 45_000): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (service.process.exitCode !== null) throw new Error(`service exited early:\n${service.output()}`);
-    const status = await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.status, () => 0);
-    if (status === 200) return;
+    const ready = /"url":"http:\/\/127\.0\.0\.1:(\d+)"[^\n]*"msg":"Gatehouse is ready"/.exec(service.output());
+    if (ready) {
+      const port = Number(ready[1]);
+      if ((await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.status, () => 0)) === 200) return port;
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`service not ready within ${timeoutMs} ms:\n${service.output()}`);
@@ -66,7 +73,7 @@ describe('the service process', () => {
     await chmod(home, 0o755);
     const dataDir = path.join(home, 'state');
     const env = {
-      PORT: String(await freePort()),
+      PORT: '0',
       GATEHOUSE_EMBEDDED_PG_PORT: String(await freePort()),
       GATEHOUSE_DATA_DIR: dataDir,
     };
@@ -74,13 +81,13 @@ describe('the service process', () => {
       `postgres://postgres:${(await readFile(path.join(dataDir, 'embedded-postgres-password'), 'utf8')).trim()}@127.0.0.1:${env.GATEHOUSE_EMBEDDED_PG_PORT}/postgres`;
     try {
       const first = startService(env);
-      await waitUntilReady(Number(env.PORT), first);
+      const port = await waitUntilReady(first);
       const postmasterPid = Number((await readFile(path.join(dataDir, 'pgdata', 'postmaster.pid'), 'utf8')).split('\n')[0]);
       expect(isAlive(postmasterPid)).toBe(true);
       await withClient(await pgUrl(), (client) => client.query('CREATE TABLE kept_between_runs AS SELECT 42 AS answer'));
 
       // A newcomer can sign in at once with the documented development login, and no secret reaches the log.
-      const base = `http://127.0.0.1:${env.PORT}`;
+      const base = `http://127.0.0.1:${port}`;
       const login = await fetch(`${base}/api/auth/login`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
@@ -98,7 +105,7 @@ describe('the service process', () => {
       expect(isAlive(postmasterPid)).toBe(false);
 
       const second = startService(env);
-      await waitUntilReady(Number(env.PORT), second);
+      await waitUntilReady(second);
       const rows = await withClient(await pgUrl(), (client) => client.query('SELECT answer FROM kept_between_runs'));
       expect(rows.rows).toEqual([{ answer: 42 }]);
       second.process.kill('SIGINT');

@@ -49,7 +49,8 @@ async function main() {
   try {
     const app = await createApp(config);
     await app.listen(config.http.port, config.http.host);
-    log.info({ url: `http://${config.http.host}:${config.http.port}`, database: embedded ? 'embedded' : 'DATABASE_URL' }, 'Gatehouse is ready');
+    const { port } = app.getHttpServer().address() as { port: number };
+    log.info({ url: `http://${config.http.host}:${port}`, database: embedded ? 'embedded' : 'DATABASE_URL' }, 'Gatehouse is ready');
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       process.once(signal, () => void shutdown(signal, app).then(() => process.exit(0), () => process.exit(1)));
     }

@@ -16,7 +16,7 @@ describe('loadConfig', () => {
 
   it('reports every bad variable at once', () => {
     try {
-      loadConfig({ PORT: '0', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x' });
+      loadConfig({ PORT: '70000', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x' });
       throw new Error('expected loadConfig to throw');
     } catch (error) {
       expect(error).toBeInstanceOf(InvalidConfigError);
