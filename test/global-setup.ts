@@ -45,6 +45,22 @@ export default async function globalSetup() {
   };
 }
 
+/**
+ * A free port below Linux's ephemeral range (32768 and up), for a server that
+ * binds a moment later: no other test's `listen(0)` can be handed it meanwhile.
+ */
+export async function freePortOutsideEphemeralRange(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 10_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();

@@ -4,7 +4,7 @@ import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { withClient } from '@app/testing';
-import { freePort } from './global-setup';
+import { freePortOutsideEphemeralRange } from './global-setup';
 import { DEVELOPMENT_ADMIN } from '../apps/api/src/modules/identity/bootstrap-admin';
 
 /**
@@ -74,7 +74,7 @@ describe('the service process', () => {
     const dataDir = path.join(home, 'state');
     const env = {
       PORT: '0',
-      GATEHOUSE_EMBEDDED_PG_PORT: String(await freePort()),
+      GATEHOUSE_EMBEDDED_PG_PORT: String(await freePortOutsideEphemeralRange()),
       GATEHOUSE_DATA_DIR: dataDir,
     };
     const pgUrl = async () =>
