@@ -127,7 +127,7 @@ export class GateReviewsService {
       const [found] = await tx.query('SELECT use_case_id FROM gate_reviews WHERE id = $1', [reviewId]);
       if (!found) throw new NotFoundError(`No gate review with id ${reviewId}.`);
       // Use case first, then review: the same order as content changes, so they never deadlock.
-      const [useCase]: UseCaseRow[] = await tx.query('SELECT * FROM use_cases WHERE id = $1 FOR UPDATE', [found.use_case_id]);
+      const useCase = await this.useCases.lockedRow(tx, found.use_case_id);
       if (!canReadUseCase(principal, asTeamOwned(useCase))) throw new NotFoundError(`No gate review with id ${reviewId}.`);
       const [review]: ReviewRow[] = await tx.query('SELECT * FROM gate_reviews WHERE id = $1 FOR UPDATE', [reviewId]);
       const parties = await this.parties(tx, useCase);
@@ -175,8 +175,8 @@ export class GateReviewsService {
   /** Sends a use case back to an earlier stage (drift, an incident): a recorded decision, by someone the policy names for its gate. */
   async rollback(principal: Principal, useCaseId: string, input: RollbackDto) {
     return this.dataSource.transaction(async (tx) => {
-      const [useCase]: UseCaseRow[] = await tx.query('SELECT * FROM use_cases WHERE id = $1 FOR UPDATE', [useCaseId]);
-      if (!useCase || !canReadUseCase(principal, asTeamOwned(useCase))) throw new NotFoundError(`No use case with id ${useCaseId}.`);
+      const useCase = await this.useCases.lockedRow(tx, useCaseId);
+      assertUseCaseAccess(principal, asTeamOwned(useCase), 'read');
       if (useCase.stage === 'retired' || STAGES.indexOf(input.toStage) >= STAGES.indexOf(useCase.stage) || input.toStage === 'retired') {
         throw new ValidationFailedError([{ field: 'toStage', detail: `a use case in ${useCase.stage} goes back to an earlier stage` }]);
       }
@@ -212,7 +212,7 @@ export class GateReviewsService {
   async get(principal: Principal, reviewId: string) {
     const [found] = await this.dataSource.query('SELECT use_case_id FROM gate_reviews WHERE id = $1', [reviewId]);
     if (!found) throw new NotFoundError(`No gate review with id ${reviewId}.`);
-    const [useCase]: UseCaseRow[] = await this.dataSource.query('SELECT * FROM use_cases WHERE id = $1', [found.use_case_id]);
+    const useCase = await this.useCases.findRow(this.dataSource.manager, found.use_case_id);
     if (!canReadUseCase(principal, asTeamOwned(useCase))) throw new NotFoundError(`No gate review with id ${reviewId}.`);
     return this.view(this.dataSource.manager, reviewId);
   }
@@ -289,8 +289,7 @@ export class GateReviewsService {
 
   async updateObligation(principal: Principal, useCaseId: string, obligationId: string, status: 'open' | 'closed', note?: string) {
     return this.dataSource.transaction(async (tx) => {
-      const [useCase]: UseCaseRow[] = await tx.query('SELECT * FROM use_cases WHERE id = $1 FOR UPDATE', [useCaseId]);
-      if (!useCase) throw new NotFoundError(`No use case with id ${useCaseId}.`);
+      const useCase = await this.useCases.lockedRow(tx, useCaseId);
       assertUseCaseAccess(principal, asTeamOwned(useCase), 'write');
       const [obligation] = await tx.query('SELECT status FROM obligations WHERE id = $1 AND use_case_id = $2 FOR UPDATE', [obligationId, useCaseId]);
       if (!obligation) throw new NotFoundError(`No obligation ${obligationId} on this use case.`);

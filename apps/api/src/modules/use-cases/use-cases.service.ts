@@ -284,13 +284,14 @@ export class UseCasesService {
     );
   }
 
-  private async findRow(manager: EntityManager, id: string, lock = false): Promise<UseCaseRow> {
+  /** The use case row (locked for the rest of the transaction with `lock`), or 404. */
+  async findRow(manager: EntityManager, id: string, lock = false): Promise<UseCaseRow> {
     const [row]: UseCaseRow[] = await manager.query(`SELECT * FROM use_cases WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`, [id]);
     if (!row) throw new NotFoundError(`No use case with id ${id}.`);
     return row;
   }
 
-  private lockedRow(manager: EntityManager, id: string) {
+  lockedRow(manager: EntityManager, id: string) {
     return this.findRow(manager, id, true);
   }
 }
