@@ -3,6 +3,8 @@ import { CreateAuditTrail1764064800000 } from './1764064800000-CreateAuditTrail'
 import { CreateIdentity1764072000000 } from './1764072000000-CreateIdentity';
 import { CreateRegistry1764079200000 } from './1764079200000-CreateRegistry';
 import { CreateGateReviews1764086400000 } from './1764086400000-CreateGateReviews';
+import { GovernTierChanges1764093600000 } from './1764093600000-GovernTierChanges';
+import { CreateRuntimeRoleCredentials1764100800000 } from './1764100800000-CreateRuntimeRoleCredentials';
 
 /** Every migration, oldest first. A new migration is added here as well as in its own file. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -10,4 +12,6 @@ export const migrations: (new () => MigrationInterface)[] = [
   CreateIdentity1764072000000,
   CreateRegistry1764079200000,
   CreateGateReviews1764086400000,
+  GovernTierChanges1764093600000,
+  CreateRuntimeRoleCredentials1764100800000,
 ];

@@ -58,6 +58,8 @@ interface Fixtures {
   /** A review of a minimal use case, opened by another developer of the team. */
   freshReview(): Promise<{ id: string; revision: number }>;
   obligation: { useCaseId: string; id: string };
+  /** A ready use case raised to high by a third assessor; with `propose`, that assessor has also proposed lowering it back. */
+  pendingTierChange(propose: boolean): Promise<{ useCaseId: string; requestId?: string }>;
 }
 
 interface RouteCase {
@@ -170,11 +172,31 @@ const CASES: RouteCase[] = [
     request: async (f) => ({ path: `${UC(f)}/checklist/design.define_use_case`, body: { answer: 'yes', note: fresh() } }),
   },
   {
+    // Raising the tier takes effect at once.
     route: 'PUT /api/use-cases/:id/tier-override',
     expect: allow(200, ['legal', 'assessor']),
-    request: async (f) => ({ path: `${UC(f)}/tier-override`, body: { tier: 'limited', justification: `reviewed ${fresh()}` } }),
+    request: async (f) => ({ path: `/api/use-cases/${await f.readyUseCase()}/tier-override`, body: { tier: 'high', justification: `reviewed ${fresh()}` } }),
   },
-  { route: 'DELETE /api/use-cases/:id/tier-override', expect: allow(200, ['legal', 'assessor']), request: async (f) => ({ path: `${UC(f)}/tier-override` }) },
+  {
+    // Removing an override that raised the tier lowers it: a proposal for a second person (202).
+    route: 'DELETE /api/use-cases/:id/tier-override',
+    expect: allow(202, ['legal', 'assessor']),
+    request: async (f) => ({ path: `/api/use-cases/${(await f.pendingTierChange(false)).useCaseId}/tier-override` }),
+  },
+  {
+    route: 'GET /api/use-cases/:id/tier-change-requests',
+    expect: readUseCase(),
+    request: async (f) => ({ path: `${UC(f)}/tier-change-requests` }),
+  },
+  {
+    // The second person confirms a lowering someone else proposed.
+    route: 'POST /api/use-cases/:id/tier-change-requests/:requestId/decision',
+    expect: allow(200, ['legal', 'assessor']),
+    request: async (f) => {
+      const { useCaseId, requestId } = await f.pendingTierChange(true);
+      return { path: `/api/use-cases/${useCaseId}/tier-change-requests/${requestId}/decision`, body: { decision: 'confirm', comment: 'agreed' } };
+    },
+  },
   { route: 'GET /api/use-cases/:id/revisions', expect: readUseCase(), request: async (f) => ({ path: `${UC(f)}/revisions` }) },
   { route: 'GET /api/use-cases/:id/revisions/:revision', expect: readUseCase(), request: async (f) => ({ path: `${UC(f)}/revisions/1` }) },
   { route: 'GET /api/use-cases/:id/revisions/:from/diff/:to', expect: readUseCase(), request: async (f) => ({ path: `${UC(f)}/revisions/1/diff/2` }) },
@@ -288,8 +310,18 @@ describe('authorization', () => {
     const obligationUseCase = (await t.http().get(`/api/reviews/${obligationReview.id}`).set(bearer(developerUser.token))).body.useCaseId;
     const [obligation] = (await t.http().get(`/api/use-cases/${obligationUseCase}/obligations`).set(bearer(developerUser.token))).body;
 
+    const tierAssessor = await givenUser(t, { roles: ['assessor'] });
+    const pendingTierChange = async (propose: boolean) => {
+      const useCaseId = await readyUseCase();
+      await t.http().put(`/api/use-cases/${useCaseId}/tier-override`).set(bearer(tierAssessor.token)).send({ tier: 'high', justification: 'raised for the matrix' }).expect(200);
+      if (!propose) return { useCaseId };
+      const proposal = await t.http().delete(`/api/use-cases/${useCaseId}/tier-override`).set(bearer(tierAssessor.token)).expect(202);
+      return { useCaseId, requestId: proposal.body.id as string };
+    };
+
     fixtures = {
       t,
+      pendingTierChange,
       adminPrincipal,
       teamId: teamA.id,
       readyUseCase,
@@ -345,6 +377,7 @@ describe('authorization', () => {
       'GET /api/use-cases/:id/revisions → use_cases:read',
       'GET /api/use-cases/:id/revisions/:from/diff/:to → use_cases:read',
       'GET /api/use-cases/:id/revisions/:revision → use_cases:read',
+      'GET /api/use-cases/:id/tier-change-requests → use_cases:read',
       'GET /api/users → identity:read',
       'GET /api/users/:id → identity:read',
       'GET /api/users/:id/api-keys → identity:read',
@@ -365,6 +398,7 @@ describe('authorization', () => {
       'POST /api/use-cases/:id/reviews → use_cases:write',
       'POST /api/use-cases/:id/risks → use_cases:write',
       'POST /api/use-cases/:id/rollback → gate_reviews:decide',
+      'POST /api/use-cases/:id/tier-change-requests/:requestId/decision → use_cases:override_tier',
       'POST /api/users → identity:manage',
       'POST /api/users/:id/api-keys → identity:manage',
       'POST /api/users/:id/deactivate → identity:manage',

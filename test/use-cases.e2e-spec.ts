@@ -146,8 +146,11 @@ describe('use cases', () => {
       expect(res.body).toMatchObject({ tier: 'prohibited', derivedTier: 'minimal', revision: 2, content: { tierOverride: { tier: 'prohibited' } } });
       const [event] = await t.dataSource.query(`SELECT reason, actor_id FROM audit_events WHERE use_case_id = $1 AND action = 'use_case.tier_overridden'`, [useCase.id]);
       expect(event).toEqual({ reason: 'Emotion recognition at work (EU AI Act art. 5)', actor_id: legal.id });
-      const cleared = await t.http().delete(`/api/use-cases/${useCase.id}/tier-override`).set(as(assessor)).expect(200);
-      expect(cleared.body).toMatchObject({ tier: 'minimal', revision: 3 });
+      // Removing it lowers the tier: a proposal (202) until a second independent person confirms.
+      const proposal = await t.http().delete(`/api/use-cases/${useCase.id}/tier-override`).set(as(assessor)).expect(202);
+      expect(proposal.body).toMatchObject({ status: 'pending', tier: null, fromTier: 'prohibited', toTier: 'minimal', proposedBy: assessor.id });
+      const confirmed = await t.http().post(`/api/use-cases/${useCase.id}/tier-change-requests/${proposal.body.id}/decision`).set(as(legal)).send({ decision: 'confirm' }).expect(200);
+      expect(confirmed.body).toMatchObject({ tier: 'minimal', revision: 3 });
     });
   });
 

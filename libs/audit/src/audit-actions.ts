@@ -40,6 +40,12 @@ export const AUDIT_ACTIONS = {
   'use_case.rolled_back': 'A use case was sent back to an earlier stage',
   'use_case.retired': 'A use case was retired',
   'obligation.updated': 'An obligation from approval conditions changed',
+  'gate_review.repinned': "An open review moved to the requirements of the use case's new tier",
+  'gate_review.superseded': 'An open review was closed because the use case became prohibited',
+  'use_case.tier_change_proposed': 'A lowering of the tier was proposed; it waits for a second person',
+  'use_case.tier_change_refused': 'A proposed lowering of the tier was refused or superseded',
+  // Refusals of governed actions (sign-offs, tier decisions, roles, reading the trail).
+  'access.denied': 'A governed action was refused',
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

@@ -6,4 +6,5 @@ export * from './audit-filter';
 export * from './audit-reader.service';
 export * from './audit-trail.service';
 export * from './copy-to-ndjson';
+export * from './denied-attempts.service';
 export * from './audit.module';

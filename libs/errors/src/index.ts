@@ -1,3 +1,6 @@
 export * from './domain-error';
 export * from './problem-details.filter';
 export * from './validation';
+export * from './text-rule';
+export * from './field-rules';
+export * from './rule-refusal';

@@ -1,4 +1,5 @@
 import { Principal } from '@app/auth';
+import { Tier } from './lifecycle';
 import { checkSignOff, evaluateReview, RecordedDecision, ReviewState, UseCaseParties } from './sign-off.policy';
 
 const parties: UseCaseParties = { developerTeamId: 'dev-team', deployerTeamId: 'ops-team', authorIds: ['author'] };
@@ -15,8 +16,11 @@ const developer = person('dev', { teams: [{ teamId: 'dev-team', role: 'developer
 const legal = person('lawyer', { roles: ['legal'] });
 const assessor = person('assessor', { roles: ['assessor'] });
 
-const check = (signer: Principal, role: 'developer' | 'deployer' | 'legal' | 'assessor', extra: { revision?: number; review?: ReviewState; current?: RecordedDecision[] } = {}) =>
-  checkSignOff({ signer, role, revision: extra.revision ?? 3, review: extra.review ?? review(), parties, current: extra.current ?? [] });
+const check = (
+  signer: Principal,
+  role: 'developer' | 'deployer' | 'legal' | 'assessor',
+  extra: { revision?: number; review?: ReviewState; current?: RecordedDecision[]; tier?: Tier } = {},
+) => checkSignOff({ signer, role, revision: extra.revision ?? 3, review: extra.review ?? review(), parties, current: extra.current ?? [], tier: extra.tier ?? 'high' });
 
 describe('checkSignOff', () => {
   it('allows a holder of a required role on the pinned revision', () => {
@@ -32,6 +36,13 @@ describe('checkSignOff', () => {
     expect(check(otherTeamDeveloper, 'developer')).toMatchObject({ allowed: false, code: 'role-not-held' });
     const deployerOnly = person('y', { teams: [{ teamId: 'dev-team', role: 'deployer' }] });
     expect(check(deployerOnly, 'developer')).toMatchObject({ allowed: false, code: 'role-not-held' });
+  });
+
+  it('rule 8: a prohibited use case takes no decision, whoever signs', () => {
+    for (const [signer, role] of [[developer, 'developer'], [legal, 'legal'], [assessor, 'assessor']] as const) {
+      expect(check(signer, role, { tier: 'prohibited' })).toMatchObject({ allowed: false, status: 409, code: 'use-case-prohibited' });
+      expect(check(signer, role, { tier: 'limited' })).toEqual({ allowed: true });
+    }
   });
 
   it('rule 2: the opener cannot sign', () => {

@@ -1,5 +1,5 @@
 import { Principal } from '@app/auth';
-import { Gate, SignOffRole, Stage } from './lifecycle';
+import { Gate, SignOffRole, Stage, Tier } from './lifecycle';
 
 export const DECISIONS = ['approve', 'request_changes', 'reject'] as const;
 export type Decision = (typeof DECISIONS)[number];
@@ -10,7 +10,7 @@ export interface RoleSlot {
 }
 
 export interface ReviewState {
-  status: 'open' | 'passed' | 'rejected' | 'changes_requested';
+  status: 'open' | 'passed' | 'rejected' | 'changes_requested' | 'superseded';
   openedBy: string;
   /** The revision (and content hash) decisions must be made on. */
   revision: number;
@@ -55,9 +55,12 @@ export function checkSignOff(input: {
   review: ReviewState;
   parties: UseCaseParties;
   current: RecordedDecision[];
+  /** The use case's tier as it is at the moment of the decision. */
+  tier: Tier;
 }): SignOffVerdict {
   const { signer, role, review, parties } = input;
   if (review.status !== 'open') return refuse(409, 'review-closed', `The review is ${review.status.replace('_', ' ')}; decisions are no longer taken.`);
+  if (input.tier === 'prohibited') return refuse(409, 'use-case-prohibited', 'The use case is prohibited: it passes no gate, so its reviews take no decisions.');
   if (signer.kind !== 'user') return refuse(403, 'person-required', 'Sign-offs are made by people, not API keys.');
   if (!review.slots.some((slot) => slot.role === role)) {
     return refuse(422, 'role-not-required', `This review needs no ${role} sign-off; it needs ${review.slots.map((s) => `${s.quorum} ${s.role}`).join(', ')}.`);

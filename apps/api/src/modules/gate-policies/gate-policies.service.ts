@@ -28,6 +28,7 @@ const BOOTSTRAP_ACTOR: AuditActor = { id: 'system:bootstrap', kind: 'system', di
 @Injectable()
 export class GatePoliciesService implements OnApplicationBootstrap {
   private readonly logger = new Logger(GatePoliciesService.name);
+  private readonly published = new Map<number, GatePolicyVersion>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -56,9 +57,17 @@ export class GatePoliciesService implements OnApplicationBootstrap {
     return policy;
   }
 
-  async get(version: number): Promise<GatePolicyVersion> {
-    const [policy]: GatePolicyVersion[] = await this.dataSource.query(`${POLICY_SQL} WHERE version = $1`, [version]);
+  /**
+   * A published version never changes, so it is read once and kept: deciding
+   * on a review reads its pinned version inside a transaction, and must not
+   * need a second pooled connection to do so.
+   */
+  async get(version: number, manager: EntityManager = this.dataSource.manager): Promise<GatePolicyVersion> {
+    const cached = this.published.get(version);
+    if (cached) return cached;
+    const [policy]: GatePolicyVersion[] = await manager.query(`${POLICY_SQL} WHERE version = $1`, [version]);
     if (!policy) throw new NotFoundError(`No gate policy version ${version}.`);
+    this.published.set(version, policy);
     return policy;
   }
 

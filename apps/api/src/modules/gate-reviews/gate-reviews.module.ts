@@ -3,9 +3,10 @@ import { GatePoliciesModule } from '../gate-policies/gate-policies.module';
 import { UseCasesModule } from '../use-cases/use-cases.module';
 import { GateReviewsController } from './gate-reviews.controller';
 import { GateReviewsService } from './gate-reviews.service';
+import { ReviewAlignmentModule } from './review-alignment.module';
 
 @Module({
-  imports: [GatePoliciesModule, UseCasesModule],
+  imports: [GatePoliciesModule, UseCasesModule, ReviewAlignmentModule],
   controllers: [GateReviewsController],
   providers: [GateReviewsService],
 })

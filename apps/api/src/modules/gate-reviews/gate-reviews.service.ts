@@ -1,69 +1,29 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuditTrail } from '@app/audit';
+import { AuditTrail, DeniedAttempts } from '@app/audit';
 import { Principal, toAuditActor } from '@app/auth';
-import { ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationFailedError } from '@app/errors';
+import { ConflictError, ForbiddenError, NotFoundError, RuleRefusal, ValidationFailedError } from '@app/errors';
 import {
   checkSignOff,
   evaluateReview,
   FORWARD_GATES,
-  Gate,
   gatesOpenFrom,
   GatedTier,
   holdsSignOffRole,
   RecordedDecision,
   ReviewState,
-  RoleSlot,
   STAGES,
   Stage,
   stageAfter,
-  UseCaseParties,
+  unmetRequirements,
 } from '@app/registry';
 import { GatePoliciesService } from '../gate-policies/gate-policies.service';
 import { assertUseCaseAccess, canReadUseCase, USE_CASE_READERS } from '../use-cases/use-case-access';
-import { asTeamOwned, UseCaseRow } from '../use-cases/use-case.view';
+import { asTeamOwned, toUseCaseView, UseCaseRow } from '../use-cases/use-case.view';
 import { UseCasesService } from '../use-cases/use-cases.service';
-import { OpenReviewDto, RollbackDto, SignOffDto } from './dto/gate-review.dto';
-
-/** A sign-off rule said no: its status and stable code come from the rule. */
-class SignOffRefused extends DomainError {
-  readonly title = 'Sign-off refused';
-  constructor(readonly status: number, readonly code: string, detail: string) {
-    super(detail);
-  }
-}
-
-interface ReviewRow {
-  id: string;
-  use_case_id: string;
-  gate: Gate;
-  from_stage: Stage;
-  to_stage: Stage;
-  tier: GatedTier;
-  policy_version: number;
-  slots: RoleSlot[];
-  opened_revision: number;
-  revision: number;
-  content_hash: string;
-  status: ReviewState['status'];
-  opened_by: string;
-  opened_at: Date;
-  closed_at: Date | null;
-}
-
-interface SignOffRow {
-  id: string;
-  signer_id: string;
-  role: RoleSlot['role'];
-  decision: RecordedDecision['decision'];
-  comment: string;
-  conditions: { description: string; ownerId?: string; dueDate?: string }[];
-  revision: number;
-  content_hash: string;
-  supersedes: string | null;
-  created_at: Date;
-}
+import { ConditionDto, OpenReviewDto, RollbackDto, SignOffDto } from './dto/gate-review.dto';
+import { ReviewRow, SignOffRow } from './gate-review.rows';
 
 /**
  * The approval engine. Every step locks the use case, then the review, so
@@ -78,6 +38,7 @@ export class GateReviewsService {
     private readonly trail: AuditTrail,
     private readonly policies: GatePoliciesService,
     private readonly useCases: UseCasesService,
+    private readonly denials: DeniedAttempts,
   ) {}
 
   async open(principal: Principal, useCaseId: string, input: OpenReviewDto) {
@@ -96,11 +57,7 @@ export class GateReviewsService {
       const policy = await this.policies.current(tx);
       const tier = useCase.tier as GatedTier;
       const requirements = policy.document.gates[input.gate][tier];
-      const presentKinds = new Set(useCase.content.evidence.map((evidence) => evidence.kind));
-      const missing = [
-        ...requirements.evidence.filter((r) => !presentKinds.has(r.kind)).map((r) => ({ field: 'evidence', detail: `missing evidence: ${r.kind}` })),
-        ...requirements.checklist.filter((id) => !useCase.content.checklist[id]).map((id) => ({ field: 'checklist', detail: `unanswered checklist item: ${id}` })),
-      ];
+      const missing = unmetRequirements(requirements, useCase.content);
       if (missing.length) throw new ValidationFailedError(missing);
 
       const slots = requirements.signOffs.map(({ role, quorum }) => ({ role, quorum }));
@@ -122,59 +79,100 @@ export class GateReviewsService {
     });
   }
 
-  async signOff(principal: Principal, reviewId: string, input: SignOffDto) {
-    return this.dataSource.transaction(async (tx) => {
-      const [found] = await tx.query('SELECT use_case_id FROM gate_reviews WHERE id = $1', [reviewId]);
-      if (!found) throw new NotFoundError(`No gate review with id ${reviewId}.`);
-      // Use case first, then review: the same order as content changes, so they never deadlock.
-      const useCase = await this.useCases.lockedRow(tx, found.use_case_id);
-      if (!canReadUseCase(principal, asTeamOwned(useCase))) throw new NotFoundError(`No gate review with id ${reviewId}.`);
-      const [review]: ReviewRow[] = await tx.query('SELECT * FROM gate_reviews WHERE id = $1 FOR UPDATE', [reviewId]);
-      const parties = await this.parties(tx, useCase);
-      const current = await this.currentDecisions(tx, reviewId);
+  /**
+   * One decision. Every rule is checked here, against the use case as it is
+   * now (its tier, its content, its people), and again at the moment the gate
+   * would pass: the review's earlier state never stands in for the present.
+   */
+  signOff(principal: Principal, reviewId: string, input: SignOffDto) {
+    const attempt = { actor: toAuditActor(principal), attempted: 'sign_off.recorded', target: { type: 'gate_review', id: reviewId } };
+    return this.denials.watch(attempt, () => this.dataSource.transaction((tx) => this.decide(tx, principal, reviewId, input)));
+  }
 
-      const verdict = checkSignOff({ signer: principal, role: input.role, revision: input.revision, review: toState(review), parties, current: current.map(toDecision) });
-      if (!verdict.allowed) throw new SignOffRefused(verdict.status, verdict.code, verdict.reason);
+  private async decide(tx: EntityManager, principal: Principal, reviewId: string, input: SignOffDto) {
+    const [found] = await tx.query('SELECT use_case_id FROM gate_reviews WHERE id = $1', [reviewId]);
+    if (!found) throw new NotFoundError(`No gate review with id ${reviewId}.`);
+    // Use case first, then review: the same order as content changes, so they never deadlock.
+    const useCase = await this.useCases.lockedRow(tx, found.use_case_id);
+    if (!canReadUseCase(principal, asTeamOwned(useCase))) throw new NotFoundError(`No gate review with id ${reviewId}.`);
+    const [review]: ReviewRow[] = await tx.query('SELECT * FROM gate_reviews WHERE id = $1 FOR UPDATE', [reviewId]);
+    const parties = await this.useCases.parties(tx, useCase);
+    const current = await this.currentDecisions(tx, reviewId);
+    const requirements = useCase.tier === 'prohibited' ? undefined : await this.requirementsNow(review, useCase.tier, tx);
+    const slots = requirements?.signOffs.map(({ role, quorum }) => ({ role, quorum })) ?? review.slots;
 
-      const previous = current.find((decision) => decision.signer_id === principal.userId);
-      const conditions = input.decision === 'approve' ? (input.conditions ?? []) : [];
-      const [recorded]: SignOffRow[] = await tx.query(
-        `INSERT INTO sign_offs (review_id, signer_id, role, decision, comment, conditions, revision, content_hash, supersedes)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
-        [reviewId, principal.userId, input.role, input.decision, input.comment, JSON.stringify(conditions), review.revision, review.content_hash, previous?.id ?? null],
-      );
-      const signOffId = recorded.id;
-      const actor = toAuditActor(principal);
+    const verdict = checkSignOff({
+      signer: principal,
+      role: input.role,
+      revision: input.revision,
+      review: { ...toState(review), slots },
+      parties,
+      current: current.map(toDecision),
+      tier: useCase.tier,
+    });
+    if (!verdict.allowed) throw new RuleRefusal(verdict.status, verdict.code, verdict.reason, 'Sign-off refused');
+
+    const conditions = input.decision === 'approve' ? (input.conditions ?? []) : [];
+    await this.assertConditionOwners(tx, conditions, useCase);
+    const previous = current.find((decision) => decision.signer_id === principal.userId);
+    const [recorded]: SignOffRow[] = await tx.query(
+      `INSERT INTO sign_offs (review_id, signer_id, role, decision, comment, conditions, revision, content_hash, supersedes)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
+      [reviewId, principal.userId, input.role, input.decision, input.comment, JSON.stringify(conditions), review.revision, review.content_hash, previous?.id ?? null],
+    );
+    const signOffId = recorded.id;
+    const actor = toAuditActor(principal);
+    await this.trail.record(tx, {
+      action: 'sign_off.recorded',
+      target: { type: 'sign_off', id: signOffId },
+      useCaseId: useCase.id,
+      // What the database stored, not what the request said: the hash covers the stored form.
+      data: { reviewId, gate: review.gate, role: recorded.role, decision: recorded.decision, revision: review.revision, contentHash: review.content_hash, conditions: recorded.conditions, supersedes: previous?.id ?? null },
+      reason: recorded.comment,
+      actor,
+    });
+    if (previous) {
       await this.trail.record(tx, {
-        action: 'sign_off.recorded',
-        target: { type: 'sign_off', id: signOffId },
+        action: 'sign_off.superseded',
+        target: { type: 'sign_off', id: previous.id },
         useCaseId: useCase.id,
-        data: { reviewId, gate: review.gate, role: input.role, decision: input.decision, revision: review.revision, contentHash: review.content_hash, conditions, supersedes: previous?.id ?? null },
-        reason: input.comment,
+        data: { reviewId, supersededBy: signOffId, previousDecision: previous.decision },
         actor,
       });
-      if (previous) {
-        await this.trail.record(tx, {
-          action: 'sign_off.superseded',
-          target: { type: 'sign_off', id: previous.id },
-          useCaseId: useCase.id,
-          data: { reviewId, supersededBy: signOffId, previousDecision: previous.decision },
-          actor,
-        });
-      }
+    }
 
-      // The new decision takes the place of the signer's previous one.
-      const decisions = [...current.filter((decision) => decision.signer_id !== principal.userId), recorded];
-      const outcome = evaluateReview({ slots: review.slots, contentHash: review.content_hash }, decisions.map(toDecision));
-      if (outcome.status === 'passed') await this.pass(tx, review, useCase, decisions, actor);
-      if (outcome.status === 'rejected' || outcome.status === 'changes_requested') await this.close(tx, review, outcome.status, actor);
-      return this.view(tx, reviewId);
-    });
+    // The new decision takes the place of the signer's previous one.
+    const decisions = [...current.filter((decision) => decision.signer_id !== principal.userId), recorded];
+    const outcome = evaluateReview({ slots, contentHash: review.content_hash }, decisions.map(toDecision));
+    // Quorum alone does not pass a gate: the evidence and checklist the tier asks for must be there now.
+    const gaps = requirements ? unmetRequirements(requirements, useCase.content) : [];
+    if (outcome.status === 'passed' && gaps.length === 0) await this.pass(tx, review, useCase, decisions, actor);
+    if (outcome.status === 'rejected' || outcome.status === 'changes_requested') await this.close(tx, review, outcome.status, actor);
+    return this.view(tx, reviewId);
+  }
+
+  /** The requirements of the review's gate for the use case's tier now, under the policy version the review is pinned to. */
+  private async requirementsNow(review: ReviewRow, tier: GatedTier, manager?: EntityManager) {
+    const policy = await this.policies.get(review.policy_version, manager);
+    return policy.document.gates[review.gate][tier];
+  }
+
+  /** An obligation's owner is a real, active person who may read the use case; nothing else would survive the pass. */
+  private async assertConditionOwners(tx: EntityManager, conditions: ConditionDto[], useCase: UseCaseRow) {
+    const ownerIds = [...new Set(conditions.map((c) => c.ownerId).filter((id): id is string => Boolean(id)))];
+    const readers = await this.useCases.readersAmong(tx, ownerIds, useCase);
+    const errors = conditions.flatMap((condition, index) =>
+      condition.ownerId && !readers.has(condition.ownerId)
+        ? [{ field: `conditions.${index}.ownerId`, detail: 'ownerId must name an active person who may read this use case' }]
+        : [],
+    );
+    if (errors.length) throw new ValidationFailedError(errors);
   }
 
   /** Sends a use case back to an earlier stage (drift, an incident): a recorded decision, by someone the policy names for its gate. */
   async rollback(principal: Principal, useCaseId: string, input: RollbackDto) {
-    return this.dataSource.transaction(async (tx) => {
+    const attempt = { actor: toAuditActor(principal), attempted: 'use_case.rolled_back', target: { type: 'use_case', id: useCaseId }, useCaseId };
+    return this.denials.watch(attempt, () => this.dataSource.transaction(async (tx) => {
       const useCase = await this.useCases.lockedRow(tx, useCaseId);
       assertUseCaseAccess(principal, asTeamOwned(useCase), 'read');
       if (useCase.stage === 'retired' || STAGES.indexOf(input.toStage) >= STAGES.indexOf(useCase.stage) || input.toStage === 'retired') {
@@ -183,7 +181,7 @@ export class GateReviewsService {
       const policy = await this.policies.current(tx);
       const tier = (useCase.tier === 'prohibited' ? 'high' : useCase.tier) as GatedTier;
       const named = policy.document.gates[FORWARD_GATES[useCase.stage as Exclude<Stage, 'retired'>].gate][tier].signOffs.map((s) => s.role);
-      const parties = await this.parties(tx, useCase);
+      const parties = await this.useCases.parties(tx, useCase);
       if (principal.kind !== 'user' || !named.some((role) => holdsSignOffRole(principal, role, parties))) {
         throw new ForbiddenError(`A rollback from ${useCase.stage} is decided by a ${named.join(', ')} of this use case.`);
       }
@@ -199,8 +197,9 @@ export class GateReviewsService {
         reason: input.reason,
         actor: toAuditActor(principal),
       });
-      return this.useCases.get(principal, useCaseId);
-    });
+      // Read inside the transaction: the answer shows the stage this rollback set.
+      return toUseCaseView(await this.useCases.findRow(tx, useCaseId));
+    }));
   }
 
   async listForUseCase(principal: Principal, useCaseId: string) {
@@ -225,15 +224,14 @@ export class GateReviewsService {
     );
     const waiting = [];
     for (const review of rows) {
-      const useCase = { developerTeamId: review.developer_team_id, deployerTeamId: review.deployer_team_id };
-      const parties = { ...useCase, authorIds: await this.authorIds(this.dataSource.manager, review.use_case_id) };
+      const parties = await this.useCases.parties(this.dataSource.manager, { id: review.use_case_id, developer_team_id: review.developer_team_id, deployer_team_id: review.deployer_team_id } as UseCaseRow);
       const current = (await this.currentDecisions(this.dataSource.manager, review.id)).map(toDecision);
       const outcome = evaluateReview({ slots: review.slots, contentHash: review.content_hash }, current);
       const missingRoles = outcome.status === 'open' ? outcome.missing.map((slot) => slot.role) : [];
       const roles = missingRoles.filter((role) => {
         const mine = current.find((d) => d.signerId === principal.userId && d.role === role);
         if (mine && mine.contentHash === review.content_hash) return false;
-        return checkSignOff({ signer: principal, role, revision: review.revision, review: toState(review), parties, current }).allowed;
+        return checkSignOff({ signer: principal, role, revision: review.revision, review: toState(review), parties, current, tier: review.tier }).allowed;
       });
       if (roles.length) waiting.push({ reviewId: review.id, useCaseId: review.use_case_id, gate: review.gate, revision: review.revision, openedAt: review.opened_at.toISOString(), roles });
     }
@@ -310,7 +308,7 @@ export class GateReviewsService {
   }
 
   private async pass(tx: EntityManager, review: ReviewRow, useCase: UseCaseRow, decisions: SignOffRow[], actor: ReturnType<typeof toAuditActor>) {
-    const reviewPolicy = await this.policies.get(review.policy_version);
+    const reviewPolicy = await this.policies.get(review.policy_version, tx);
     const interval = reviewPolicy.document.gates.operate_review[review.tier].reviewIntervalMonths ?? 12;
     const retiring = review.to_stage === 'retired';
     await tx.query(`UPDATE gate_reviews SET status = 'passed', closed_at = now() WHERE id = $1`, [review.id]);
@@ -361,21 +359,14 @@ export class GateReviewsService {
     );
   }
 
-  private async parties(manager: EntityManager, useCase: UseCaseRow): Promise<UseCaseParties> {
-    return { developerTeamId: useCase.developer_team_id, deployerTeamId: useCase.deployer_team_id, authorIds: await this.authorIds(manager, useCase.id) };
-  }
-
-  private async authorIds(manager: EntityManager, useCaseId: string): Promise<string[]> {
-    const rows: { author_id: string }[] = await manager.query('SELECT DISTINCT author_id FROM use_case_revisions WHERE use_case_id = $1', [useCaseId]);
-    return rows.map((row) => row.author_id);
-  }
-
   private async view(manager: EntityManager, reviewId: string) {
     const [review]: ReviewRow[] = await manager.query('SELECT * FROM gate_reviews WHERE id = $1', [reviewId]);
     const history: SignOffRow[] = await manager.query('SELECT * FROM sign_offs WHERE review_id = $1 ORDER BY created_at, id', [reviewId]);
     const supersededIds = new Set(history.map((s) => s.supersedes).filter(Boolean));
     const current = history.filter((s) => !supersededIds.has(s.id));
     const outcome = evaluateReview({ slots: review.slots, contentHash: review.content_hash }, current.map(toDecision));
+    const useCase = review.status === 'open' ? await this.useCases.findRow(manager, review.use_case_id) : undefined;
+    const gaps = useCase && useCase.tier !== 'prohibited' ? unmetRequirements(await this.requirementsNow(review, useCase.tier, manager), useCase.content) : [];
     return {
       id: review.id,
       useCaseId: review.use_case_id,
@@ -390,6 +381,8 @@ export class GateReviewsService {
       status: review.status,
       slots: review.slots,
       missing: review.status === 'open' && outcome.status === 'open' ? outcome.missing : [],
+      /** Evidence and checklist answers the gate asks for at the current tier and the content lacks: the gate cannot pass until they are there. */
+      unmetRequirements: gaps,
       openedBy: review.opened_by,
       openedAt: review.opened_at.toISOString(),
       closedAt: review.closed_at?.toISOString() ?? null,

@@ -1,5 +1,5 @@
 import { Principal } from '@app/auth';
-import { ForbiddenError, NotFoundError } from '@app/errors';
+import { ForbiddenError, HiddenRefusal, NotFoundError } from '@app/errors';
 import { assertUseCaseAccess } from './use-case-access';
 
 const useCase = { id: 'uc', developerTeamId: 'team-dev', deployerTeamId: 'team-ops' };
@@ -22,6 +22,6 @@ describe('assertUseCaseAccess', () => {
   it('hides the use case from a member of another team', () => {
     const outsider = principal({ teams: [{ teamId: 'team-other', role: 'developer' }] });
     expect(() => assertUseCaseAccess(outsider, useCase, 'read')).toThrow(NotFoundError);
-    expect(() => assertUseCaseAccess(outsider, useCase, 'write')).toThrow(NotFoundError);
+    expect(() => assertUseCaseAccess(outsider, useCase, 'write')).toThrow(HiddenRefusal);
   });
 });

@@ -1,5 +1,5 @@
 import { OrgRole, Principal } from '@app/auth';
-import { ForbiddenError, NotFoundError } from '@app/errors';
+import { ForbiddenError, HiddenRefusal, NotFoundError } from '@app/errors';
 
 /** Organisation roles that read every use case (and change none through this access). */
 export const USE_CASE_READERS: readonly OrgRole[] = ['admin', 'legal', 'assessor', 'compliance_officer'];
@@ -25,7 +25,11 @@ export function canReadUseCase(principal: Principal, useCase: Omit<TeamOwned, 'i
  * who reads it but is not on its team is told they may not change it.
  */
 export function assertUseCaseAccess(principal: Principal, useCase: TeamOwned, access: 'read' | 'write'): void {
-  if (!canReadUseCase(principal, useCase)) throw new NotFoundError(`No use case with id ${useCase.id}.`);
+  if (!canReadUseCase(principal, useCase)) {
+    const detail = `No use case with id ${useCase.id}.`;
+    // A refused write is recorded in the trail even though the answer does not confirm the id.
+    throw access === 'write' ? new HiddenRefusal(detail, 'not-on-team') : new NotFoundError(detail);
+  }
   if (access === 'write' && !isOnUseCaseTeam(principal, useCase)) {
     throw new ForbiddenError("Only developers and deployers of the use case's teams change it.");
   }

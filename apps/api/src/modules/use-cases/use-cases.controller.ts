@@ -1,17 +1,22 @@
-import { Body, Controller, Delete, Get, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow, CurrentPrincipal, Principal } from '@app/auth';
-import { ChecklistAnswerDto, ChecklistParams, TierOverrideDto } from './dto/checklist.dto';
+import { ChecklistAnswerDto, ChecklistParams, TierChangeDecisionDto, TierChangeRequestParams, TierOverrideDto } from './dto/checklist.dto';
 import { RevisionDiffParams, RevisionParams } from './dto/revision.dto';
 import { RiskDto, RiskParams } from './dto/risk.dto';
 import { CreateUseCaseDto, ListUseCasesQuery, UpdateUseCaseDto, UseCaseIdParams } from './dto/use-case.dto';
+import { TierDecisionOutcome, TierDecisionsService } from './tier-decisions.service';
 import { UseCasesService } from './use-cases.service';
 
 @ApiTags('use-cases')
 @ApiBearerAuth()
 @Controller('api/use-cases')
 export class UseCasesController {
-  constructor(private readonly useCases: UseCasesService) {}
+  constructor(
+    private readonly useCases: UseCasesService,
+    private readonly tiers: TierDecisionsService,
+  ) {}
 
   @Post()
   @Allow('use_cases:write')
@@ -67,15 +72,39 @@ export class UseCasesController {
 
   @Put(':id/tier-override')
   @Allow('use_cases:override_tier')
-  @ApiOperation({ summary: 'Override the derived tier, with a justification (assessor or legal)' })
-  overrideTier(@CurrentPrincipal() principal: Principal, @Param() params: UseCaseIdParams, @Body() body: TierOverrideDto) {
-    return this.useCases.overrideTier(principal, params.id, body);
+  @ApiOperation({
+    summary: 'Override the derived tier, with a justification (assessor or legal outside the teams)',
+    description: 'Raising the tier takes effect at once (200, the use case). Lowering it is a proposal (202, the request) that a second independent person confirms.',
+  })
+  async overrideTier(@CurrentPrincipal() principal: Principal, @Param() params: UseCaseIdParams, @Body() body: TierOverrideDto, @Res({ passthrough: true }) res: Response) {
+    return answerTierDecision(await this.tiers.override(principal, params.id, body), res);
   }
 
   @Delete(':id/tier-override')
   @Allow('use_cases:override_tier')
-  clearTierOverride(@CurrentPrincipal() principal: Principal, @Param() params: UseCaseIdParams) {
-    return this.useCases.overrideTier(principal, params.id, null);
+  @ApiOperation({ summary: 'Remove the override; when that lowers the tier it is a proposal (202) like any lowering' })
+  async clearTierOverride(@CurrentPrincipal() principal: Principal, @Param() params: UseCaseIdParams, @Res({ passthrough: true }) res: Response) {
+    return answerTierDecision(await this.tiers.override(principal, params.id, null), res);
+  }
+
+  @Get(':id/tier-change-requests')
+  @Allow('use_cases:read')
+  @ApiOperation({ summary: 'Proposed tier changes and what became of them' })
+  tierChangeRequests(@CurrentPrincipal() principal: Principal, @Param() params: UseCaseIdParams) {
+    return this.tiers.requests(principal, params.id);
+  }
+
+  @Post(':id/tier-change-requests/:requestId/decision')
+  @HttpCode(200)
+  @Allow('use_cases:override_tier')
+  @ApiOperation({ summary: 'Confirm (it takes effect) or refuse a proposed lowering: a second independent person' })
+  async decideTierChange(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: TierChangeRequestParams,
+    @Body() body: TierChangeDecisionDto,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return answerTierDecision(await this.tiers.decide(principal, params.id, params.requestId, body.decision, body.comment), res);
   }
 
   @Get(':id/revisions')
@@ -96,4 +125,11 @@ export class UseCasesController {
   diff(@CurrentPrincipal() principal: Principal, @Param() params: RevisionDiffParams) {
     return this.useCases.diff(principal, params.id, params.from, params.to);
   }
+}
+
+/** An applied change answers with the use case (200); a proposal waiting for a second person with the request (202). */
+function answerTierDecision(result: TierDecisionOutcome, res: Response) {
+  if (result.outcome === 'applied') return result.useCase;
+  if (result.request.status === 'pending') res.status(202);
+  return result.request;
 }

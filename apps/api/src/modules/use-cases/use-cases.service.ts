@@ -2,11 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuditTrail } from '@app/audit';
+import { AuditTrail, DeniedAttempts } from '@app/audit';
 import { Principal, toAuditActor } from '@app/auth';
 import { ConflictError, NotFoundError, ValidationFailedError } from '@app/errors';
-import { changedFields, contentDiff, contentHash, deriveTier, effectiveTier, Risk, UseCaseContent, UseCaseDefinition } from '@app/registry';
+import { changedFields, contentDiff, contentHash, deriveTier, effectiveTier, Risk, UseCaseContent, UseCaseDefinition, UseCaseParties } from '@app/registry';
 import { GatePoliciesService } from '../gate-policies/gate-policies.service';
+import { ReviewAlignment } from '../gate-reviews/review-alignment.service';
 import { ChecklistAnswerDto, TierOverrideDto } from './dto/checklist.dto';
 import { RiskDto } from './dto/risk.dto';
 import { CreateUseCaseDto, ListUseCasesQuery, UpdateUseCaseDto } from './dto/use-case.dto';
@@ -34,6 +35,8 @@ export class UseCasesService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly trail: AuditTrail,
     private readonly policies: GatePoliciesService,
+    private readonly reviews: ReviewAlignment,
+    private readonly denials: DeniedAttempts,
   ) {}
 
   async create(principal: Principal, input: CreateUseCaseDto): Promise<UseCaseView> {
@@ -144,25 +147,13 @@ export class UseCasesService {
 
   async answerChecklistItem(principal: Principal, id: string, itemId: string, input: ChecklistAnswerDto): Promise<UseCaseView> {
     const policy = await this.policies.current();
-    if (!(itemId in policy.document.checklistItems)) {
+    if (!Object.hasOwn(policy.document.checklistItems, itemId)) {
       throw new ValidationFailedError([{ field: 'itemId', detail: `${itemId} is not a checklist item of gate policy version ${policy.version}` }]);
     }
     return this.change(principal, id, `checklist ${itemId} answered`, (content) => ({
       ...content,
       checklist: { ...content.checklist, [itemId]: { answer: input.answer, note: input.note ?? null } },
     }));
-  }
-
-  /** Assessors and legal set or clear the tier; the justification is kept in the content, the revision and the trail. */
-  overrideTier(principal: Principal, id: string, input: TierOverrideDto | null): Promise<UseCaseView> {
-    const summary = input ? `tier overridden to ${input.tier}` : 'tier override removed';
-    return this.change(
-      principal,
-      id,
-      summary,
-      (content) => ({ ...content, tierOverride: input ? { tier: input.tier, justification: input.justification } : null }),
-      { access: 'read', action: 'use_case.tier_overridden' },
-    );
   }
 
   async revisions(principal: Principal, id: string): Promise<RevisionView[]> {
@@ -199,7 +190,7 @@ export class UseCasesService {
     id: string,
     summary: string,
     edit: (content: UseCaseContent) => UseCaseContent,
-    options: { access?: 'read' | 'write'; action?: 'use_case.updated' | 'use_case.tier_overridden' | 'evidence.attached'; data?: Record<string, unknown> } = {},
+    options: { access?: 'read' | 'write'; action?: 'use_case.updated' | 'use_case.tier_overridden' | 'evidence.attached'; data?: Record<string, unknown>; reason?: string } = {},
     manager?: EntityManager,
   ): Promise<UseCaseView> {
     const work = async (tx: EntityManager) => {
@@ -228,35 +219,44 @@ export class UseCasesService {
         target: { type: 'use_case', id },
         useCaseId: id,
         data: { revision, contentHash: hash, previousContentHash: row.content_hash, changedFields: changed, changes: contentDiff(before, after), tier, rereviewRequired: rereview, ...options.data },
-        reason: after.tierOverride && options.action === 'use_case.tier_overridden' ? after.tierOverride.justification : undefined,
+        reason: options.reason,
         actor: toAuditActor(principal),
       });
-      await this.staleOpenReview(tx, principal, id, revision, hash);
+      await this.reviews.afterContentChange(tx, toAuditActor(principal), { id, revision, contentHash: hash, tier });
       return toUseCaseView(await this.lockedRow(tx, id));
     };
-    return manager ? work(manager) : this.dataSource.transaction(work);
+    if (manager) return work(manager);
+    const attempt = { actor: toAuditActor(principal), attempted: options.action ?? 'use_case.updated', target: { type: 'use_case', id }, useCaseId: id };
+    return this.denials.watch(attempt, () => this.dataSource.transaction(work));
   }
 
   /**
-   * A change while a review is open moves the review to the new revision:
-   * approvals given on the old content become stale (kept, no longer counted)
-   * and the review waits for its signers again.
+   * Who stands in a use case's separation-of-duties rules: its two teams and
+   * its authors. A revision that only records a tier decision is not
+   * authorship: the assessor or lawyer who decided the tier stays independent.
    */
-  private async staleOpenReview(tx: EntityManager, principal: Principal, id: string, revision: number, hash: string) {
-    const [review] = await tx.query(`SELECT id FROM gate_reviews WHERE use_case_id = $1 AND status = 'open' FOR UPDATE`, [id]);
-    if (!review) return;
-    await tx.query('UPDATE gate_reviews SET revision = $2, content_hash = $3 WHERE id = $1', [review.id, revision, hash]);
-    const stale: { id: string; signer_id: string; role: string }[] = await tx.query(
-      `SELECT DISTINCT ON (signer_id) id, signer_id, role, decision, content_hash FROM sign_offs WHERE review_id = $1 ORDER BY signer_id, created_at DESC, id DESC`,
-      [review.id],
-    ).then((rows: { id: string; signer_id: string; role: string; decision: string; content_hash: string }[]) => rows.filter((r) => r.decision === 'approve' && r.content_hash !== hash));
-    await this.trail.record(tx, {
-      action: 'sign_off.staled',
-      target: { type: 'gate_review', id: review.id },
-      useCaseId: id,
-      data: { reviewId: review.id, revision, contentHash: hash, staleSignOffs: stale.map((s) => ({ signOffId: s.id, signerId: s.signer_id, role: s.role })) },
-      actor: toAuditActor(principal),
-    });
+  async parties(manager: EntityManager, row: UseCaseRow): Promise<UseCaseParties> {
+    const authors: { author_id: string }[] = await manager.query(
+      `SELECT DISTINCT author_id FROM use_case_revisions WHERE use_case_id = $1 AND NOT (changed_fields <@ ARRAY['tierOverride']::text[])`,
+      [row.id],
+    );
+    return { developerTeamId: row.developer_team_id, deployerTeamId: row.deployer_team_id, authorIds: authors.map((a) => a.author_id) };
+  }
+
+  /**
+   * Which of these user ids belong to active people who may read the use case
+   * (a member of its teams, or an organisation role that reads every use case).
+   */
+  async readersAmong(manager: EntityManager, userIds: string[], row: UseCaseRow): Promise<Set<string>> {
+    if (!userIds.length) return new Set();
+    const rows: { id: string }[] = await manager.query(
+      `SELECT u.id FROM users u
+       WHERE u.id = ANY($1::uuid[]) AND u.active AND u.kind = 'person'
+         AND (EXISTS (SELECT 1 FROM team_members m WHERE m.user_id = u.id AND m.team_id IN ($2, $3))
+              OR EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = ANY($4)))`,
+      [userIds, row.developer_team_id, row.deployer_team_id, USE_CASE_READERS],
+    );
+    return new Set(rows.map((r) => r.id));
   }
 
   /** Locks the use case for the rest of the transaction, after checking the caller may change it. */

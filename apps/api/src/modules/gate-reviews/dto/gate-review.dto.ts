@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsDateString, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsDateString, IsIn, IsInt, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
 import { DECISIONS, Decision, GATES, Gate, SIGN_OFF_ROLES, SignOffRole, STAGES, Stage } from '@app/registry';
+import { INT4_MAX, IsUuid } from '@app/errors';
 
 export class OpenReviewDto {
   @ApiProperty({ enum: GATES }) @IsIn(GATES) gate: Gate;
@@ -15,7 +16,7 @@ export class OpenReviewDto {
 
 export class ConditionDto {
   @ApiProperty() @IsString() @Length(1, 2000) description: string;
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() ownerId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUuid() ownerId?: string;
   @ApiPropertyOptional({ example: '2027-03-31' }) @IsOptional() @IsDateString({ strict: true }) dueDate?: string;
 }
 
@@ -27,6 +28,7 @@ export class SignOffDto {
   @ApiProperty({ description: 'The revision you decided on; it must be the one under review' })
   @IsInt()
   @Min(1)
+  @Max(INT4_MAX)
   revision: number;
 
   @ApiPropertyOptional({ type: [ConditionDto], description: 'With approve: conditions, tracked as obligations once the gate passes' })
@@ -44,7 +46,7 @@ export class RollbackDto {
 }
 
 export class ReviewIdParams {
-  @IsUUID() reviewId: string;
+  @IsUuid() reviewId: string;
 }
 
 export class ClearanceQuery {
@@ -55,12 +57,13 @@ export class ClearanceQuery {
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(INT4_MAX)
   revision?: number;
 }
 
 export class ObligationParams {
-  @IsUUID() id: string;
-  @IsUUID() obligationId: string;
+  @IsUuid() id: string;
+  @IsUuid() obligationId: string;
 }
 
 export class UpdateObligationDto {

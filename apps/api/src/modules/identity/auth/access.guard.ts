@@ -2,7 +2,8 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { decideAccess, Permission, Principal, PUBLIC_ROUTE, ROUTE_PERMISSION, toAuditActor } from '@app/auth';
-import { ForbiddenError, UnauthorizedError } from '@app/errors';
+import { DeniedAttempts } from '@app/audit';
+import { ForbiddenError, RuleRefusal, UnauthorizedError } from '@app/errors';
 import { RequestContext } from '@app/request-context';
 
 /** Tries an access token, then an API key. */
@@ -30,6 +31,7 @@ export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly context: RequestContext,
+    private readonly denials: DeniedAttempts,
   ) {}
 
   async canActivate(execution: ExecutionContext): Promise<boolean> {
@@ -37,13 +39,20 @@ export class AccessGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
 
     await this.credentials.canActivate(execution);
-    const principal = execution.switchToHttp().getRequest<{ user: Principal }>().user;
+    const request = execution.switchToHttp().getRequest<{ user: Principal; method: string; route?: { path?: string }; path: string }>();
+    const principal = request.user;
     this.context.setActor(toAuditActor(principal));
 
     const permission = this.reflector.getAllAndOverride<Permission | undefined>(ROUTE_PERMISSION, targets);
     if (!permission) throw new ForbiddenError('This route declares no access policy, so it is closed to everyone.');
     const decision = decideAccess(principal, permission);
-    if (!decision.allowed) throw new ForbiddenError(`Not allowed: ${decision.reason}.`);
+    if (!decision.allowed) {
+      // Every route is a governed action of some kind; a signed-in caller refused at the door is recorded (throttled).
+      const route = `${request.method} ${request.route?.path ?? request.path}`;
+      const refusal = new RuleRefusal(403, 'permission-required', `Not allowed: ${decision.reason}.`, 'Not allowed');
+      await this.denials.record({ actor: toAuditActor(principal), attempted: route, target: { type: 'route', id: route } }, refusal);
+      throw refusal;
+    }
     return true;
   }
 }

@@ -46,8 +46,8 @@ export class UsersController {
 
   @Put(':id/roles/:role')
   @Allow('identity:manage')
-  grantRole(@Param() params: UserRoleParams) {
-    return this.users.grantRole(params.id, params.role);
+  grantRole(@CurrentPrincipal() principal: Principal, @Param() params: UserRoleParams) {
+    return this.users.grantRole(principal, params.id, params.role);
   }
 
   @Delete(':id/roles/:role')

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuditActor, AuditTrail } from '@app/audit';
+import { AuditActor, AuditTrail, DeniedAttempts } from '@app/audit';
 import { OrgRole, Principal, toAuditActor } from '@app/auth';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationFailedError } from '@app/errors';
+import { ConflictError, ForbiddenError, NotFoundError, RuleRefusal, ValidationFailedError } from '@app/errors';
 import { PasswordHasher } from '../auth/password-hasher';
 import { CreateUserDto } from './dto/user.dto';
 import { USER_VIEW_SQL, UserView } from './user.view';
@@ -14,6 +14,7 @@ export class UsersService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly hasher: PasswordHasher,
     private readonly trail: AuditTrail,
+    private readonly denials: DeniedAttempts,
   ) {}
 
   list(): Promise<UserView[]> {
@@ -82,15 +83,20 @@ export class UsersService {
     });
   }
 
-  async grantRole(id: string, role: OrgRole): Promise<UserView> {
-    return this.dataSource.transaction(async (manager) => {
+  /** Nobody grants a role to themselves (PRODUCT.md, rule 9): an administrator who wants to assess asks another administrator. */
+  async grantRole(principal: Principal, id: string, role: OrgRole): Promise<UserView> {
+    const attempt = { actor: toAuditActor(principal), attempted: 'user.role_granted', target: { type: 'user', id } };
+    return this.denials.watch(attempt, () => this.dataSource.transaction(async (manager) => {
+      if (principal.userId === id) {
+        throw new RuleRefusal(403, 'self-grant', 'You cannot grant a role to yourself; ask another administrator.', 'Role grant refused');
+      }
       const before = await this.lockedUser(manager, id);
       if (before.roles.includes(role)) return before;
       await manager.query('INSERT INTO user_roles (user_id, role) VALUES ($1, $2)', [id, role]);
       const after = await this.get(id, manager);
       await this.trail.record(manager, { action: 'user.role_granted', target: { type: 'user', id }, data: { role }, before: { roles: before.roles }, after: { roles: after.roles } });
       return after;
-    });
+    }));
   }
 
   async revokeRole(id: string, role: OrgRole): Promise<UserView> {

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { TIERS, Tier } from '@app/registry';
+import { IsOwnMemberName, IsUuid } from '@app/errors';
 
 export class ChecklistAnswerDto {
   @ApiProperty({ enum: ['yes', 'no', 'not_applicable'] })
@@ -11,13 +12,24 @@ export class ChecklistAnswerDto {
 }
 
 export class ChecklistParams {
-  @IsUUID() id: string;
+  @IsUuid() id: string;
 
   @Matches(/^[a-z][a-z0-9_.-]{1,79}$/, { message: 'itemId must be a checklist item id from the gate policy' })
+  @IsOwnMemberName()
   itemId: string;
 }
 
 export class TierOverrideDto {
   @ApiProperty({ enum: TIERS }) @IsIn(TIERS) tier: Tier;
   @ApiProperty({ minLength: 10 }) @IsString() @Length(10, 2000) justification: string;
+}
+
+export class TierChangeDecisionDto {
+  @ApiProperty({ enum: ['confirm', 'refuse'] }) @IsIn(['confirm', 'refuse']) decision: 'confirm' | 'refuse';
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 2000) comment?: string;
+}
+
+export class TierChangeRequestParams {
+  @IsUuid() id: string;
+  @IsUuid() requestId: string;
 }

@@ -1,13 +1,14 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsUUID, Min } from 'class-validator';
+import { IsInt, Max, Min } from 'class-validator';
+import { INT4_MAX, IsUuid } from '@app/errors';
 
 export class RevisionParams {
-  @IsUUID() id: string;
-  @Type(() => Number) @IsInt() @Min(1) revision: number;
+  @IsUuid() id: string;
+  @Type(() => Number) @IsInt() @Min(1) @Max(INT4_MAX) revision: number;
 }
 
 export class RevisionDiffParams {
-  @IsUUID() id: string;
-  @Type(() => Number) @IsInt() @Min(1) from: number;
-  @Type(() => Number) @IsInt() @Min(1) to: number;
+  @IsUuid() id: string;
+  @Type(() => Number) @IsInt() @Min(1) @Max(INT4_MAX) from: number;
+  @Type(() => Number) @IsInt() @Min(1) @Max(INT4_MAX) to: number;
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateIf } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min, ValidateIf } from 'class-validator';
 import { RISK_CATEGORIES, RISK_STATUSES, RiskCategory, RiskStatus } from '@app/registry';
+import { IsUuid } from '@app/errors';
 
 export class RiskDto {
   @ApiProperty() @IsString() @Length(1, 2000) description: string;
@@ -28,6 +29,6 @@ export class RiskDto {
 }
 
 export class RiskParams {
-  @IsUUID() id: string;
-  @IsUUID() riskId: string;
+  @IsUuid() id: string;
+  @IsUuid() riskId: string;
 }

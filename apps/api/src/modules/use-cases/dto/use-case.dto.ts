@@ -10,13 +10,14 @@ import {
   IsInt,
   IsOptional,
   IsString,
-  IsUUID,
   Length,
   Max,
   Min,
   ValidateNested,
 } from 'class-validator';
 import { AI_ROLES, AiRole, STAGES, Stage, TIERS, Tier, USE_CASE_STATUSES, UseCaseStatus } from '@app/registry';
+import { IsUuid } from '@app/errors';
+import { IsUseCaseCursor } from './use-case-cursor';
 
 const LONG_TEXT = 5000;
 
@@ -76,22 +77,22 @@ export class CreateUseCaseDto {
   @IsIn(AI_ROLES)
   aiRole: AiRole;
 
-  @ApiProperty({ format: 'uuid' }) @IsUUID() developerTeamId: string;
-  @ApiProperty({ format: 'uuid' }) @IsUUID() deployerTeamId: string;
+  @ApiProperty({ format: 'uuid' }) @IsUuid() developerTeamId: string;
+  @ApiProperty({ format: 'uuid' }) @IsUuid() deployerTeamId: string;
 }
 
 /** Any subset of the descriptive fields. Teams, stage and tier are not edited here. */
 export class UpdateUseCaseDto extends PartialType(OmitType(CreateUseCaseDto, ['developerTeamId', 'deployerTeamId'] as const)) {}
 
 export class UseCaseIdParams {
-  @IsUUID()
+  @IsUuid()
   id: string;
 }
 
 export class ListUseCasesQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'Developer or deployer team' })
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   team?: string;
 
   @ApiPropertyOptional({ enum: STAGES }) @IsOptional() @IsIn(STAGES) stage?: Stage;
@@ -104,7 +105,7 @@ export class ListUseCasesQuery {
   @Length(1, 200)
   q?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) cursor?: string;
+  @ApiPropertyOptional({ description: 'nextCursor from the previous page' }) @IsOptional() @IsString() @Length(1, 200) @IsUseCaseCursor() cursor?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
   @IsOptional()

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayUnique, IsArray, IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import { ArrayUnique, IsArray, IsEmail, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { ORG_ROLES, OrgRole } from '@app/auth';
+import { IsUuid } from '@app/errors';
 
 export class CreateUserDto {
   @ApiProperty()
@@ -39,7 +40,7 @@ export class UpdateUserDto {
 }
 
 export class UserIdParams {
-  @IsUUID()
+  @IsUuid()
   id: string;
 }
 
