@@ -2,13 +2,14 @@ import { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import express, { NextFunction, Request, Response } from 'express';
+import { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@app/config';
-import { createValidationPipe, PROBLEM_CONTENT_TYPE, ProblemDetailsFilter, UnsupportedMediaTypeError } from '@app/errors';
+import { createValidationPipe, ProblemDetailsFilter, TextRulePipe, UnsupportedMediaTypeError } from '@app/errors';
 import { assignRequestId } from '@app/request-context';
 import { AppModule } from './app.module';
+import { parseJsonBody, SendProblem } from './http/json-body';
 
 /**
  * Builds the Nest application exactly as it runs in production. The service
@@ -31,22 +32,14 @@ export async function createApp(
 
 function configureHttp(app: NestExpressApplication, config: AppConfig) {
   const problems = new ProblemDetailsFilter();
-  const sendProblem = (res: Response, error: unknown) => {
-    const problem = problems.toProblem(error);
-    res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
-  };
+  const sendProblem: SendProblem = (req, res, error) => problems.respond(req, res, error);
 
   app.set('trust proxy', config.http.trustProxy);
   app.use(assignRequestId);
   app.use(helmet());
   app.use(requireJsonBody(sendProblem));
-  // Parsing errors (malformed JSON, too large) happen before Nest's filters, so
-  // they are answered here, in the same problem+json shape.
-  const parseJson = express.json({ limit: config.http.bodyLimitBytes, type: ['application/json', 'application/*+json'] });
-  app.use((req: Request, res: Response, next: NextFunction) =>
-    parseJson(req, res, (error?: unknown) => (error ? sendProblem(res, error) : next())),
-  );
-  app.useGlobalPipes(createValidationPipe());
+  app.use(parseJsonBody(config.http.bodyLimitBytes, sendProblem));
+  app.useGlobalPipes(new TextRulePipe(), createValidationPipe());
   app.useGlobalFilters(problems);
 }
 
@@ -54,11 +47,11 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const ACCEPTED_BODY_TYPES = ['application/json', 'application/*+json', 'multipart/form-data'];
 
 /** A body in anything but JSON (or a multipart upload) is refused with 415 rather than ignored. */
-function requireJsonBody(sendProblem: (res: Response, error: unknown) => void) {
+function requireJsonBody(sendProblem: SendProblem) {
   return (req: Request, res: Response, next: NextFunction) => {
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
     if (!BODY_METHODS.has(req.method) || !hasBody || req.is(ACCEPTED_BODY_TYPES)) return next();
-    sendProblem(res, new UnsupportedMediaTypeError(req.headers['content-type']));
+    sendProblem(req, res, new UnsupportedMediaTypeError(req.headers['content-type']));
   };
 }
 

@@ -1,6 +1,16 @@
 import { DataSourceOptions } from 'typeorm';
 import { migrations } from '../../../migrations';
 
+/** Documented in the README (Configuration → timeouts). */
+export const DATABASE_TIMEOUTS = {
+  /** Waiting for a pooled connection. */
+  connectionMs: 5_000,
+  /** One statement. */
+  statementMs: 30_000,
+  /** A transaction that sits idle, waiting on its client. */
+  idleInTransactionMs: 60_000,
+} as const;
+
 export interface DatabaseConnectionSettings {
   url: string;
   poolSize: number;
@@ -23,8 +33,12 @@ export function buildDataSourceOptions(settings: DatabaseConnectionSettings): Da
     migrationsRun: false,
     extra: {
       max: settings.poolSize,
-      // Fail a request rather than hang it when the pool is exhausted.
-      connectionTimeoutMillis: 10_000,
+      // Fail a request (503, Retry-After) rather than hang it when the pool is exhausted.
+      connectionTimeoutMillis: DATABASE_TIMEOUTS.connectionMs,
+      // No statement runs away with a connection; streamed exports and verification lift it for their own transaction.
+      statement_timeout: DATABASE_TIMEOUTS.statementMs,
+      // A transaction left open by a stuck request is ended by the server, freeing its locks and its connection.
+      idle_in_transaction_session_timeout: DATABASE_TIMEOUTS.idleInTransactionMs,
     },
   };
 }

@@ -29,13 +29,16 @@ export class ValidationFailedError extends DomainError {
   readonly title = 'The request is not valid';
 
   constructor(readonly errors: FieldError[]) {
-    super(
-      errors.length === 1
-        ? errors[0].detail
-        : `${errors.length} fields are not valid: ${errors.map((error) => error.field).join(', ')}`,
-      { errors },
-    );
+    super(summarise(errors), { errors });
   }
+}
+
+/** One error's own detail, or the fields at fault, each named once however many rules it broke. */
+function summarise(errors: FieldError[]): string {
+  const fields = [...new Set(errors.map((error) => error.field))];
+  if (errors.length === 1) return errors[0].detail;
+  if (fields.length === 1) return `${fields[0]} is not valid: ${errors.map((error) => error.detail).join('; ')}`;
+  return `${fields.length} fields are not valid: ${fields.join(', ')}`;
 }
 
 export class NotFoundError extends DomainError {
@@ -69,5 +72,26 @@ export class UnsupportedMediaTypeError extends DomainError {
 
   constructor(contentType: string | undefined) {
     super(`A request body must be sent as application/json, not ${contentType ?? 'without a Content-Type'}.`);
+  }
+}
+
+export class BodyTooDeepError extends DomainError {
+  readonly code = 'too-deeply-nested';
+  readonly status = 400;
+  readonly title = 'Body nested too deeply';
+
+  constructor(maxDepth: number) {
+    super(`The request body nests objects and arrays more than ${maxDepth} levels deep.`);
+  }
+}
+
+/** `null`, `3` or `"text"` are well-formed JSON, but no route takes them as its body. */
+export class BodyNotAnObjectError extends DomainError {
+  readonly code = 'body-not-an-object';
+  readonly status = 422;
+  readonly title = 'The body is not a JSON object';
+
+  constructor(value: unknown) {
+    super(`The request body is valid JSON, but ${value === null ? 'null' : `a ${typeof value}`}, not an object: send a JSON object.`);
   }
 }

@@ -4,3 +4,4 @@ export * from './validation';
 export * from './text-rule';
 export * from './field-rules';
 export * from './rule-refusal';
+export * from './service-unavailable';

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { DomainError } from './domain-error';
+import { isTransientDatabaseFailure, RETRY_AFTER_SECONDS, ServiceUnavailableError } from './service-unavailable';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -27,8 +28,15 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost) {
     const http = host.switchToHttp();
-    const request = http.getRequest<Request>();
-    const response = http.getResponse<Response>();
+    this.respond(http.getRequest<Request>(), http.getResponse<Response>(), exception);
+  }
+
+  /**
+   * Answers `exception` as problem+json for `request`. Also used by the body
+   * parsing middleware, which runs before Nest's filters, so its 400, 413 and
+   * 415 answers have the same shape, `instance` included.
+   */
+  respond(request: Request, response: Response, exception: unknown) {
     const problem = this.toProblem(exception);
     problem.instance = request.originalUrl?.split('?')[0];
     if (response.headersSent) {
@@ -36,10 +44,15 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       response.destroy();
       return;
     }
+    if (problem.status === 503) response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }
 
   toProblem(exception: unknown): ProblemDetails {
+    if (!(exception instanceof DomainError) && isTransientDatabaseFailure(exception)) {
+      this.logger.warn({ err: exception }, 'database unavailable or overloaded: answered 503');
+      exception = new ServiceUnavailableError();
+    }
     if (exception instanceof DomainError) {
       return { ...exception.extensions, type: problemType(exception.code), title: exception.title, status: exception.status, detail: exception.detail };
     }
@@ -79,7 +92,11 @@ function fromHttpException(exception: HttpException): ProblemDetails {
 
 /** Errors raised by Express's body parser before any handler runs. */
 function fromBodyParserError(exception: unknown): ProblemDetails | undefined {
-  const error = exception as { type?: string; status?: number; limit?: number; charset?: string };
+  const error = exception as { type?: string; status?: number; expose?: boolean; message?: string; limit?: number; charset?: string; encoding?: string; code?: string };
+  // zlib's own errors (Z_DATA_ERROR, Z_BUF_ERROR) pass through the parser untyped.
+  if (error?.type === undefined && error?.status === 400 && error.code?.startsWith('Z_')) {
+    return { type: problemType('malformed-body'), title: 'Malformed body', status: 400, detail: 'The request body could not be decoded with its Content-Encoding.' };
+  }
   switch (error?.type) {
     case 'entity.parse.failed':
       return { type: problemType('malformed-json'), title: 'Malformed JSON', status: 400, detail: 'The request body is not valid JSON.' };
@@ -87,12 +104,22 @@ function fromBodyParserError(exception: unknown): ProblemDetails | undefined {
       return { type: problemType('payload-too-large'), title: 'Payload too large', status: 413, detail: `The request body is larger than the limit of ${error.limit} bytes.` };
     case 'charset.unsupported':
     case 'encoding.unsupported':
-      return { type: problemType('unsupported-media-type'), title: 'Unsupported media type', status: 415, detail: `The body's charset or encoding (${error.charset ?? 'unknown'}) is not supported; send UTF-8 JSON.` };
+      return { type: problemType('unsupported-media-type'), title: 'Unsupported media type', status: 415, detail: `The body's charset or encoding (${error.charset ?? error.encoding ?? 'unknown'}) is not supported; send UTF-8 JSON, plain or with Content-Encoding gzip, deflate or br.` };
     case 'request.aborted':
       return { type: problemType('request-aborted'), title: 'Request aborted', status: 400, detail: 'The client closed the connection before the body was received.' };
     default:
-      return undefined;
+      return fromExposedClientError(error);
   }
+}
+
+/**
+ * Any other client error from the parser's http-errors (a body shorter than
+ * its Content-Length, say): `expose` is its promise that the message is safe
+ * to show.
+ */
+function fromExposedClientError(error: { status?: number; expose?: boolean; message?: string }): ProblemDetails | undefined {
+  if (error?.expose !== true || typeof error.status !== 'number' || error.status < 400 || error.status > 499) return undefined;
+  return { type: problemType(codeForStatus(error.status)), title: 'Bad request body', status: error.status, detail: `The request body could not be read: ${error.message}.` };
 }
 
 /** PostgreSQL errors that are the client's fault, by SQLSTATE. */

@@ -1,5 +1,6 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, Injectable, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
 import { FieldError, ValidationFailedError } from './domain-error';
+import { inputProblems } from './text-rule';
 
 /** Flattens class-validator's nested errors into one entry per field and message. */
 export function toFieldErrors(errors: ValidationError[], parent = ''): FieldError[] {
@@ -27,4 +28,20 @@ export function createValidationPipe(): ValidationPipe {
     transformOptions: { enableImplicitConversion: false },
     exceptionFactory: (errors) => new ValidationFailedError(toFieldErrors(errors)),
   });
+}
+
+/**
+ * The text rule (see inputProblems) for query strings and path parameters, in
+ * front of the ValidationPipe, so that no DTO transform sees a value it
+ * refuses. JSON bodies get the same rule as they are parsed, before the
+ * guards (some of which read the body); multipart forms in their parser.
+ */
+@Injectable()
+export class TextRulePipe implements PipeTransform {
+  transform(value: unknown, metadata: ArgumentMetadata): unknown {
+    if (metadata.type !== 'query' && metadata.type !== 'param') return value;
+    const problems = inputProblems(value, metadata.data ?? '');
+    if (problems.length) throw new ValidationFailedError(problems);
+    return value;
+  }
 }

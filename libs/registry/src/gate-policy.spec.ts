@@ -60,4 +60,24 @@ describe('validateGatePolicy', () => {
     policy.gates.retire.minimal.signOffs = [];
     expect(validateGatePolicy(policy)).toEqual([{ field: 'document.gates.retire.minimal.signOffs', detail: 'at least one sign-off role is required' }]);
   });
+
+  it('looks checklist ids up among the own items only, never the prototype chain', () => {
+    const policy = defaultPolicy();
+    policy.gates.retire.minimal.checklist = ['constructor', 'toString'];
+    expect(validateGatePolicy(policy)).toEqual([
+      { field: 'document.gates.retire.minimal.checklist.0', detail: 'constructor is not an item of checklistItems' },
+      { field: 'document.gates.retire.minimal.checklist.1', detail: 'toString is not an item of checklistItems' },
+    ]);
+  });
+
+  it('refuses a checklist item named constructor or prototype', () => {
+    const policy = defaultPolicy();
+    policy.checklistItems = JSON.parse('{"constructor":{"text":"t","guide":"g"},"prototype":{"text":"t","guide":"g"}}');
+    expect(validateGatePolicy(policy)).toEqual(
+      expect.arrayContaining([
+        { field: 'document.checklistItems.constructor', detail: 'constructor is reserved and cannot name a checklist item' },
+        { field: 'document.checklistItems.prototype', detail: 'prototype is reserved and cannot name a checklist item' },
+      ]),
+    );
+  });
 });

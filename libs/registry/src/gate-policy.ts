@@ -1,4 +1,4 @@
-import { FieldError } from '@app/errors';
+import { FieldError, RESERVED_KEYS } from '@app/errors';
 import { EVIDENCE_KINDS, EvidenceKind } from './evidence-kinds';
 import { Gate, GATED_TIERS, GatedTier, GATES, SIGN_OFF_ROLES, SignOffRole } from './lifecycle';
 
@@ -53,6 +53,7 @@ export function validateGatePolicy(document: unknown): FieldError[] {
   } else {
     for (const [id, item] of Object.entries(items)) {
       if (!/^[a-z][a-z0-9_.-]{1,79}$/.test(id)) fail(`checklistItems.${id}`, 'checklist item ids are lowercase words joined by . _ or -');
+      if (RESERVED_KEYS.includes(id)) fail(`checklistItems.${id}`, `${id} is reserved and cannot name a checklist item`);
       if (!isObject(item) || typeof item.text !== 'string' || !item.text || typeof item.guide !== 'string' || !item.guide) {
         fail(`checklistItems.${id}`, 'a checklist item has a non-empty text and guide reference');
       }
@@ -115,7 +116,8 @@ function validateRequirements(
     fail(`${path}.checklist`, 'checklist must be a list of checklist item ids (possibly empty)');
   } else {
     checklist.forEach((id, index) => {
-      if (typeof id !== 'string' || !(id in items)) fail(`${path}.checklist.${index}`, `${String(id)} is not an item of checklistItems`);
+      // Own members only: `in` would also find `constructor` on every object.
+      if (typeof id !== 'string' || !Object.hasOwn(items, id)) fail(`${path}.checklist.${index}`, `${String(id)} is not an item of checklistItems`);
     });
   }
   if (gate === 'operate_review') {

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Inject, Param, Post, Req, Res, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { create as contentDisposition } from 'content-disposition';
 import type { Request, Response } from 'express';
 import { Allow, CurrentPrincipal, Principal } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
@@ -57,7 +58,16 @@ export class EvidenceController {
     return new StreamableFile(content, {
       type: evidence.mediaType ?? 'application/octet-stream',
       length: evidence.sizeBytes ?? undefined,
-      disposition: `attachment; filename="${(evidence.fileName ?? 'evidence').replace(/["\\\r\n]/g, '_')}"`,
+      disposition: attachmentDisposition(evidence.fileName),
     });
   }
+}
+
+/**
+ * RFC 6266: the name as UTF-8 in `filename*` (RFC 8187) when it is not plain
+ * ASCII, with an ASCII `filename` fallback for old clients. A header value
+ * must be Latin-1, so writing a name such as 日本.txt verbatim throws.
+ */
+function attachmentDisposition(fileName: string | null): string {
+  return contentDisposition(fileName ?? 'evidence', { type: 'attachment' });
 }

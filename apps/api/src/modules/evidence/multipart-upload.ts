@@ -3,7 +3,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { Request } from 'express';
 import { Readable } from 'node:stream';
-import { toFieldErrors, ValidationFailedError } from '@app/errors';
+import { FieldError, inputProblems, textProblem, toFieldErrors, ValidationFailedError } from '@app/errors';
 import { EvidenceFileFields } from './dto/evidence.dto';
 import { EvidenceTooLargeError } from './evidence-store';
 
@@ -48,11 +48,16 @@ export function receiveUpload<T>(req: Request, maxBytes: number, store: (file: I
     parser.on('file', (_name, stream, info) => {
       sawFile = true;
       stream.on('limit', () => stream.destroy(new EvidenceTooLargeError(maxBytes)));
+      const unsafe = unsafeFormText(fields, info.filename);
+      if (unsafe.length) {
+        stream.resume();
+        return fail(new ValidationFailedError(unsafe));
+      }
       const parsed = plainToInstance(EvidenceFileFields, fields);
       validate(parsed, { whitelist: true, forbidNonWhitelisted: true })
         .then((errors) => {
           if (errors.length) throw new ValidationFailedError(toFieldErrors(errors));
-          return store({ fields: parsed, fileName: info.filename?.slice(0, 255) || 'evidence', mediaType: safeMediaType(info.mimeType), content: stream });
+          return store({ fields: parsed, fileName: truncateName(info.filename ?? '', 255) || 'evidence', mediaType: safeMediaType(info.mimeType), content: stream });
         })
         .then(resolve, (error) => {
           stream.resume();
@@ -65,6 +70,18 @@ export function receiveUpload<T>(req: Request, maxBytes: number, store: (file: I
     parser.on('error', () => fail(new ValidationFailedError([{ field: 'file', detail: 'the multipart body is malformed' }])));
     req.pipe(parser);
   });
+}
+
+/** The global text rule, which never sees a multipart body: over the form fields and the file name. */
+function unsafeFormText(fields: Record<string, string>, fileName: string | undefined): FieldError[] {
+  const fileNameProblem = fileName === undefined ? undefined : textProblem(fileName);
+  return [...inputProblems(fields), ...(fileNameProblem ? [{ field: 'file', detail: `the file name ${fileNameProblem}` }] : [])];
+}
+
+/** At most `max` UTF-16 units, never ending in half a surrogate pair (which the text rule exists to keep out). */
+function truncateName(name: string, max: number): string {
+  const cut = name.slice(0, max);
+  return /[\ud800-\udbff]$/.test(cut) ? cut.slice(0, -1) : cut;
 }
 
 function safeMediaType(declared: string | undefined): string {

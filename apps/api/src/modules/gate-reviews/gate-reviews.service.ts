@@ -24,6 +24,10 @@ import { asTeamOwned, toUseCaseView, UseCaseRow } from '../use-cases/use-case.vi
 import { UseCasesService } from '../use-cases/use-cases.service';
 import { ConditionDto, OpenReviewDto, RollbackDto, SignOffDto } from './dto/gate-review.dto';
 import { ReviewRow, SignOffRow } from './gate-review.rows';
+import { OneAtATime } from './one-at-a-time';
+
+/** How long a decision waits for the ones before it on the same review before it is answered 503. */
+const DECISION_QUEUE_WAIT_MS = 20_000;
 
 /**
  * The approval engine. Every step locks the use case, then the review, so
@@ -33,6 +37,8 @@ import { ReviewRow, SignOffRow } from './gate-review.rows';
  */
 @Injectable()
 export class GateReviewsService {
+  private readonly decisionsPerReview = new OneAtATime(DECISION_QUEUE_WAIT_MS);
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly trail: AuditTrail,
@@ -86,7 +92,9 @@ export class GateReviewsService {
    */
   signOff(principal: Principal, reviewId: string, input: SignOffDto) {
     const attempt = { actor: toAuditActor(principal), attempted: 'sign_off.recorded', target: { type: 'gate_review', id: reviewId } };
-    return this.denials.watch(attempt, () => this.dataSource.transaction((tx) => this.decide(tx, principal, reviewId, input)));
+    return this.decisionsPerReview.run(reviewId.toLowerCase(), () =>
+      this.denials.watch(attempt, () => this.dataSource.transaction((tx) => this.decide(tx, principal, reviewId, input))),
+    );
   }
 
   private async decide(tx: EntityManager, principal: Principal, reviewId: string, input: SignOffDto) {

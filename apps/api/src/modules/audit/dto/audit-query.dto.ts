@@ -1,25 +1,23 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { AUDIT_ACTIONS, AuditExportFormat, AuditFilter, decodeCursor } from '@app/audit';
-import { ValidationFailedError } from '@app/errors';
+import { IsTimestamp, IsUuid, ValidationFailedError } from '@app/errors';
 
 export class AuditFilterQuery {
   @ApiPropertyOptional({ description: 'Events at or after this time (ISO 8601)' })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @IsTimestamp()
   from?: Date;
 
   @ApiPropertyOptional({ description: 'Events before this time (ISO 8601)' })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @IsTimestamp()
   to?: Date;
 
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   useCaseId?: string;
 
   @ApiPropertyOptional()

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUrl, IsUUID, Length } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUrl, Length } from 'class-validator';
 import { EVIDENCE_KINDS, EvidenceKind } from '@app/registry';
+import { IsUuid } from '@app/errors';
 
 /** The form fields of a file upload; they come before the file part. */
 export class EvidenceFileFields {
@@ -9,7 +10,7 @@ export class EvidenceFileFields {
 
   @ApiPropertyOptional({ format: 'uuid', description: 'The evidence this is a new version of' })
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   previousId?: string;
 }
 
@@ -21,6 +22,6 @@ export class EvidenceLinkDto extends EvidenceFileFields {
 }
 
 export class EvidenceParams {
-  @IsUUID() id: string;
-  @IsUUID() evidenceId: string;
+  @IsUuid() id: string;
+  @IsUuid() evidenceId: string;
 }

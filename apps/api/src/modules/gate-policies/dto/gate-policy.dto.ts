@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsObject, IsOptional, IsString, Length, Min } from 'class-validator';
+import { IsInt, IsObject, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { INT4_MAX } from '@app/errors';
 
 export class PublishGatePolicyDto {
   @ApiProperty({ description: 'The whole policy: { name, checklistItems, gates: { <gate>: { minimal|limited|high: { signOffs, evidence, checklist } } } }' })
@@ -14,5 +15,6 @@ export class GatePolicyVersionParams {
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(INT4_MAX)
   version: number;
 }

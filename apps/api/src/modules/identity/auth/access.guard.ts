@@ -3,12 +3,14 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { decideAccess, Permission, Principal, PUBLIC_ROUTE, ROUTE_PERMISSION, toAuditActor } from '@app/auth';
 import { DeniedAttempts } from '@app/audit';
-import { ForbiddenError, RuleRefusal, UnauthorizedError } from '@app/errors';
+import { ForbiddenError, isTransientDatabaseFailure, RuleRefusal, ServiceUnavailableError, UnauthorizedError } from '@app/errors';
 import { RequestContext } from '@app/request-context';
 
 /** Tries an access token, then an API key. */
 class CredentialsGuard extends AuthGuard(['jwt', 'api-key']) {
   override handleRequest<T>(error: unknown, principal: T): T {
+    // A database that cannot be reached says nothing about the credential: 503, so a valid token is never told it is invalid.
+    if (isTransientDatabaseFailure(error)) throw new ServiceUnavailableError();
     if (error || !principal) {
       throw new UnauthorizedError(
         'Sign in (POST /api/auth/login) and send "Authorization: Bearer <accessToken>", or send an API key; the credentials given are missing, invalid, expired, revoked or belong to a deactivated account.',

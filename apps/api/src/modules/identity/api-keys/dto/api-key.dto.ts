@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayUnique, IsArray, IsIn, IsString, IsUUID, Length } from 'class-validator';
+import { ArrayUnique, IsArray, IsIn, IsString, Length } from 'class-validator';
 import { ORG_ROLES, OrgRole } from '@app/auth';
+import { IsUuid } from '@app/errors';
 
 export class CreateApiKeyDto {
   @ApiProperty({ example: 'release pipeline' })
@@ -16,6 +17,6 @@ export class CreateApiKeyDto {
 }
 
 export class ApiKeyIdParams {
-  @IsUUID()
+  @IsUuid()
   id: string;
 }

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsString, IsUUID, Length } from 'class-validator';
+import { IsIn, IsString, Length } from 'class-validator';
 import { TEAM_ROLES, TeamRole } from '@app/auth';
+import { IsUuid } from '@app/errors';
 
 export class CreateTeamDto {
   @ApiProperty()
@@ -10,12 +11,12 @@ export class CreateTeamDto {
 }
 
 export class TeamIdParams {
-  @IsUUID()
+  @IsUuid()
   id: string;
 }
 
 export class TeamMemberParams extends TeamIdParams {
-  @IsUUID()
+  @IsUuid()
   userId: string;
 
   @IsIn(TEAM_ROLES)

@@ -1,0 +1,31 @@
+import { Mutex, MutexInterface, withTimeout } from 'async-mutex';
+import { ServiceUnavailableError } from '@app/errors';
+
+/**
+ * Runs work for one key at a time in this process, the others waiting their
+ * turn in memory. Decisions on one review are serialised by row locks anyway;
+ * without this, a burst of them would each hold a pooled connection while
+ * waiting for the lock, and a hundred signers at once would exhaust the pool
+ * and time out everyone else. Across instances the row lock still decides.
+ */
+export class OneAtATime {
+  private readonly queues = new Map<string, { mutex: MutexInterface; waiting: number }>();
+
+  constructor(private readonly maxWaitMs: number) {}
+
+  async run<T>(key: string, work: () => Promise<T>): Promise<T> {
+    let queue = this.queues.get(key);
+    if (!queue) {
+      const timedOut = new ServiceUnavailableError('Too many decisions are waiting on this review right now. Retry in a few seconds.');
+      queue = { mutex: withTimeout(new Mutex(), this.maxWaitMs, timedOut), waiting: 0 };
+      this.queues.set(key, queue);
+    }
+    queue.waiting += 1;
+    try {
+      return await queue.mutex.runExclusive(work);
+    } finally {
+      queue.waiting -= 1;
+      if (queue.waiting === 0) this.queues.delete(key);
+    }
+  }
+}
