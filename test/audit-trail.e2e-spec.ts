@@ -1,4 +1,4 @@
-import { AuditOutsideTransactionError, AuditTrail, computeEventHash, eventFromRow, AUDIT_EVENT_COLUMNS } from '@app/audit';
+import { AuditEventInput, AuditOutsideTransactionError, AuditTrail, computeEventHash, eventFromRow, AUDIT_EVENT_COLUMNS, UnstorableAuditValueError } from '@app/audit';
 import { createTestApp, TestApp } from '@app/testing';
 import { countRows, createWidgetAudited, createWidgetTable, headSeq, tamperAsSuperuser, TEST_ACTOR, verifyChain } from './support/audit-helpers';
 
@@ -73,6 +73,57 @@ describe('audit trail: writing', () => {
     } finally {
       await other.app.close();
     }
+  });
+});
+
+describe('audit trail: the writer refuses what the database cannot give back identically', () => {
+  let t: TestApp;
+  let base: number;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    base = await headSeq(t);
+  });
+  afterAll(() => t.close());
+
+  const record = (input: Partial<AuditEventInput>) =>
+    t.dataSource.transaction((manager) =>
+      t.app.get(AuditTrail).record(manager, { action: 'use_case.updated', target: { type: 'widget', id: '1' }, actor: TEST_ACTOR, ...input }),
+    );
+
+  // PostgreSQL refuses U+0000 in text and jsonb, and stores an unpaired surrogate as U+FFFD: either way not what was hashed.
+  it.each<[string, Partial<AuditEventInput>, RegExp]>([
+    ['U+0000 in a payload value', { after: { name: 'a\u0000b' } }, /payload\.after\.name .*U\+0000/],
+    ['U+0000 in a payload member name', { data: { 'a\u0000': 1 } }, /payload\.a\\u0000 .*U\+0000/],
+    ['a lone high surrogate in a payload value', { after: { list: ['ok', '\ud800'] } }, /payload\.after\.list\.1 .*surrogate/],
+    ['a lone low surrogate in a member name', { before: { '\udc00x': true } }, /payload\.before\.\\udc00x .*surrogate/],
+    ['a lone surrogate in the reason', { reason: 'fine until \ud83d' }, /reason .*surrogate/],
+    ['U+0000 in the target id', { target: { type: 'widget', id: '1\u0000' } }, /target\.id .*U\+0000/],
+    ['a lone surrogate in the actor name', { actor: { ...TEST_ACTOR, displayName: '\udfff' } }, /actor\.displayName .*surrogate/],
+    ['NaN', { data: { score: Number.NaN } }, /NaN/],
+    ['Infinity', { after: { limit: Number.POSITIVE_INFINITY } }, /Infinity/],
+    ['a number of 1e21 or more', { data: { big: -1e21 } }, /-1e\+21/],
+  ])('refuses %s, and records nothing', async (_name, input, message) => {
+    const attempt = record(input);
+    await expect(attempt).rejects.toThrow(UnstorableAuditValueError);
+    await expect(attempt).rejects.toThrow(message);
+    expect(await countRows(t, 'audit_events')).toBe(base);
+  });
+
+  it('keeps data members named before and after, instead of dropping them when before/after are not given', async () => {
+    const event = await record({ data: { before: 'b', after: 'a', other: 1 } });
+    expect(event.payload).toEqual({ before: 'b', after: 'a', other: 1 });
+    await expect(record({ data: { after: 'a' }, after: { name: 'x' } })).rejects.toThrow(/after/);
+    expect(await verifyChain(t)).toMatchObject({ intact: true });
+    base = await headSeq(t);
+  });
+
+  it('accepts every well-formed string, astral characters and control characters included', async () => {
+    const text = 'emoji \u{1F600}, combining e\u0301, controls \u0001\u001f\u007f\u2028, non-characters \uFFFE\u{10FFFF}';
+    const event = await record({ reason: text, after: { [text]: text } });
+    expect(event.reason).toBe(text);
+    expect(await verifyChain(t)).toMatchObject({ intact: true, toSeq: event.seq });
+    base = await headSeq(t);
   });
 });
 

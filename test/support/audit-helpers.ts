@@ -1,11 +1,22 @@
-import { AuditActor, AuditReader, AuditTrail } from '@app/audit';
-import { TestApp } from '@app/testing';
+import { escapeIdentifier } from 'pg';
+import { randomUUID } from 'node:crypto';
+import { AuditActor, AuditEvent, AuditReader, AuditTrail, computeEventHash } from '@app/audit';
+import { TestApp, withClient } from '@app/testing';
 
 export const TEST_ACTOR: AuditActor = { id: 'test-runner', kind: 'system', displayName: 'Test runner', roles: [] };
 
-/** A stand-in business table, so tests can pair a real change with its event. */
+/**
+ * A stand-in business table, so tests can pair a real change with its event.
+ * Created by the owning role (the service's own role may not create tables)
+ * and opened to the role the service's pool runs as.
+ */
 export async function createWidgetTable(t: TestApp) {
-  await t.dataSource.query('CREATE TABLE IF NOT EXISTS widgets (id serial PRIMARY KEY, name text NOT NULL UNIQUE)');
+  const [{ role }] = await t.dataSource.query('SELECT current_user AS role');
+  await withClient(t.database.url, async (owner) => {
+    await owner.query('CREATE TABLE IF NOT EXISTS widgets (id serial PRIMARY KEY, name text NOT NULL UNIQUE)');
+    await owner.query(`GRANT SELECT, INSERT ON widgets TO ${escapeIdentifier(role)}`);
+    await owner.query(`GRANT USAGE ON SEQUENCE widgets_id_seq TO ${escapeIdentifier(role)}`);
+  });
 }
 
 /** Inserts a widget and records its event in one transaction, as domain code does. */
@@ -33,21 +44,59 @@ export function verifyChain(t: TestApp) {
   return t.app.get(AuditReader).verify({}, { record: false });
 }
 
-/** Runs SQL on a separate connection with triggers disabled, as a superuser could. */
+/**
+ * Runs SQL with triggers disabled, as a database superuser could: on a
+ * connection of its own as the test database's owning role (a superuser on
+ * the embedded server and on the DATABASE_URL the tests use).
+ */
 export async function tamperAsSuperuser(t: TestApp, sql: string, params: unknown[] = []) {
-  const runner = t.dataSource.createQueryRunner();
-  await runner.connect();
-  try {
-    await runner.query('SET session_replication_role = replica');
-    await runner.query(sql, params);
-  } finally {
-    await runner.query('RESET session_replication_role');
-    await runner.release();
-  }
+  await withClient(t.database.url, async (superuser) => {
+    await superuser.query('SET session_replication_role = replica');
+    await superuser.query(sql, params);
+  });
 }
 
 /** The chain's last seq: tests count from here, since starting the app records events of its own (the first admin). */
 export async function headSeq(t: TestApp): Promise<number> {
   const [head] = await t.dataSource.query(`SELECT seq FROM audit_chain_heads WHERE chain = 'main'`);
   return Number(head.seq);
+}
+
+/** Events in the trail with this action (read straight from the table, so reading records nothing). */
+export async function countEvents(t: TestApp, action: string): Promise<number> {
+  const [{ n }] = await t.dataSource.query('SELECT count(*)::int AS n FROM audit_events WHERE action = $1', [action]);
+  return n;
+}
+
+/**
+ * Inserts, as a superuser would, a well-formed event right after the recorded
+ * head (linked to it and correctly hashed) without moving the head: the only
+ * thing wrong is that the chain's head does not know about it.
+ */
+export async function forgeEventBeyondHead(t: TestApp): Promise<AuditEvent> {
+  const [head] = await t.dataSource.query(`SELECT seq, hash FROM audit_chain_heads WHERE chain = 'main'`);
+  const content: Omit<AuditEvent, 'hash'> = {
+    chain: 'main',
+    seq: Number(head.seq) + 1,
+    id: randomUUID(),
+    occurredAt: new Date().toISOString(),
+    actor: TEST_ACTOR,
+    action: 'use_case.created',
+    target: { type: 'widget', id: 'forged' },
+    useCaseId: null,
+    payload: { after: { name: 'forged' } },
+    reason: null,
+    context: { requestId: null, sourceIp: null, userAgent: null },
+    prevHash: head.hash,
+  };
+  const event = { ...content, hash: computeEventHash(content) };
+  await tamperAsSuperuser(
+    t,
+    `INSERT INTO audit_events (chain, seq, id, occurred_at, actor_id, actor_kind, actor_display_name, actor_roles, action,
+       target_type, target_id, use_case_id, payload, reason, request_id, source_ip, user_agent, prev_hash, hash)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, $12, NULL, NULL, NULL, NULL, $13, $14)`,
+    [event.chain, event.seq, event.id, event.occurredAt, event.actor.id, event.actor.kind, event.actor.displayName, event.actor.roles,
+      event.action, event.target.type, event.target.id, JSON.stringify(event.payload), event.prevHash, event.hash],
+  );
+  return event;
 }

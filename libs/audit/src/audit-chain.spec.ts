@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AuditEvent } from './audit-event';
-import { canonicalEventTemplate, ChainVerifier, computeEventHash, describeVerification, GENESIS_HASH } from './audit-chain';
+import { canonicalEventTemplate, ChainVerifier, computeEventHash, describeVerification, GENESIS_HASH, verifyRangeProblems } from './audit-chain';
 import { buildAuditWhere } from './audit-filter';
 
 function makeChain(length: number): AuditEvent[] {
@@ -90,11 +90,49 @@ describe('ChainVerifier', () => {
     expect(result).toMatchObject({ intact: false, firstBreak: { seq: 5, reason: 'head_mismatch' } });
   });
 
+  it('names an event beyond the recorded head, even one that links and hashes correctly', () => {
+    const events = makeChain(6);
+    const head = { seq: 5, hash: events[4].hash };
+    const verifier = new ChainVerifier('main', 1, GENESIS_HASH, head);
+    events.forEach((event) => verifier.push(event));
+    verifier.checkHead(head);
+    expect(verifier.result()).toMatchObject({ intact: false, intactUpToSeq: 5, firstBreak: { seq: 6, eventId: events[5].id, reason: 'head_mismatch' } });
+  });
+
+  it('names the last event when it ends at the head seq with another hash', () => {
+    const events = makeChain(5);
+    const result = verify(events, { seq: 5, hash: 'b'.repeat(64) });
+    expect(result).toMatchObject({ intact: false, firstBreak: { seq: 5, eventId: events[4].id, reason: 'head_mismatch' } });
+  });
+
   it('verifies a range from its predecessor hash', () => {
     const events = makeChain(6);
     const verifier = new ChainVerifier('main', 4, events[2].hash);
     events.slice(3).forEach((event) => verifier.push(event));
     expect(verifier.result()).toMatchObject({ intact: true, fromSeq: 4, toSeq: 6, eventsChecked: 3 });
+  });
+});
+
+describe('verifyRangeProblems', () => {
+  const head = { seq: 10, hash: 'a'.repeat(64) };
+
+  it('accepts any range within the head', () => {
+    expect(verifyRangeProblems({}, head)).toEqual([]);
+    expect(verifyRangeProblems({ fromSeq: 10 }, head)).toEqual([]);
+    expect(verifyRangeProblems({ fromSeq: 3, toSeq: 3 }, head)).toEqual([]);
+  });
+
+  it.each([
+    [{ fromSeq: 11 }, 'fromSeq', /beyond the chain head \(seq 10\)/],
+    [{ toSeq: 11 }, 'toSeq', /beyond the chain head/],
+    [{ fromSeq: 5, toSeq: 4 }, 'fromSeq', /after toSeq/],
+    [{ fromSeq: 1e20 }, 'fromSeq', /integer from 1 to 9007199254740991/],
+    [{ toSeq: 0 }, 'toSeq', /integer from 1/],
+    [{ toSeq: 2.5 }, 'toSeq', /integer from 1/],
+  ])('refuses %j, naming %s', (range, field, detail) => {
+    const [problem, ...others] = verifyRangeProblems(range, head);
+    expect(others).toEqual([]);
+    expect(problem).toEqual({ field, detail: expect.stringMatching(detail) });
   });
 });
 

@@ -60,6 +60,12 @@ export interface ChainBreak {
   detail: string;
 }
 
+/** The chain's recorded head: the last seq and its hash, kept in a row of its own. */
+export interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
 export type VerificationResult =
   | { intact: true; chain: string; fromSeq: number; toSeq: number; eventsChecked: number; headHash: string }
   | { intact: false; chain: string; fromSeq: number; intactUpToSeq: number; eventsChecked: number; firstBreak: ChainBreak };
@@ -71,17 +77,20 @@ export type VerificationResult =
 export class ChainVerifier {
   private expectedSeq: number;
   private previousHash: string;
+  private previousId: string | null = null;
   private checked = 0;
   private broken: ChainBreak | undefined;
 
   /**
    * @param fromSeq the first sequence number expected
    * @param prevHash the hash of event `fromSeq - 1` (the genesis value when starting at 1)
+   * @param head the recorded head, when known: an event past it is a break
    */
   constructor(
     private readonly chain: string,
     private readonly fromSeq = 1,
     prevHash = GENESIS_HASH,
+    private readonly head?: ChainHead,
   ) {
     this.expectedSeq = fromSeq;
     this.previousHash = prevHash;
@@ -94,6 +103,11 @@ export class ChainVerifier {
       this.broken = { seq: event.seq, eventId: event.id, reason, detail };
       return false;
     };
+    // Checked first: an event the head does not know of was put there without the writer,
+    // whether or not it links (anyone can compute a hash).
+    if (this.head && event.seq > this.head.seq) {
+      return fail('head_mismatch', `seq ${event.seq} lies beyond the chain head, which records seq ${this.head.seq}: it was not appended by the writer`);
+    }
     if (event.seq !== this.expectedSeq) {
       return fail('sequence_gap', `expected seq ${this.expectedSeq}, found ${event.seq}`);
     }
@@ -105,19 +119,24 @@ export class ChainVerifier {
       return fail('hash_mismatch', `stored hash ${event.hash} but the content hashes to ${recomputed}`);
     }
     this.previousHash = event.hash;
+    this.previousId = event.id;
     this.expectedSeq += 1;
     this.checked += 1;
     return true;
   }
 
-  /** The chain's recorded head must be the last event: a shorter chain means events were removed from its end. */
-  checkHead(head: { seq: number; hash: string }): boolean {
+  /**
+   * After a walk to the end: the chain's recorded head must be the last event.
+   * Events ending before it means events were removed from the end; the last
+   * event ending at the head's seq with another hash means it was rewritten.
+   */
+  checkHead(head: ChainHead = this.head!): boolean {
     if (this.broken) return false;
     const lastSeq = this.expectedSeq - 1;
     if (head.seq !== lastSeq || head.hash !== this.previousHash) {
       this.broken = {
-        seq: Math.max(head.seq, lastSeq + 1),
-        eventId: null,
+        seq: Math.max(head.seq, lastSeq),
+        eventId: head.seq === lastSeq ? this.previousId : null,
         reason: 'head_mismatch',
         detail: `the chain head records seq ${head.seq} (${head.hash}) but the events end at seq ${lastSeq} (${this.previousHash})`,
       };
@@ -132,6 +151,30 @@ export class ChainVerifier {
     }
     return { intact: true, chain: this.chain, fromSeq: this.fromSeq, toSeq: this.expectedSeq - 1, eventsChecked: this.checked, headHash: this.previousHash };
   }
+}
+
+export interface VerifyRange {
+  fromSeq?: number;
+  toSeq?: number;
+}
+
+/**
+ * What is wrong with a requested range, field by field: a range the chain
+ * does not reach is a wrong question, not a break in the chain.
+ */
+export function verifyRangeProblems(range: VerifyRange, head: ChainHead): { field: 'fromSeq' | 'toSeq'; detail: string }[] {
+  const problems: { field: 'fromSeq' | 'toSeq'; detail: string }[] = [];
+  for (const field of ['fromSeq', 'toSeq'] as const) {
+    const value = range[field];
+    if (value === undefined) continue;
+    if (!Number.isSafeInteger(value) || value < 1) problems.push({ field, detail: `${field} must be an integer from 1 to ${Number.MAX_SAFE_INTEGER}` });
+    else if (value > head.seq) problems.push({ field, detail: `${field} ${value} is beyond the chain head (seq ${head.seq})` });
+  }
+  const { fromSeq, toSeq } = range;
+  if (problems.length === 0 && fromSeq !== undefined && toSeq !== undefined && fromSeq > toSeq) {
+    problems.push({ field: 'fromSeq', detail: `fromSeq ${fromSeq} is after toSeq ${toSeq}` });
+  }
+  return problems;
 }
 
 export function describeVerification(result: VerificationResult): string {

@@ -1,11 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { PassThrough, pipeline, Readable } from 'node:stream';
 import type { PoolClient } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import QueryStream from 'pg-query-stream';
 import { DataSource } from 'typeorm';
-import { ChainVerifier, DEFAULT_CHAIN, GENESIS_HASH, VerificationResult } from './audit-chain';
+import { ValidationFailedError } from '@app/errors';
+import { ChainHead, ChainVerifier, DEFAULT_CHAIN, GENESIS_HASH, VerificationResult, VerifyRange, verifyRangeProblems } from './audit-chain';
 import { AUDIT_EVENT_COLUMNS, AuditEvent, AuditEventRow, eventFromRow } from './audit-event';
 import { AuditExportFormat, EXPORT_COLUMNS_SQL } from './audit-export-format';
 import { copyTextToNdjson } from './copy-to-ndjson';
@@ -24,10 +25,10 @@ export interface AuditExport {
   head: { seq: number; hash: string };
 }
 
-export interface VerifyRange {
-  fromSeq?: number;
-  toSeq?: number;
-}
+/** Whether a check was recorded as `audit.verified`, and if not, why. */
+export type VerificationRecording = { recorded: true; seq: number } | { recorded: false; reason: string };
+
+export type VerificationReport = VerificationResult & { recording: VerificationRecording };
 
 const TRAIL_TARGET = { type: 'audit_trail', id: DEFAULT_CHAIN };
 
@@ -40,6 +41,8 @@ const STREAM_BATCH_SIZE = 1_000;
  */
 @Injectable()
 export class AuditReader {
+  private readonly logger = new Logger('AuditReader');
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly trail: AuditTrail,
@@ -94,46 +97,55 @@ export class AuditReader {
     }
   }
 
-  /** Walks the chain (or the range) in constant memory and reports the first broken link. */
-  async verify(range: VerifyRange = {}, options: { record?: boolean } = {}): Promise<VerificationResult> {
-    const result = await this.withSnapshot(async (client) => {
-      const fromSeq = range.fromSeq ?? 1;
-      const [head] = (await client.query('SELECT seq, hash FROM audit_chain_heads WHERE chain = $1', [DEFAULT_CHAIN])).rows;
-      const prevHash =
-        fromSeq === 1
-          ? GENESIS_HASH
-          : (await client.query('SELECT hash FROM audit_events WHERE chain = $1 AND seq = $2', [DEFAULT_CHAIN, fromSeq - 1])).rows[0]?.hash;
-      const verifier = new ChainVerifier(DEFAULT_CHAIN, fromSeq, prevHash ?? GENESIS_HASH);
-      const params: unknown[] = [DEFAULT_CHAIN, fromSeq];
-      let upper = '';
-      if (range.toSeq !== undefined) {
-        params.push(range.toSeq);
-        upper = 'AND seq <= $3';
-      }
-      const rows = client.query(
-        new QueryStream(`SELECT ${AUDIT_EVENT_COLUMNS} FROM audit_events WHERE chain = $1 AND seq >= $2 ${upper} ORDER BY seq`, params, {
-          batchSize: STREAM_BATCH_SIZE,
-        }),
-      );
-      try {
-        for await (const row of rows) {
-          if (!verifier.push(eventFromRow(row as AuditEventRow))) break;
-        }
-      } finally {
-        rows.destroy();
-      }
-      // Only a walk to the end can tell whether events were cut from the end.
-      if (range.toSeq === undefined && head) verifier.checkHead({ seq: Number(head.seq), hash: head.hash });
-      return verifier.result();
+  /**
+   * Walks the chain (or the range) in constant memory and reports the first
+   * broken link, then records the check as `audit.verified` — only when that
+   * cannot change what the next check reports (docs/audit-chain.md, section 3).
+   * A range the chain does not reach is refused (ValidationFailedError).
+   */
+  async verify(range: VerifyRange = {}, options: { record?: boolean } = {}): Promise<VerificationReport> {
+    const { result, tailIsSound } = await this.withSnapshot(async (client) => {
+      const head = await readHead(client);
+      const problems = verifyRangeProblems(range, head);
+      if (problems.length > 0) throw new ValidationFailedError(problems);
+      const result = await walkChain(client, range, head);
+      // A check that reached the end has compared the head already; a shorter range has not.
+      const reachedEnd = range.toSeq === undefined;
+      return { result, tailIsSound: reachedEnd ? result.intact : await tailMatchesHead(client, head) };
     });
-    if (options.record !== false) {
-      await this.recordAccess('audit.verified', { range, intact: result.intact, ...(result.intact ? { toSeq: result.toSeq } : { firstBreak: result.firstBreak }) });
+    if (!result.intact) {
+      this.logger.error({ chain: result.chain, firstBreak: result.firstBreak, range }, 'the audit chain is broken');
     }
-    return result;
+    const recording = options.record === false ? NOT_REQUESTED : await this.recordVerification(range, result, tailIsSound);
+    return { ...result, recording };
   }
 
-  private async recordAccess(action: 'audit.read' | 'audit.exported' | 'audit.verified', data: Record<string, unknown>) {
-    await this.dataSource.transaction((manager) => this.trail.record(manager, { action, target: TRAIL_TARGET, data }));
+  /**
+   * Appends `audit.verified` only after an intact check of a chain whose end
+   * is where its head says. Appending to a broken chain would move its break:
+   * after events cut from the end, the new event at head + 1 would turn the
+   * head mismatch into a sequence gap at a later seq, and the next check would
+   * no longer report what this one found.
+   */
+  private async recordVerification(range: VerifyRange, result: VerificationResult, tailIsSound: boolean): Promise<VerificationRecording> {
+    if (!result.intact) {
+      return { recorded: false, reason: `the chain is broken at seq ${result.firstBreak.seq}; appending to it would change the break the next check reports, so the break was logged instead` };
+    }
+    if (!tailIsSound) {
+      return { recorded: false, reason: 'the range is intact but the chain does not end at its recorded head; check the whole chain (without toSeq) to see where it breaks' };
+    }
+    try {
+      const event = await this.recordAccess('audit.verified', { range, intact: true, toSeq: result.toSeq, headHash: result.headHash });
+      return { recorded: true, seq: event.seq };
+    } catch (error) {
+      // The check itself stands; only its record failed (an event may have been put after the head since the snapshot).
+      this.logger.error({ err: error }, 'could not record an audit chain verification');
+      return { recorded: false, reason: 'recording the check failed; the server log has the cause, and the next check will show whether the chain broke meanwhile' };
+    }
+  }
+
+  private recordAccess(action: 'audit.read' | 'audit.exported' | 'audit.verified', data: Record<string, unknown>) {
+    return this.dataSource.transaction((manager) => this.trail.record(manager, { action, target: TRAIL_TARGET, data }));
   }
 
   private async withSnapshot<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
@@ -151,6 +163,58 @@ export class AuditReader {
       await runner.release();
     }
   }
+}
+
+const NOT_REQUESTED: VerificationRecording = { recorded: false, reason: 'recording was not requested' };
+
+async function readHead(client: PoolClient): Promise<ChainHead> {
+  const [head] = (await client.query('SELECT seq, hash FROM audit_chain_heads WHERE chain = $1', [DEFAULT_CHAIN])).rows;
+  if (!head) throw new Error(`The audit chain "${DEFAULT_CHAIN}" has no head row; are the migrations applied?`);
+  return { seq: Number(head.seq), hash: head.hash };
+}
+
+/** Streams the range's events through a ChainVerifier; a walk without toSeq also checks the end against the head. */
+async function walkChain(client: PoolClient, range: VerifyRange, head: ChainHead): Promise<VerificationResult> {
+  const fromSeq = range.fromSeq ?? 1;
+  const prevHash =
+    fromSeq === 1
+      ? GENESIS_HASH
+      : (await client.query('SELECT hash FROM audit_events WHERE chain = $1 AND seq = $2', [DEFAULT_CHAIN, fromSeq - 1])).rows[0]?.hash;
+  const verifier = new ChainVerifier(DEFAULT_CHAIN, fromSeq, prevHash ?? GENESIS_HASH, head);
+  const params: unknown[] = [DEFAULT_CHAIN, fromSeq];
+  let upper = '';
+  if (range.toSeq !== undefined) {
+    params.push(range.toSeq);
+    upper = 'AND seq <= $3';
+  }
+  const rows = client.query(
+    new QueryStream(`SELECT ${AUDIT_EVENT_COLUMNS} FROM audit_events WHERE chain = $1 AND seq >= $2 ${upper} ORDER BY seq`, params, {
+      batchSize: STREAM_BATCH_SIZE,
+    }),
+  );
+  try {
+    for await (const row of rows) {
+      if (!verifier.push(eventFromRow(row as AuditEventRow))) break;
+    }
+  } finally {
+    rows.destroy();
+  }
+  // Only a walk to the end can tell whether events were cut from the end.
+  if (range.toSeq === undefined) verifier.checkHead(head);
+  return verifier.result();
+}
+
+/** The last event is the head's (same seq, same hash) and nothing lies beyond it: two index lookups. */
+async function tailMatchesHead(client: PoolClient, head: ChainHead): Promise<boolean> {
+  const [tail] = (
+    await client.query(
+      `SELECT (SELECT hash FROM audit_events WHERE chain = $1 AND seq = $2) AS last_hash,
+              EXISTS (SELECT 1 FROM audit_events WHERE chain = $1 AND seq > $2) AS beyond`,
+      [DEFAULT_CHAIN, head.seq],
+    )
+  ).rows;
+  const lastHash = head.seq === 0 ? GENESIS_HASH : tail.last_hash;
+  return lastHash === head.hash && !tail.beyond;
 }
 
 export function encodeCursor(seq: number): string {

@@ -5,6 +5,27 @@ import { RequestContext } from '@app/request-context';
 import { isAuditAction } from './audit-actions';
 import { canonicalEventTemplate, DEFAULT_CHAIN } from './audit-chain';
 import { AuditEvent, AuditEventInput } from './audit-event';
+import { assertStorableText, toJsonPayload } from './audit-value';
+
+// Exported from here so that the library's index stays as it is.
+export { UnstorableAuditValueError } from './audit-value';
+
+/**
+ * An event already sits where the writer was to append: someone inserted it
+ * past the head without the writer. Nothing more can be recorded until an
+ * operator looks; a 500 (with the cause in the log), not a 409 the client
+ * could act on.
+ */
+export class AuditChainDamagedError extends Error {
+  override name = 'AuditChainDamagedError';
+  constructor(cause: unknown) {
+    super(
+      `The audit chain "${DEFAULT_CHAIN}" already holds an event after its recorded head, which the writer did not append: ` +
+        'nothing can be recorded until the chain is examined (GET /api/audit/verify reports the event).',
+      { cause },
+    );
+  }
+}
 
 export class AuditOutsideTransactionError extends Error {
   override name = 'AuditOutsideTransactionError';
@@ -56,7 +77,7 @@ export class AuditTrail {
       action: input.action,
       target: { type: input.target.type, id: input.target.id },
       useCaseId: input.useCaseId ?? null,
-      payload: toJsonValue({ ...input.data, before: input.before, after: input.after }),
+      payload: toJsonPayload(payloadOf(input)),
       // Empty text is stored as null, so a CSV export's empty cell means exactly null.
       reason: input.reason || null,
       context: {
@@ -65,37 +86,22 @@ export class AuditTrail {
         userAgent: this.context.userAgent || null,
       },
     };
+    assertStorableText(content as unknown as Record<string, unknown>);
     const canonical = canonicalEventTemplate(content);
 
-    // One statement, one round trip: lock the head, take the time, finish the
-    // canonical JSON with the time, prevHash and seq, hash it, append the event
-    // and move the head. The lock is then held only until this transaction commits.
-    const appended = await runner.query(
-      `WITH head AS (
-         SELECT seq + 1 AS seq, hash AS prev_hash,
-                to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at
-         FROM audit_chain_heads WHERE chain = $1 FOR UPDATE
-       ), sealed AS (
-         SELECT seq, prev_hash, occurred_at,
-                encode(sha256(convert_to($16 || occurred_at || $17 || prev_hash || $18 || seq::text || $19, 'UTF8')), 'hex') AS hash
-         FROM head
-       ), appended AS (
-         INSERT INTO audit_events (chain, seq, id, occurred_at, actor_id, actor_kind, actor_display_name, actor_roles,
-           action, target_type, target_id, use_case_id, payload, reason, request_id, source_ip, user_agent, prev_hash, hash)
-         SELECT $1, seq, $2, occurred_at::timestamptz, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, prev_hash, hash
-         FROM sealed
-         RETURNING seq, prev_hash, hash
-       )
-       UPDATE audit_chain_heads SET seq = appended.seq, hash = appended.hash
-       FROM appended, sealed WHERE audit_chain_heads.chain = $1
-       RETURNING appended.seq, sealed.occurred_at, appended.prev_hash, appended.hash`,
-      [
-        content.chain, content.id, content.actor.id, content.actor.kind, content.actor.displayName, content.actor.roles,
-        content.action, content.target.type, content.target.id, content.useCaseId, JSON.stringify(content.payload),
-        content.reason, content.context.requestId, content.context.sourceIp, content.context.userAgent, ...canonical,
-      ],
-      true,
-    );
+    const appended = await runner
+      .query(
+        APPEND_EVENT_SQL,
+        [
+          content.chain, content.id, content.actor.id, content.actor.kind, content.actor.displayName, content.actor.roles,
+          content.action, content.target.type, content.target.id, content.useCaseId, JSON.stringify(content.payload),
+          content.reason, content.context.requestId, content.context.sourceIp, content.context.userAgent, ...canonical,
+        ],
+        true,
+      )
+      .catch((error: unknown) => {
+        throw isEventBeyondHead(error) ? new AuditChainDamagedError(error) : error;
+      });
     const [sealed] = appended.records as { seq: string; occurred_at: string; prev_hash: string; hash: string }[];
     if (!sealed) throw new Error(`The audit chain "${DEFAULT_CHAIN}" has no head row; are the migrations applied?`);
     const event: AuditEvent = { ...content, seq: Number(sealed.seq), occurredAt: sealed.occurred_at, prevHash: sealed.prev_hash, hash: sealed.hash };
@@ -104,18 +110,42 @@ export class AuditTrail {
 }
 
 /**
- * What is hashed must be exactly what PostgreSQL gives back from jsonb, so the
- * payload goes through JSON once: dates become strings, undefined disappears.
- * Numbers of 1e21 and above are refused: JavaScript writes them with an
- * exponent, jsonb gives them back as plain integers, and a verifier in another
- * language would then hash a different text.
+ * One statement, one round trip: lock the head, take the time, finish the
+ * canonical JSON with the time, prevHash and seq, hash it, append the event
+ * and move the head. The lock is then held only until the transaction commits.
  */
-function toJsonValue(value: Record<string, unknown>): Record<string, unknown> {
-  const text = JSON.stringify(value, (_key, item: unknown) => {
-    if (typeof item === 'number' && Math.abs(item) >= 1e21) {
-      throw new Error(`An audit payload cannot hold the number ${item}: record it as a string.`);
-    }
-    return item;
-  });
-  return JSON.parse(text) as Record<string, unknown>;
+const APPEND_EVENT_SQL = `WITH head AS (
+    SELECT seq + 1 AS seq, hash AS prev_hash,
+           to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at
+    FROM audit_chain_heads WHERE chain = $1 FOR UPDATE
+  ), sealed AS (
+    SELECT seq, prev_hash, occurred_at,
+           encode(sha256(convert_to($16 || occurred_at || $17 || prev_hash || $18 || seq::text || $19, 'UTF8')), 'hex') AS hash
+    FROM head
+  ), appended AS (
+    INSERT INTO audit_events (chain, seq, id, occurred_at, actor_id, actor_kind, actor_display_name, actor_roles,
+      action, target_type, target_id, use_case_id, payload, reason, request_id, source_ip, user_agent, prev_hash, hash)
+    SELECT $1, seq, $2, occurred_at::timestamptz, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, prev_hash, hash
+    FROM sealed
+    RETURNING seq, prev_hash, hash
+  )
+  UPDATE audit_chain_heads SET seq = appended.seq, hash = appended.hash
+  FROM appended, sealed WHERE audit_chain_heads.chain = $1
+  RETURNING appended.seq, sealed.occurred_at, appended.prev_hash, appended.hash`;
+
+/** `data` with `before` and `after` added when given; a member of `data` is never silently replaced or dropped. */
+function payloadOf(input: AuditEventInput): Record<string, unknown> {
+  const payload: Record<string, unknown> = { ...input.data };
+  for (const name of ['before', 'after'] as const) {
+    if (input[name] === undefined) continue;
+    if (Object.hasOwn(payload, name)) throw new Error(`Audit event ${input.action}: "${name}" is given both in data and on its own.`);
+    payload[name] = input[name];
+  }
+  return payload;
+}
+
+/** A primary-key clash on the append: the row at head + 1 exists already. */
+function isEventBeyondHead(error: unknown): boolean {
+  const driverError = (error as { driverError?: { code?: string; table?: string; constraint?: string } }).driverError;
+  return driverError?.code === '23505' && driverError.table === 'audit_events' && driverError.constraint === 'audit_events_pkey';
 }

@@ -67,19 +67,25 @@ export class ExportAuditEventsQuery extends AuditFilterQuery {
   format: AuditExportFormat = 'ndjson';
 }
 
+/**
+ * Bounded here so a huge number is a 422 rather than a database error; the
+ * service refuses a range beyond the chain's head, also with a 422.
+ */
 export class VerifyAuditQuery {
-  @ApiPropertyOptional({ minimum: 1, description: 'First seq to check (default 1)' })
+  @ApiPropertyOptional({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'First seq to check (default 1); at most the head' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
   fromSeq?: number;
 
-  @ApiPropertyOptional({ minimum: 1, description: 'Last seq to check (default: the head)' })
+  @ApiPropertyOptional({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'Last seq to check (default: the head); at most the head, not before fromSeq' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
   toSeq?: number;
 }
 

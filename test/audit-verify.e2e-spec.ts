@@ -1,0 +1,124 @@
+import { AuditChainDamagedError } from '@app/audit';
+import { bearer, createTestApp, givenUser, TestApp } from '@app/testing';
+import {
+  countEvents,
+  countRows,
+  createWidgetAudited,
+  createWidgetTable,
+  forgeEventBeyondHead,
+  headSeq,
+  tamperAsSuperuser,
+} from './support/audit-helpers';
+
+/**
+ * GET /api/audit/verify records its own check in the chain it checks. These
+ * tests break the chain the ways a superuser could, and check that the
+ * verification reports the break, the same break every time, and never adds
+ * an event that would move or hide it.
+ */
+describe('GET /api/audit/verify on a tampered chain', () => {
+  let t: TestApp;
+  let auth: Record<string, string>;
+
+  beforeEach(async () => {
+    t = await createTestApp();
+    auth = bearer((await givenUser(t, { roles: ['compliance_officer'], name: 'officer' })).token);
+    await createWidgetTable(t);
+    for (let i = 1; i <= 8; i++) await createWidgetAudited(t, `w${i}`);
+  });
+  afterEach(() => t.close());
+
+  const verify = (query = '') => t.http().get(`/api/audit/verify${query}`).set(auth);
+
+  it('an event beyond the recorded head: a head_mismatch at that event, not a 500', async () => {
+    const forged = await forgeEventBeyondHead(t);
+    const res = await verify();
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      intact: false,
+      intactUpToSeq: forged.seq - 1,
+      firstBreak: { seq: forged.seq, eventId: forged.id, reason: 'head_mismatch' },
+      recording: { recorded: false, reason: expect.stringMatching(/broken/) },
+    });
+    expect(res.body.summary).toMatch(new RegExp(`^broken at seq ${forged.seq} `));
+  });
+
+  it('an event beyond the recorded head: an audited write fails naming the damage, not as a 409 conflict', async () => {
+    await forgeEventBeyondHead(t);
+    await expect(createWidgetAudited(t, 'after the forgery')).rejects.toThrow(AuditChainDamagedError);
+    await expect(createWidgetAudited(t, 'after the forgery')).rejects.toThrow(/after its recorded head.*GET \/api\/audit\/verify/);
+  });
+
+  const tamperings: [string, (t: TestApp, head: number) => Promise<unknown>][] = [
+    ['an edited event', (t) => tamperAsSuperuser(t, `UPDATE audit_events SET reason = 'rewritten' WHERE seq = 5`)],
+    ['a deleted event', (t) => tamperAsSuperuser(t, 'DELETE FROM audit_events WHERE seq = 4')],
+    ['events cut from the end', (t, head) => tamperAsSuperuser(t, 'DELETE FROM audit_events WHERE seq >= $1', [head - 1])],
+    ['an event beyond the head', (t) => forgeEventBeyondHead(t)],
+  ];
+
+  it.each(tamperings)('%s: the same first break on every check, and no check appended', async (_name, tamper) => {
+    await tamper(t, await headSeq(t));
+    const events = await countRows(t, 'audit_events');
+    const checks = [await verify(), await verify(), await verify()];
+    for (const check of checks) {
+      expect(check.status).toBe(200);
+      expect(check.body).toMatchObject({ intact: false, recording: { recorded: false } });
+    }
+    expect(checks[1].body.firstBreak).toEqual(checks[0].body.firstBreak);
+    expect(checks[2].body.firstBreak).toEqual(checks[0].body.firstBreak);
+    expect(checks[2].body.summary).toBe(checks[0].body.summary);
+    expect(await countRows(t, 'audit_events')).toBe(events);
+  });
+
+  it('an intact range of a chain cut at its end is reported but not recorded, so the cut stays as found', async () => {
+    const head = await headSeq(t);
+    await tamperAsSuperuser(t, 'DELETE FROM audit_events WHERE seq = $1', [head]);
+    const before = await verify();
+    const range = await verify('?fromSeq=1&toSeq=3');
+    expect(range.body).toMatchObject({ intact: true, toSeq: 3, recording: { recorded: false, reason: expect.stringMatching(/head/) } });
+    const after = await verify();
+    expect(after.body.firstBreak).toEqual(before.body.firstBreak);
+    expect(before.body.firstBreak).toMatchObject({ seq: head, reason: 'head_mismatch' });
+  });
+});
+
+describe('GET /api/audit/verify on an intact chain', () => {
+  let t: TestApp;
+  let auth: Record<string, string>;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    auth = bearer((await givenUser(t, { roles: ['compliance_officer'], name: 'officer' })).token);
+    await createWidgetTable(t);
+    for (let i = 1; i <= 5; i++) await createWidgetAudited(t, `w${i}`);
+  });
+  afterAll(() => t.close());
+
+  it('records audit.verified right after the head it checked', async () => {
+    const head = await headSeq(t);
+    const res = await t.http().get('/api/audit/verify').set(auth).expect(200);
+    expect(res.body).toMatchObject({ intact: true, toSeq: head, recording: { recorded: true, seq: head + 1 } });
+    const [event] = await t.dataSource.query(`SELECT action, payload, prev_hash FROM audit_events WHERE seq = $1`, [head + 1]);
+    expect(event).toMatchObject({ action: 'audit.verified', prev_hash: res.body.headHash, payload: { intact: true, toSeq: head, headHash: res.body.headHash } });
+  });
+
+  it.each([
+    ['fromSeq beyond the head', () => `fromSeq=${head + 1}`, ['fromSeq']],
+    ['toSeq beyond the head', () => `toSeq=${head + 1}`, ['toSeq']],
+    ['fromSeq after toSeq', () => 'fromSeq=3&toSeq=2', ['fromSeq']],
+    ['fromSeq=1e20', () => 'fromSeq=1e20', ['fromSeq']],
+    ['toSeq=2^63', () => 'toSeq=9223372036854775808', ['toSeq']],
+    ['fromSeq past the largest safe integer', () => 'fromSeq=9007199254740993', ['fromSeq']],
+  ])('answers %s with a 422 naming the field, and records nothing', async (_name, query, fields) => {
+    head = await headSeq(t);
+    const events = await countRows(t, 'audit_events');
+    const verified = await countEvents(t, 'audit.verified');
+    const res = await t.http().get(`/api/audit/verify?${query()}`).set(auth);
+    expect(res.status).toBe(422);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(fields);
+    expect(await countRows(t, 'audit_events')).toBe(events);
+    expect(await countEvents(t, 'audit.verified')).toBe(verified);
+  });
+  let head = 0;
+});
