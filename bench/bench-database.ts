@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { buildDataSourceOptions, runMigrations, startEmbeddedPostgres } from '@app/database';
+import { buildDataSourceOptions, runMigrations, runtimeRoleName, startEmbeddedPostgres } from '@app/database';
 
 /**
  * A throw-away, migrated database for a benchmark run: on DATABASE_URL's server
@@ -41,6 +41,8 @@ export async function openBenchDatabase(poolSize: number, options: { maxConnecti
     close: async () => {
       await dataSource.destroy();
       await admin(`DROP DATABASE ${name} WITH (FORCE)`);
+      // A service started on it (the sign-off benchmark) provisioned this role; roles outlive databases.
+      await admin(`DROP ROLE IF EXISTS ${runtimeRoleName(name)}`);
       await stopServer();
     },
   };

@@ -3,9 +3,10 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * The audit trail: append-only events, hash-chained (docs/audit-chain.md), and
  * the chain head that writers lock to append in order. The database itself
- * refuses UPDATE, DELETE and TRUNCATE on events, by trigger (which binds every
- * role, the table owner and the service's own connection included) and by
- * privileges (revoked from everyone, the owner included).
+ * refuses UPDATE, DELETE and TRUNCATE on events, by trigger and by privileges
+ * (revoked from everyone, the owner included). Neither binds the owner or a
+ * superuser, who may disable triggers and grant again: the service therefore
+ * works as a runtime role that owns nothing (docs/decisions/0005-database-roles.md).
  */
 export class CreateAuditTrail1764064800000 implements MigrationInterface {
   name = 'CreateAuditTrail1764064800000';

@@ -1,5 +1,5 @@
 import { AuditEventInput, AuditOutsideTransactionError, AuditTrail, computeEventHash, eventFromRow, AUDIT_EVENT_COLUMNS, UnstorableAuditValueError } from '@app/audit';
-import { createTestApp, TestApp } from '@app/testing';
+import { createTestApp, TestApp, withClient } from '@app/testing';
 import { countRows, createWidgetAudited, createWidgetTable, headSeq, tamperAsSuperuser, TEST_ACTOR, verifyChain } from './support/audit-helpers';
 
 describe('audit trail: writing', () => {
@@ -140,14 +140,22 @@ describe('audit trail: the database refuses tampering', () => {
   });
   afterAll(() => t.close());
 
-  it.each([
+  const changes = [
     ['UPDATE', "UPDATE audit_events SET reason = 'rewritten' WHERE seq = 3"],
     ['DELETE', 'DELETE FROM audit_events WHERE seq = 3'],
     ['TRUNCATE', 'TRUNCATE audit_events'],
-  ])('refuses %s on the service connection', async (operation, sql) => {
-    await expect(t.dataSource.query(sql)).rejects.toThrow(new RegExp(`append-only: ${operation} is not allowed`));
+  ];
+
+  it.each(changes)('refuses %s on the service connection, which lacks the privilege', async (_operation, sql) => {
+    await expect(t.dataSource.query(sql)).rejects.toThrow(/permission denied for table audit_events/);
     expect(await countRows(t, 'audit_events')).toBe(eventCount);
   });
+
+  it.each(changes)('refuses %s by trigger to the owning role, while its triggers are enabled', async (operation, sql) => {
+    await expect(withClient(t.database.url, (owner) => owner.query(sql))).rejects.toThrow(new RegExp(`append-only: ${operation} is not allowed`));
+    expect(await countRows(t, 'audit_events')).toBe(eventCount);
+  });
+
 
   it('grants nobody UPDATE, DELETE or TRUNCATE on events, the owner included', async () => {
     const rows: { privilege_type: string }[] = await t.dataSource.query(

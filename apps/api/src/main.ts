@@ -1,12 +1,13 @@
 import pino from 'pino';
 import { AppConfig, InvalidConfigError, loadConfig } from '@app/config';
-import { EmbeddedPostgres, startEmbeddedPostgres } from '@app/database';
+import { EmbeddedPostgres, provisionEmbeddedRoles, startEmbeddedPostgres } from '@app/database';
 import { createApp } from './app.setup';
 
 /**
  * Service entry point: validate config, start the embedded PostgreSQL when no
- * DATABASE_URL is given, start the app (which applies migrations), and shut
- * everything down in order on SIGINT/SIGTERM.
+ * DATABASE_URL is given (with its owner and runtime roles), start the app
+ * (which applies migrations as the owner and then connects as the runtime
+ * role), and shut everything down in order on SIGINT/SIGTERM.
  */
 async function main() {
   let config: AppConfig;
@@ -26,7 +27,14 @@ async function main() {
       ...config.embeddedPostgres,
       onLog: (line) => log.debug({ postgres: line }),
     });
-    config = { ...config, database: { ...config.database, url: embedded.url, embedded: true } };
+    try {
+      const { ownerUrl, runtimeUrl } = await provisionEmbeddedRoles(embedded);
+      config = { ...config, database: { ...config.database, url: ownerUrl, runtimeUrl, embedded: true } };
+    } catch (error) {
+      log.fatal({ err: error }, 'could not set up the embedded database roles');
+      await embedded.stop();
+      process.exit(1);
+    }
   }
 
   let shuttingDown = false;

@@ -40,6 +40,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ GATEHOUSE_ADMIN_EMAIL: 'admin@example.test' })).toThrow(/GATEHOUSE_ADMIN_PASSWORD/);
   });
 
+  it('takes a runtime database URL only beside DATABASE_URL', () => {
+    expect(() => loadConfig({ DATABASE_RUNTIME_URL: 'postgres://app@db/gatehouse' })).toThrow(/DATABASE_RUNTIME_URL: needs DATABASE_URL/);
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://owner@db/gatehouse', DATABASE_RUNTIME_URL: 'mysql://app@db' })).toThrow(/DATABASE_RUNTIME_URL/);
+    const config = loadConfig({ DATABASE_URL: 'postgres://owner@db/gatehouse', DATABASE_RUNTIME_URL: 'postgres://app@db/gatehouse' });
+    expect(config.database).toMatchObject({ url: 'postgres://owner@db/gatehouse', runtimeUrl: 'postgres://app@db/gatehouse' });
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ DATABASE_URL: '' }).database.url).toBeUndefined();
   });

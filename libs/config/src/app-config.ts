@@ -17,8 +17,16 @@ export interface AppConfig {
   };
   log: { level: string };
   database: {
-    /** Set when DATABASE_URL is given; otherwise the embedded server provides it at start. */
+    /**
+     * The owning role's connection: it runs the migrations and grants the runtime role
+     * its privileges. Set when DATABASE_URL is given; otherwise the embedded server provides it at start.
+     */
     url?: string;
+    /**
+     * The runtime role's connection, which the service's pool uses (DATABASE_RUNTIME_URL).
+     * Unset: the service provisions a role of its own when the owner may create roles.
+     */
+    runtimeUrl?: string;
     poolSize: number;
     /** True when the URL is the embedded server's (development defaults apply). */
     embedded: boolean;
@@ -67,6 +75,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const missing = e.GATEHOUSE_ADMIN_EMAIL ? 'GATEHOUSE_ADMIN_PASSWORD' : 'GATEHOUSE_ADMIN_EMAIL';
     throw new InvalidConfigError([{ variable: missing, message: 'must be set together with the other GATEHOUSE_ADMIN_* variable' }]);
   }
+  if (e.DATABASE_RUNTIME_URL && !e.DATABASE_URL) {
+    throw new InvalidConfigError([{ variable: 'DATABASE_RUNTIME_URL', message: 'needs DATABASE_URL (the owning role that migrates and grants)' }]);
+  }
   const dataDir = path.resolve(e.GATEHOUSE_DATA_DIR);
   return {
     env: e.NODE_ENV,
@@ -78,7 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     evidence: { maxBytes: e.GATEHOUSE_EVIDENCE_MAX_BYTES },
     log: { level: e.LOG_LEVEL },
-    database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, embedded: false },
+    database: { url: e.DATABASE_URL, runtimeUrl: e.DATABASE_RUNTIME_URL, poolSize: e.DATABASE_POOL_SIZE, embedded: false },
     embeddedPostgres: { dataDir: path.join(dataDir, 'pgdata'), port: e.GATEHOUSE_EMBEDDED_PG_PORT },
     shutdownTimeoutMs: e.GATEHOUSE_SHUTDOWN_TIMEOUT_MS,
     auth: {

