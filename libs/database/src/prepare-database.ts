@@ -31,7 +31,9 @@ export interface DatabaseAccess {
  * All of it under the migration lock, so instances starting together take turns.
  */
 export async function prepareDatabase(settings: DatabaseSettings): Promise<DatabaseAccess> {
-  const owner = new DataSource(buildDataSourceOptions({ url: settings.ownerUrl, poolSize: 2 }));
+  const options = buildDataSourceOptions({ url: settings.ownerUrl, poolSize: 2 });
+  // A long migration, or waiting for another instance's, must not be cut short by the requests' statement timeout.
+  const owner = new DataSource({ ...options, extra: { ...options.extra, statement_timeout: 0 } });
   await owner.initialize();
   try {
     return await withMigrationLock(owner, async (session) => {
