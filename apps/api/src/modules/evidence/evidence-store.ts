@@ -12,12 +12,18 @@ export interface StoredContent {
 }
 
 /**
- * Where evidence bytes live. The PostgreSQL store below is the default; an
- * object store can implement the same two methods. Writes join the caller's
- * transaction, so a failed or refused upload leaves nothing behind.
+ * Where evidence bytes live. An upload is first staged — streamed in while the
+ * client sends it, with no transaction or lock held — and then committed in
+ * the short transaction that links it to the use case, so a refused or failed
+ * link leaves nothing behind. The PostgreSQL store below is the default; an
+ * object store can implement the same methods.
  */
 export interface EvidenceStore {
-  write(manager: EntityManager, content: AsyncIterable<Buffer>, maxBytes: number): Promise<StoredContent>;
+  stage(content: AsyncIterable<Buffer>, maxBytes: number): Promise<StoredContent>;
+  commit(manager: EntityManager, staged: StoredContent): Promise<void>;
+  discard(key: string): Promise<void>;
+  /** Removes staged bytes of uploads that never finished (a killed process, a lost client). */
+  sweep(olderThanMs: number): Promise<number>;
   read(key: string): Readable;
 }
 
@@ -41,7 +47,12 @@ const CHUNK_BYTES = 256 * 1024;
 export class PostgresEvidenceStore implements EvidenceStore {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async write(manager: EntityManager, content: AsyncIterable<Buffer>, maxBytes: number): Promise<StoredContent> {
+  /**
+   * Each chunk is committed on its own, through a connection taken only for
+   * that insert: a slow client costs staging rows, never a pooled connection
+   * or a lock. Anything that stops the stream early discards what was staged.
+   */
+  async stage(content: AsyncIterable<Buffer>, maxBytes: number): Promise<StoredContent> {
     const key = randomUUID();
     const hash = createHash('sha256');
     let size = 0;
@@ -50,22 +61,44 @@ export class PostgresEvidenceStore implements EvidenceStore {
     let pendingBytes = 0;
     const flush = async () => {
       if (!pendingBytes) return;
-      await manager.query('INSERT INTO evidence_blob_chunks (blob_id, seq, data) VALUES ($1, $2, $3)', [key, seq++, Buffer.concat(pending, pendingBytes)]);
+      await this.dataSource.query('INSERT INTO evidence_upload_chunks (upload_id, seq, data) VALUES ($1, $2, $3)', [key, seq++, Buffer.concat(pending, pendingBytes)]);
       pending = [];
       pendingBytes = 0;
     };
-    for await (const chunk of content) {
-      size += chunk.length;
-      if (size > maxBytes) throw new EvidenceTooLargeError(maxBytes);
-      hash.update(chunk);
-      pending.push(chunk);
-      pendingBytes += chunk.length;
-      if (pendingBytes >= CHUNK_BYTES) await flush();
+    try {
+      for await (const chunk of content) {
+        size += chunk.length;
+        if (size > maxBytes) throw new EvidenceTooLargeError(maxBytes);
+        hash.update(chunk);
+        pending.push(chunk);
+        pendingBytes += chunk.length;
+        if (pendingBytes >= CHUNK_BYTES) await flush();
+      }
+      await flush();
+    } catch (error) {
+      await this.discard(key);
+      throw error;
     }
-    await flush();
-    const sha256 = hash.digest('hex');
-    await manager.query('INSERT INTO evidence_blobs (id, size_bytes, sha256) VALUES ($1, $2, $3)', [key, size, sha256]);
-    return { key, sizeBytes: size, sha256 };
+    return { key, sizeBytes: size, sha256: hash.digest('hex') };
+  }
+
+  /** Moves the staged chunks into the immutable blob tables, inside the caller's transaction. */
+  async commit(manager: EntityManager, staged: StoredContent): Promise<void> {
+    await manager.query('INSERT INTO evidence_blobs (id, size_bytes, sha256) VALUES ($1, $2, $3)', [staged.key, staged.sizeBytes, staged.sha256]);
+    await manager.query('INSERT INTO evidence_blob_chunks (blob_id, seq, data) SELECT upload_id, seq, data FROM evidence_upload_chunks WHERE upload_id = $1', [staged.key]);
+    await manager.query('DELETE FROM evidence_upload_chunks WHERE upload_id = $1', [staged.key]);
+  }
+
+  async discard(key: string): Promise<void> {
+    await this.dataSource.query('DELETE FROM evidence_upload_chunks WHERE upload_id = $1', [key]).catch(() => undefined);
+  }
+
+  async sweep(olderThanMs: number): Promise<number> {
+    const result = await this.dataSource.query(
+      `DELETE FROM evidence_upload_chunks WHERE upload_id IN (SELECT upload_id FROM evidence_upload_chunks WHERE created_at < now() - make_interval(secs => $1))`,
+      [olderThanMs / 1000],
+    );
+    return Number((result as [unknown, number])[1] ?? 0);
   }
 
   read(key: string): Readable {

@@ -24,8 +24,8 @@ export class EvidenceController {
   @ApiBody({ schema: { type: 'object', required: ['kind', 'title', 'file'], properties: { kind: { type: 'string' }, title: { type: 'string' }, previousId: { type: 'string', format: 'uuid' }, file: { type: 'string', format: 'binary' } } } })
   @ApiOperation({ summary: 'Upload an evidence file (multipart: kind, title, optional previousId, then file); streamed and hashed by the server' })
   upload(@CurrentPrincipal() principal: Principal, @Param() params: UseCaseIdParams, @Req() req: Request) {
-    const maxBytes = this.config.evidence.maxBytes;
-    return receiveUpload(req, maxBytes, (file) => this.evidence.attachFile(principal, params.id, file, maxBytes));
+    const { maxBytes, uploadIdleTimeoutMs } = this.config.evidence;
+    return receiveUpload(req, maxBytes, (file) => this.evidence.attachFile(principal, params.id, file, maxBytes), uploadIdleTimeoutMs);
   }
 
   @Post('links')

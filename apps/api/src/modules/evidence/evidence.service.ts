@@ -1,8 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Readable } from 'node:stream';
 import { DataSource, EntityManager } from 'typeorm';
-import { Principal } from '@app/auth';
+import { DeniedAttempts } from '@app/audit';
+import { Principal, toAuditActor } from '@app/auth';
 import { ConflictError, NotFoundError } from '@app/errors';
 import { EvidenceKind, EvidenceReference, UseCaseContent } from '@app/registry';
 import { UseCasesService } from '../use-cases/use-cases.service';
@@ -27,6 +28,10 @@ export interface EvidenceView {
   uploadedAt: string;
 }
 
+/** Staged bytes older than this belong to an upload that will never finish (a killed process). */
+const ABANDONED_UPLOAD_AGE_MS = 60 * 60 * 1000;
+const SWEEP_EVERY_MS = 15 * 60 * 1000;
+
 const EVIDENCE_SQL = `
   SELECT e.id, e.use_case_id AS "useCaseId", e.kind, e.title, e.source, e.url, e.file_name AS "fileName", e.media_type AS "mediaType",
          e.size_bytes::float8 AS "sizeBytes", e.sha256, e.previous_id AS "previousId", next.id AS "supersededBy",
@@ -39,26 +44,67 @@ const EVIDENCE_SQL = `
  * evidence set, so it makes a new revision, in the same transaction.
  */
 @Injectable()
-export class EvidenceService {
+export class EvidenceService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(EvidenceService.name);
+  private sweeper: NodeJS.Timeout | undefined;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(EVIDENCE_STORE) private readonly store: EvidenceStore,
     private readonly useCases: UseCasesService,
+    private readonly denials: DeniedAttempts,
   ) {}
 
+  /**
+   * The bytes are staged first, while the client sends them, with no lock and
+   * no transaction held (issue 10: a slow or vanished client must not hold the
+   * use case); then one short transaction checks access again, links the file
+   * and writes the revision.
+   */
   async attachFile(principal: Principal, useCaseId: string, file: IncomingFile, maxBytes: number): Promise<EvidenceView> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.denials.watch(attemptOn(principal, useCaseId), async () => {
       // Refuse an outsider before a single byte is stored.
-      await this.useCases.lockForChange(manager, principal, useCaseId);
-      const stored = await this.store.write(manager, file.content, maxBytes);
-      return this.attach(manager, principal, useCaseId, file.fields, {
-        source: 'file', fileName: file.fileName, mediaType: file.mediaType, sizeBytes: stored.sizeBytes, sha256: stored.sha256, blobId: stored.key,
-      });
+      await this.useCases.assertMayChange(principal, useCaseId);
+      const staged = await this.store.stage(file.content, maxBytes);
+      try {
+        return await this.dataSource.transaction(async (manager) => {
+          await this.useCases.lockForChange(manager, principal, useCaseId);
+          await this.store.commit(manager, staged);
+          return this.attach(manager, principal, useCaseId, file.fields, {
+            source: 'file', fileName: file.fileName, mediaType: file.mediaType, sizeBytes: staged.sizeBytes, sha256: staged.sha256, blobId: staged.key,
+          });
+        });
+      } catch (error) {
+        await this.store.discard(staged.key);
+        throw error;
+      }
     });
   }
 
   attachLink(principal: Principal, useCaseId: string, fields: EvidenceFileFields & { url: string }): Promise<EvidenceView> {
-    return this.dataSource.transaction((manager) => this.attach(manager, principal, useCaseId, fields, { source: 'link', url: fields.url }));
+    return this.denials.watch(attemptOn(principal, useCaseId), () =>
+      this.dataSource.transaction(async (manager) => {
+        await this.useCases.lockForChange(manager, principal, useCaseId);
+        return this.attach(manager, principal, useCaseId, fields, { source: 'link', url: fields.url });
+      }),
+    );
+  }
+
+  /** Staged bytes of uploads that never reached their final transaction, left by a killed process. */
+  async sweepAbandonedUploads(olderThanMs = ABANDONED_UPLOAD_AGE_MS): Promise<number> {
+    const removed = await this.store.sweep(olderThanMs);
+    if (removed) this.logger.log(`removed ${removed} staged chunks of abandoned uploads`);
+    return removed;
+  }
+
+  onApplicationBootstrap() {
+    const sweep = () => void this.sweepAbandonedUploads().catch((error) => this.logger.warn({ err: error }, 'could not sweep abandoned uploads'));
+    sweep();
+    this.sweeper = setInterval(sweep, SWEEP_EVERY_MS).unref();
+  }
+
+  onModuleDestroy() {
+    clearInterval(this.sweeper);
   }
 
   async list(principal: Principal, useCaseId: string): Promise<EvidenceView[]> {
@@ -118,6 +164,13 @@ export class EvidenceService {
     return row as EvidenceView & { blobId: string | null };
   }
 }
+
+const attemptOn = (principal: Principal, useCaseId: string) => ({
+  actor: toAuditActor(principal),
+  attempted: 'evidence.attached',
+  target: { type: 'use_case', id: useCaseId },
+  useCaseId,
+});
 
 /** The current evidence set: a new version takes the place of the one it supersedes. */
 function withEvidence(content: UseCaseContent, reference: EvidenceReference, previousId?: string): UseCaseContent {

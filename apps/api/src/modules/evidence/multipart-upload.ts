@@ -3,7 +3,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { Request } from 'express';
 import { Readable } from 'node:stream';
-import { FieldError, inputProblems, textProblem, toFieldErrors, ValidationFailedError } from '@app/errors';
+import { DomainError, FieldError, inputProblems, textProblem, toFieldErrors, ValidationFailedError } from '@app/errors';
 import { EvidenceFileFields } from './dto/evidence.dto';
 import { EvidenceTooLargeError } from './evidence-store';
 
@@ -12,6 +12,20 @@ export interface IncomingFile {
   fileName: string;
   mediaType: string;
   content: Readable;
+}
+
+/** An upload that sends nothing for this long is ended, and what it sent is discarded. */
+export const UPLOAD_IDLE_TIMEOUT_MS = 30_000;
+
+/** The body ended (or the client went away, or went quiet) before the multipart form was complete. */
+export class UploadIncompleteError extends DomainError {
+  readonly code = 'upload-incomplete';
+  readonly status = 400;
+  readonly title = 'Upload incomplete';
+
+  constructor(detail = 'The multipart body ended before the file was complete; nothing was stored. Send it again.') {
+    super(detail);
+  }
 }
 
 /** Room for the multipart boundaries and form fields around the file itself. */
@@ -23,7 +37,30 @@ const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
  * file is never held in memory or on disk. A file over `maxBytes` fails the
  * store (so its transaction rolls back) with 413.
  */
-export function receiveUpload<T>(req: Request, maxBytes: number, store: (file: IncomingFile) => Promise<T>): Promise<T> {
+export function receiveUpload<T>(req: Request, maxBytes: number, store: (file: IncomingFile) => Promise<T>, idleTimeoutMs = UPLOAD_IDLE_TIMEOUT_MS): Promise<T> {
+  let file: Readable | undefined;
+  let finished = false;
+  // A client that goes quiet, or away, ends the file stream with an error: the store discards what it staged.
+  const abandon = (error: UploadIncompleteError) => {
+    if (finished) return;
+    file?.destroy(error);
+  };
+  const onIdle = () => {
+    abandon(new UploadIncompleteError(`The upload sent nothing for ${idleTimeoutMs / 1000} s and was ended; nothing was stored.`));
+    req.destroy();
+  };
+  // 'close' also follows a complete body; only an incomplete one is an abort.
+  const onAborted = () => {
+    if (!req.complete) abandon(new UploadIncompleteError('The client closed the connection before the file was complete; nothing was stored.'));
+  };
+  req.socket?.setTimeout(idleTimeoutMs, onIdle);
+  req.on('close', onAborted);
+  const settle = () => {
+    finished = true;
+    req.socket?.setTimeout(0);
+    req.socket?.removeListener('timeout', onIdle);
+    req.removeListener('close', onAborted);
+  };
   return new Promise<T>((resolve, reject) => {
     const fail = (error: unknown) => {
       // Read and discard the rest of the body, so the client gets the answer rather than a reset.
@@ -47,6 +84,11 @@ export function receiveUpload<T>(req: Request, maxBytes: number, store: (file: I
     parser.on('field', (name, value) => (fields[name] = value));
     parser.on('file', (_name, stream, info) => {
       sawFile = true;
+      file = stream;
+      // busboy errors the file stream when the form is cut short; the store's reader sees it,
+      // and this listener keeps it from being an unhandled 'error' that ends the process.
+      let streamError: unknown;
+      stream.on('error', (error) => (streamError = error));
       stream.on('limit', () => stream.destroy(new EvidenceTooLargeError(maxBytes)));
       const unsafe = unsafeFormText(fields, info.filename);
       if (unsafe.length) {
@@ -61,7 +103,7 @@ export function receiveUpload<T>(req: Request, maxBytes: number, store: (file: I
         })
         .then(resolve, (error) => {
           stream.resume();
-          fail(error);
+          fail(error === streamError && !(error instanceof DomainError) ? new UploadIncompleteError() : error);
         });
     });
     parser.on('close', () => {
@@ -69,7 +111,7 @@ export function receiveUpload<T>(req: Request, maxBytes: number, store: (file: I
     });
     parser.on('error', () => fail(new ValidationFailedError([{ field: 'file', detail: 'the multipart body is malformed' }])));
     req.pipe(parser);
-  });
+  }).finally(settle);
 }
 
 /** The global text rule, which never sees a multipart body: over the form fields and the file name. */

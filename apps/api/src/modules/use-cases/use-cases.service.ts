@@ -259,6 +259,13 @@ export class UseCasesService {
     return new Set(rows.map((r) => r.id));
   }
 
+  /** Would the caller be allowed to change this use case? Checked without a lock, before slow work; the change checks again under its lock. */
+  async assertMayChange(principal: Principal, id: string): Promise<void> {
+    const row = await this.findRow(this.dataSource.manager, id);
+    assertUseCaseAccess(principal, asTeamOwned(row), 'write');
+    if (row.stage === 'retired') throw new ConflictError('A retired use case is not changed any more.');
+  }
+
   /** Locks the use case for the rest of the transaction, after checking the caller may change it. */
   async lockForChange(manager: EntityManager, principal: Principal, id: string, access: 'read' | 'write' = 'write'): Promise<UseCaseRow> {
     const row = await this.lockedRow(manager, id);
