@@ -5,6 +5,7 @@ import { CreateRegistry1764079200000 } from './1764079200000-CreateRegistry';
 import { CreateGateReviews1764086400000 } from './1764086400000-CreateGateReviews';
 import { GovernTierChanges1764093600000 } from './1764093600000-GovernTierChanges';
 import { CreateRuntimeRoleCredentials1764100800000 } from './1764100800000-CreateRuntimeRoleCredentials';
+import { StageEvidenceUploads1764104400000 } from './1764104400000-StageEvidenceUploads';
 
 /** Every migration, oldest first. A new migration is added here as well as in its own file. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -14,4 +15,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   CreateGateReviews1764086400000,
   GovernTierChanges1764093600000,
   CreateRuntimeRoleCredentials1764100800000,
+  StageEvidenceUploads1764104400000,
 ];

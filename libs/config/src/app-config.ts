@@ -14,6 +14,8 @@ export interface AppConfig {
   evidence: {
     /** Largest evidence file accepted (413 above). */
     maxBytes: number;
+    /** An upload that sends nothing for this long is ended and discarded. */
+    uploadIdleTimeoutMs: number;
   };
   log: { level: string };
   database: {
@@ -87,7 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       bodyLimitBytes: e.GATEHOUSE_BODY_LIMIT_BYTES,
       trustProxy: e.GATEHOUSE_TRUST_PROXY,
     },
-    evidence: { maxBytes: e.GATEHOUSE_EVIDENCE_MAX_BYTES },
+    evidence: { maxBytes: e.GATEHOUSE_EVIDENCE_MAX_BYTES, uploadIdleTimeoutMs: e.GATEHOUSE_UPLOAD_IDLE_TIMEOUT_MS },
     log: { level: e.LOG_LEVEL },
     database: { url: e.DATABASE_URL, runtimeUrl: e.DATABASE_RUNTIME_URL, poolSize: e.DATABASE_POOL_SIZE, embedded: false },
     embeddedPostgres: { dataDir: path.join(dataDir, 'pgdata'), port: e.GATEHOUSE_EMBEDDED_PG_PORT },

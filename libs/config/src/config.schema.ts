@@ -30,6 +30,7 @@ export const environmentSchema = z.object({
   GATEHOUSE_EMBEDDED_PG_PORT: port.default(54329),
   GATEHOUSE_BODY_LIMIT_BYTES: positiveInt.default(1_048_576),
   GATEHOUSE_EVIDENCE_MAX_BYTES: positiveInt.default(104_857_600),
+  GATEHOUSE_UPLOAD_IDLE_TIMEOUT_MS: positiveInt.max(600_000).default(30_000),
   GATEHOUSE_TRUST_PROXY: booleanFlag.default(false),
   GATEHOUSE_SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
   GATEHOUSE_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),

@@ -39,7 +39,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const database = options.database ?? (await createTestDatabase());
   const config = loadConfig({
     NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DATABASE_URL: database.url,
     GATEHOUSE_ADMIN_EMAIL: TEST_ADMIN.email,
     GATEHOUSE_ADMIN_PASSWORD: TEST_ADMIN.password,
