@@ -192,4 +192,74 @@ describe('the service process', () => {
     }
   });
 
+
+  it('comes back after kill -9: the postgres it left is stopped, the chain verifies, nothing is half-written', async () => {
+    const home = await mkdtemp(path.join(tmpdir(), 'gatehouse-process-'));
+    await chmod(home, 0o755);
+    const dataDir = path.join(home, 'state');
+    const env = { PORT: '0', GATEHOUSE_EMBEDDED_PG_PORT: String(await freePortOutsideEphemeralRange()), GATEHOUSE_DATA_DIR: dataDir };
+    try {
+      const first = startService(env);
+      const base = `http://127.0.0.1:${await waitUntilReady(first)}`;
+      const token = await signIn(base);
+      const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+      const leftover = Number((await readFile(path.join(dataDir, 'pgdata', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+      // Writes in flight when the process dies: each one is wholly there or wholly absent.
+      const writes = Array.from({ length: 40 }, (_, i) =>
+        fetch(`${base}/api/teams`, { method: 'POST', headers: { ...headers, 'Idempotency-Key': `team-${i}` }, body: JSON.stringify({ name: `team ${i}` }) }).catch(() => undefined),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      first.process.kill('SIGKILL');
+      await Promise.all(writes);
+      await first.exited;
+      expect(isAlive(leftover)).toBe(true);
+
+      const second = startService(env);
+      const again = `http://127.0.0.1:${await waitUntilReady(second)}`;
+      expect(isAlive(leftover)).toBe(false);
+      const auth = { Authorization: `Bearer ${await signIn(again)}` };
+      const verify = (await (await fetch(`${again}/api/audit/verify`, { headers: auth })).json()) as { intact: boolean };
+      expect(verify.intact).toBe(true);
+      // Every team that exists has its team.created event, and no event names a team that does not exist.
+      const teams = ((await (await fetch(`${again}/api/teams`, { headers: auth })).json()) as { id: string; name: string }[]).filter((team) => team.name.startsWith('team '));
+      const created = ((await (await fetch(`${again}/api/audit/events?action=team.created&limit=1000`, { headers: auth })).json()) as { items: { target: { id: string } }[] }).items
+        .map((event) => event.target.id);
+      expect(created.filter((id) => teams.some((team) => team.id === id)).sort()).toEqual(teams.map((team) => team.id).sort());
+      // A key whose first request died with the process is not stuck "in progress" for ever.
+      const retry = await fetch(`${again}/api/teams`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json', 'Idempotency-Key': 'team-39' }, body: JSON.stringify({ name: 'team 39' }) });
+      expect([201, 409]).toContain(retry.status);
+      second.process.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
+  });
+
+  it('SIGTERM to the npm script stops node and PostgreSQL: no orphan', async () => {
+    const home = await mkdtemp(path.join(tmpdir(), 'gatehouse-process-'));
+    await chmod(home, 0o755);
+    const dataDir = path.join(home, 'state');
+    const { DATABASE_URL: _ignored, ...inherited } = process.env;
+    const env = { ...inherited, LOG_LEVEL: 'info', PORT: '0', GATEHOUSE_EMBEDDED_PG_PORT: String(await freePortOutsideEphemeralRange()), GATEHOUSE_DATA_DIR: dataDir };
+    // start:prod is `npm start` without the build step; both end in `exec node`, so npm's signal reaches node itself.
+    const npm = spawn('npm', ['run', '--silent', 'start:prod'], { cwd: path.join(__dirname, '..'), env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    npm.stdout!.on('data', (chunk) => (output += chunk));
+    npm.stderr!.on('data', (chunk) => (output += chunk));
+    const service: RunningService = { process: npm, output: () => output, exited: new Promise((resolve) => npm.on('exit', resolve)) };
+    try {
+      await waitUntilReady(service);
+      const postmaster = Number((await readFile(path.join(dataDir, 'pgdata', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+      const nodePid = Number(/"pid":(\d+)/.exec(output)?.[1]);
+      expect(isAlive(nodePid)).toBe(true);
+      npm.kill('SIGTERM');
+      await service.exited;
+      const deadline = Date.now() + 15_000;
+      while ((isAlive(nodePid) || isAlive(postmaster)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect({ node: isAlive(nodePid), postgres: isAlive(postmaster) }).toEqual({ node: false, postgres: false });
+    } finally {
+      npm.kill('SIGKILL');
+      await rm(home, { recursive: true, force: true });
+    }
+  });
 });

@@ -38,7 +38,7 @@ const SUPERUSER_PASSWORD_FILE = 'embedded-postgres-password';
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const { dataDir, port } = options;
   const onLog = options.onLog ?? (() => undefined);
-  await assertNotAlreadyRunning(dataDir);
+  await reclaimDataDir(dataDir, onLog);
   const password = await readOrCreateSecret(path.dirname(dataDir), SUPERUSER_PASSWORD_FILE);
   const runningAsRoot = userInfo().uid === 0;
   if (runningAsRoot) await makeTraversableForPostgresUser(dataDir);
@@ -77,10 +77,14 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     );
   }
 
+  await fs.writeFile(ownerPidFile(dataDir), `${process.pid}\n`);
   return {
     url: `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
     stateDir: path.dirname(dataDir),
-    stop: () => stopWithin(server, dataDir, options.stopTimeoutMs ?? 8_000),
+    stop: async () => {
+      await stopWithin(server, dataDir, options.stopTimeoutMs ?? 8_000);
+      await fs.rm(ownerPidFile(dataDir), { force: true });
+    },
   };
 }
 
@@ -125,15 +129,82 @@ async function loadEmbeddedPostgres() {
   return module.default;
 }
 
-async function assertNotAlreadyRunning(dataDir: string) {
-  const pid = await readPostmasterPid(dataDir);
-  // A pid file whose process is gone is stale: PostgreSQL removes it itself.
-  if (pid !== undefined && isAlive(pid)) {
+/** The Node process that started the embedded server on this data directory, kept beside it while it runs. */
+const ownerPidFile = (dataDir: string) => path.join(path.dirname(dataDir), 'gatehouse.pid');
+
+/**
+ * Makes the data directory ours to start. A postmaster still running on it
+ * after its Gatehouse was killed (`kill -9`, a crash, an OOM kill) is shut
+ * down, so the next `npm start` just works. It is stopped only when its
+ * postmaster.pid names this very directory and the process is a postgres; and
+ * never while the Gatehouse that started it is still alive, whose database it
+ * is — that is refused with a clear message instead.
+ */
+async function reclaimDataDir(dataDir: string, onLog: (line: string) => void) {
+  const postmaster = await readPostmasterPidFile(dataDir);
+  // A pid file whose process is gone is stale: PostgreSQL ignores and replaces it.
+  if (!postmaster || !isAlive(postmaster.pid)) return;
+  const owner = await readOwnerPid(dataDir);
+  if (owner !== undefined && owner !== process.pid && isAlive(owner) && (await commandOf(owner))?.includes('node')) {
     throw new EmbeddedPostgresError(
-      `A PostgreSQL server (pid ${pid}) is already running on ${dataDir}, probably left by a Gatehouse ` +
-        `process that was killed. Stop it with "kill -INT ${pid}" and start again, or point DATABASE_URL at it.`,
+      `Gatehouse (pid ${owner}) is already running on ${dataDir}. Stop it first, or give this one another GATEHOUSE_DATA_DIR.`,
     );
   }
+  const command = await commandOf(postmaster.pid);
+  const sameDirectory = path.resolve(postmaster.dataDir) === path.resolve(dataDir);
+  if (!sameDirectory || (command !== undefined && !command.includes('postgres'))) {
+    throw new EmbeddedPostgresError(
+      `Process ${postmaster.pid} holds ${path.join(dataDir, 'postmaster.pid')} but is not this directory's PostgreSQL; ` +
+        'stop it, or remove the stale pid file if you are sure it is not a database server.',
+    );
+  }
+  onLog(`stopping PostgreSQL (pid ${postmaster.pid}) left running on ${dataDir} by a Gatehouse that did not stop cleanly`);
+  await stopProcess(postmaster.pid);
+}
+
+async function readPostmasterPidFile(dataDir: string): Promise<{ pid: number; dataDir: string } | undefined> {
+  try {
+    // postmaster.pid: line 1 the postmaster's pid, line 2 its data directory.
+    const [pidLine, dirLine] = (await fs.readFile(path.join(dataDir, 'postmaster.pid'), 'utf8')).split('\n');
+    const pid = Number.parseInt(pidLine, 10);
+    return Number.isInteger(pid) ? { pid, dataDir: dirLine ?? '' } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function readOwnerPid(dataDir: string): Promise<number | undefined> {
+  try {
+    const pid = Number.parseInt(await fs.readFile(ownerPidFile(dataDir), 'utf8'), 10);
+    return Number.isInteger(pid) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The process's command line where the system tells it (Linux), else undefined. */
+async function commandOf(pid: number): Promise<string | undefined> {
+  try {
+    return (await fs.readFile(`/proc/${pid}/cmdline`, 'utf8')).replace(/\0/g, ' ');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Fast shutdown (SIGINT), then immediate (SIGQUIT) if it lingers; resolves once the process is gone. */
+async function stopProcess(pid: number) {
+  const gone = async (ms: number) => {
+    for (const until = Date.now() + ms; Date.now() < until; ) {
+      if (!isAlive(pid)) return true;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return !isAlive(pid);
+  };
+  process.kill(pid, 'SIGINT');
+  if (await gone(10_000)) return;
+  process.kill(pid, 'SIGQUIT');
+  if (await gone(5_000)) return;
+  throw new EmbeddedPostgresError(`PostgreSQL (pid ${pid}) did not stop; stop it by hand and start again.`);
 }
 
 function isAlive(pid: number): boolean {
