@@ -79,6 +79,8 @@ export class AuditReader {
     };
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      // A walk or an export of a long chain may outlast the pool's statement timeout; it reads a snapshot and locks nothing.
+      await client.query('SET LOCAL statement_timeout = 0');
       const [head] = (await client.query('SELECT seq, hash FROM audit_chain_heads WHERE chain = $1', [DEFAULT_CHAIN])).rows;
       // COPY takes no bind parameters: the filter values are quoted by the driver's escapeLiteral.
       const { where } = buildAuditWhere(filter, (value) => client.escapeLiteral(value instanceof Date ? value.toISOString() : String(value)));
@@ -153,6 +155,8 @@ export class AuditReader {
     const client = (await runner.connect()) as PoolClient;
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      // A walk or an export of a long chain may outlast the pool's statement timeout; it reads a snapshot and locks nothing.
+      await client.query('SET LOCAL statement_timeout = 0');
       const result = await work(client);
       await client.query('COMMIT');
       return result;
