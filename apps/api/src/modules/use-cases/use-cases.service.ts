@@ -11,6 +11,7 @@ import { ReviewAlignment } from '../gate-reviews/review-alignment.service';
 import { ChecklistAnswerDto, TierOverrideDto } from './dto/checklist.dto';
 import { RiskDto } from './dto/risk.dto';
 import { CreateUseCaseDto, ListUseCasesQuery, UpdateUseCaseDto } from './dto/use-case.dto';
+import { decodeUseCaseCursor } from './dto/use-case-cursor';
 import { assertUseCaseAccess, isOnUseCaseTeam, USE_CASE_READERS } from './use-case-access';
 import { asTeamOwned, toUseCaseView, UseCaseRow, UseCaseView } from './use-case.view';
 
@@ -107,9 +108,9 @@ export class UseCasesService {
       );
     }
     if (query.cursor) {
-      const [createdAt, id] = Buffer.from(query.cursor, 'base64url').toString('utf8').split('|');
-      if (!id || Number.isNaN(Date.parse(createdAt))) throw new ValidationFailedError([{ field: 'cursor', detail: 'cursor is not a cursor this API returned' }]);
-      params.push(createdAt, id);
+      const position = decodeUseCaseCursor(query.cursor);
+      if (!position) throw new ValidationFailedError([{ field: 'cursor', detail: 'cursor is not a cursor this API returned' }]);
+      params.push(position.createdAt, position.id);
       conditions.push(`(created_at, id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
     }
     // created_at as text keeps its microseconds, which a JavaScript Date would drop from the cursor.
