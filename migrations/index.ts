@@ -6,6 +6,7 @@ import { CreateGateReviews1764086400000 } from './1764086400000-CreateGateReview
 import { GovernTierChanges1764093600000 } from './1764093600000-GovernTierChanges';
 import { CreateRuntimeRoleCredentials1764100800000 } from './1764100800000-CreateRuntimeRoleCredentials';
 import { StageEvidenceUploads1764104400000 } from './1764104400000-StageEvidenceUploads';
+import { LeaseIdempotencyKeys1764109800000 } from './1764109800000-LeaseIdempotencyKeys';
 
 /** Every migration, oldest first. A new migration is added here as well as in its own file. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -16,4 +17,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   GovernTierChanges1764093600000,
   CreateRuntimeRoleCredentials1764100800000,
   StageEvidenceUploads1764104400000,
+  LeaseIdempotencyKeys1764109800000,
 ];

@@ -58,7 +58,10 @@ describe('identity and access', () => {
 
   describe('access tokens', () => {
     let userId: string;
-    const claims = () => ({ sub: userId, iss: 'gatehouse', aud: 'gatehouse-api', iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 600 });
+    const claims = () => {
+      const ms = Date.now();
+      return { sub: userId, iss: 'gatehouse', aud: 'gatehouse-api', iat: Math.floor(ms / 1000), iat_ms: ms, exp: Math.floor(ms / 1000) + 600 };
+    };
 
     beforeAll(async () => {
       userId = (await givenUser(t)).id;
@@ -236,7 +239,7 @@ describe('login rate limits', () => {
       const blocked = await t.http().post('/api/auth/login').send(TEST_ADMIN);
       expect(blocked.status).toBe(429);
       expect(blocked.headers['content-type']).toMatch(PROBLEM_JSON);
-      expect(blocked.headers['retry-after-account'] ?? blocked.headers['retry-after']).toBeDefined();
+      expect(blocked.headers['retry-after']).toMatch(/^[1-9]\d*$/);
       // Another account from the same address is not blocked.
       await t.http().post('/api/auth/login').send({ email: 'other@gatehouse.test', password: 'guess' }).expect(401);
     } finally {

@@ -1,75 +1,102 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import canonicalize from 'canonicalize';
 import type { Request, Response } from 'express';
 import { createHash } from 'node:crypto';
 import { from, Observable, of } from 'rxjs';
-import { catchError, mergeMap } from 'rxjs/operators';
+import { catchError, finalize, mergeMap } from 'rxjs/operators';
 import { DataSource } from 'typeorm';
-import { Principal } from '@app/auth';
+import { Principal, PUBLIC_ROUTE } from '@app/auth';
 import { ConflictError, DomainError, ValidationFailedError } from '@app/errors';
+import { IdempotencyKeysStore, StoredKey } from './idempotency-keys.store';
+import { SECRET_REQUEST, SECRET_RESPONSE } from './secret-route.decorators';
 
 const HEADER = 'idempotency-key';
+/** A running request renews its lease this often (a third of it), so a slow upload keeps its key. */
+const RENEW_EVERY_MS = 20_000;
+/** Expired keys are swept from the table at most this often per process. */
+const SWEEP_EVERY_MS = 10 * 60_000;
 
 /**
  * `Idempotency-Key` on POST: the first request with a key runs and its
  * successful response is stored; a retry with the same key and body gets that
  * response again without running anything; the same key with another body is
- * refused. A key is claimed by inserting its row before the work runs, so two
- * concurrent requests with one key cannot both run.
+ * refused. A key is claimed before the work runs, so two concurrent requests
+ * with one key cannot both run. A claim is a lease: a request that died
+ * mid-way frees its key after a minute; stored responses are kept a day.
+ *
+ * The header is ignored on public routes (no caller to hold a key for: sign-in)
+ * and on routes whose body carries a password. A response carrying a secret is
+ * stored without it, and a retry gets 409, never the secret again.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  private readonly logger = new Logger('Idempotency');
+  private readonly keys: IdempotencyKeysStore;
+  private lastSweep = 0;
+
+  constructor(
+    @InjectDataSource() dataSource: DataSource,
+    private readonly reflector: Reflector,
+  ) {
+    this.keys = new IdempotencyKeysStore(dataSource);
+  }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const req = context.switchToHttp().getRequest<Request & { user?: Principal }>();
     const key = req.get(HEADER);
-    if (req.method !== 'POST' || key === undefined) return next.handle();
+    if (req.method !== 'POST' || key === undefined || this.ignoresKeys(context)) return next.handle();
     if (!/^[\w.:-]{1,200}$/.test(key)) {
       throw new ValidationFailedError([{ field: 'Idempotency-Key', detail: 'Idempotency-Key is 1 to 200 letters, digits, or . _ : -' }]);
     }
     const res = context.switchToHttp().getResponse<Response>();
-    const owner = req.user ? (req.user.apiKeyId ?? req.user.userId) : `anonymous:${req.ip}`;
+    const owner = req.user!.apiKeyId ?? req.user!.userId;
     const requestHash = createHash('sha256').update(`${req.method} ${req.originalUrl}\n${canonicalize(req.body ?? null)}`).digest('hex');
+    const secretFields = this.reflector.get<string[] | undefined>(SECRET_RESPONSE, context.getHandler());
+    this.sweepNowAndThen();
 
-    return from(this.claim(owner, key, requestHash)).pipe(
-      mergeMap((stored) => {
-        if (stored) {
-          res.status(stored.status_code);
-          res.setHeader('Idempotent-Replayed', 'true');
-          return of(stored.response);
-        }
+    return from(this.keys.claim(owner, key, requestHash)).pipe(
+      mergeMap((claim) => {
+        if (!claim.claimed) return of(replay(claim.existing, requestHash, secretFields, res));
+        const { claimId } = claim;
+        const renewal = setInterval(() => this.keys.renew(owner, key, claimId).catch((error) => this.logger.warn({ err: error }, 'lease renewal failed')), RENEW_EVERY_MS);
+        renewal.unref();
         return next.handle().pipe(
-          mergeMap((body) => from(this.complete(owner, key, res.statusCode, body)).pipe(mergeMap(() => of(body)))),
-          catchError((error: unknown) => from(this.release(owner, key)).pipe(mergeMap(() => Promise.reject(error)))),
+          mergeMap((body) => from(this.keys.complete(owner, key, claimId, res.statusCode, withoutFields(body, secretFields))).pipe(mergeMap(() => of(body)))),
+          catchError((error: unknown) => from(this.keys.release(owner, key, claimId)).pipe(mergeMap(() => Promise.reject(error)))),
+          finalize(() => clearInterval(renewal)),
         );
       }),
     );
   }
 
-  /** Returns the stored response of a completed earlier request, or claims the key for this one. */
-  private async claim(owner: string, key: string, requestHash: string): Promise<{ status_code: number; response: unknown } | undefined> {
-    const inserted = await this.dataSource.query(
-      `INSERT INTO idempotency_keys (principal_id, key, request_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING key`,
-      [owner, key, requestHash],
-    );
-    if (inserted.length) return undefined;
-    const [existing] = await this.dataSource.query('SELECT request_hash, status_code, response FROM idempotency_keys WHERE principal_id = $1 AND key = $2', [owner, key]);
-    if (!existing) return this.claim(owner, key, requestHash);
-    if (existing.request_hash !== requestHash) throw new IdempotencyKeyReused();
-    if (existing.status_code === null) throw new ConflictError('A request with this Idempotency-Key is still being processed; retry shortly.');
-    return existing as { status_code: number; response: unknown };
+  private ignoresKeys(context: ExecutionContext): boolean {
+    const targets = [context.getHandler(), context.getClass()];
+    return Boolean(this.reflector.getAllAndOverride(PUBLIC_ROUTE, targets) || this.reflector.getAllAndOverride(SECRET_REQUEST, targets));
   }
 
-  private async complete(owner: string, key: string, statusCode: number, body: unknown) {
-    await this.dataSource.query('UPDATE idempotency_keys SET status_code = $3, response = $4 WHERE principal_id = $1 AND key = $2', [owner, key, statusCode, JSON.stringify(body ?? null)]);
+  /** Lazy deletion on claim already frees expired keys; this keeps the table from growing with keys never retried. */
+  private sweepNowAndThen() {
+    if (Date.now() - this.lastSweep < SWEEP_EVERY_MS) return;
+    this.lastSweep = Date.now();
+    this.keys.deleteExpired().catch((error) => this.logger.warn({ err: error }, 'sweeping expired idempotency keys failed'));
   }
+}
 
-  /** A failed request leaves its key free, so a corrected retry can use it. */
-  private async release(owner: string, key: string) {
-    await this.dataSource.query('DELETE FROM idempotency_keys WHERE principal_id = $1 AND key = $2 AND status_code IS NULL', [owner, key]);
-  }
+/** The answer to a retry of a request that was already received. */
+function replay(stored: StoredKey, requestHash: string, secretFields: string[] | undefined, res: Response): unknown {
+  if (stored.request_hash !== requestHash) throw new IdempotencyKeyReused();
+  if (stored.status_code === null) throw new ConflictError('A request with this Idempotency-Key is still being processed; retry shortly.');
+  if (secretFields) throw new SecretNotReplayed(stored.response);
+  res.status(stored.status_code);
+  res.setHeader('Idempotent-Replayed', 'true');
+  return stored.response;
+}
+
+function withoutFields(body: unknown, fields: string[] | undefined): unknown {
+  if (!fields || typeof body !== 'object' || body === null) return body;
+  return Object.fromEntries(Object.entries(body).filter(([name]) => !fields.includes(name)));
 }
 
 class IdempotencyKeyReused extends DomainError {
@@ -81,3 +108,17 @@ class IdempotencyKeyReused extends DomainError {
   }
 }
 
+/** The first response held a secret, which is shown once and was not kept: a retry learns what was created, not the secret. */
+class SecretNotReplayed extends DomainError {
+  readonly code = 'idempotency-key-spent';
+  readonly status = 409;
+  readonly title = 'Response not replayed';
+  constructor(firstResponse: unknown) {
+    const id = (firstResponse as { id?: unknown } | null)?.id;
+    super(
+      `This Idempotency-Key was used already${typeof id === 'string' ? ` and created ${id}` : ''}; that response held a secret, which is shown only once and not kept. ` +
+        'If it was lost, revoke what was created and send a new request with a new key.',
+      { firstResponse },
+    );
+  }
+}

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow, CurrentPrincipal, Principal } from '@app/auth';
+import { SecretResponse } from '../../../idempotency/secret-route.decorators';
 import { UserIdParams } from '../users/dto/user.dto';
 import { ApiKeysService } from './api-keys.service';
 import { ApiKeyIdParams, CreateApiKeyDto } from './dto/api-key.dto';
@@ -19,6 +20,7 @@ export class ApiKeysController {
 
   @Post('me/api-keys')
   @Allow('authenticated')
+  @SecretResponse('token')
   @ApiOperation({ summary: 'Create an API key for yourself; the token is shown once' })
   createMine(@CurrentPrincipal() principal: Principal, @Body() body: CreateApiKeyDto) {
     return this.keys.create(principal, principal.userId, body);
@@ -38,6 +40,7 @@ export class ApiKeysController {
 
   @Post('users/:id/api-keys')
   @Allow('identity:manage')
+  @SecretResponse('token')
   @ApiOperation({ summary: 'Create an API key for a service account; the token is shown once' })
   createForServiceAccount(@CurrentPrincipal() principal: Principal, @Param() params: UserIdParams, @Body() body: CreateApiKeyDto) {
     return this.keys.create(principal, params.id, body);

@@ -1,11 +1,11 @@
 import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
 import { Allow, CurrentPrincipal, Principal, Public } from '@app/auth';
+import { SecretRequest, SecretResponse } from '../../../idempotency/secret-route.decorators';
 import { UsersService } from '../users/users.service';
-import { AuthService } from './auth.service';
+import { AuthService, SignedIn } from './auth.service';
 import { ChangePasswordDto, LoginDto } from './dto/login.dto';
-import { LocalAuthGuard } from './local-auth.guard';
+import { CurrentSignIn, LocalAuthGuard } from './local-auth.guard';
 
 @ApiTags('auth')
 @Controller('api')
@@ -18,11 +18,13 @@ export class AuthController {
   @Post('auth/login')
   @HttpCode(200)
   @Public()
-  @UseGuards(ThrottlerGuard, LocalAuthGuard)
+  @UseGuards(LocalAuthGuard)
+  @SecretRequest()
+  @SecretResponse('accessToken')
   @ApiBody({ type: LoginDto })
-  @ApiOperation({ summary: 'Exchange email and password for a short-lived access token (rate-limited per account and address)' })
-  login(@CurrentPrincipal() userId: string) {
-    return this.auth.issueAccessToken(userId);
+  @ApiOperation({ summary: 'Exchange email and password for a short-lived access token (failed attempts are limited per account and address)' })
+  login(@CurrentSignIn() signedIn: SignedIn) {
+    return this.auth.issueAccessToken(signedIn.userId, signedIn.checkedAt);
   }
 
   @Get('me')
@@ -36,7 +38,9 @@ export class AuthController {
   @Post('me/password')
   @HttpCode(204)
   @Allow('authenticated')
+  @SecretRequest()
   @ApiBearerAuth()
+  @ApiOperation({ summary: 'Change your password; every access token issued before the change stops working' })
   async changePassword(@CurrentPrincipal() principal: Principal, @Body() body: ChangePasswordDto) {
     await this.users.changeOwnPassword(principal, body.currentPassword, body.newPassword);
   }

@@ -6,11 +6,9 @@ import { AuditActor, AuditTrail } from '@app/audit';
 import { toAuditActor } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { UnauthorizedError } from '@app/errors';
+import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, accessTokenPayload } from './access-token';
 import { PasswordHasher } from './password-hasher';
 import { PrincipalLoader } from './principal.loader';
-
-export const ACCESS_TOKEN_ISSUER = 'gatehouse';
-export const ACCESS_TOKEN_AUDIENCE = 'gatehouse-api';
 
 /** Who a failed sign-in is attributed to: nobody has proven an identity yet. */
 const ANONYMOUS: AuditActor = { id: 'anonymous', kind: 'system', displayName: 'Unauthenticated caller', roles: [] };
@@ -19,6 +17,12 @@ export interface AccessToken {
   accessToken: string;
   tokenType: 'Bearer';
   expiresIn: number;
+}
+
+/** Who signed in, and when their credentials were read (by the database's clock, the one that stamps password changes). */
+export interface SignedIn {
+  userId: string;
+  checkedAt: Date;
 }
 
 @Injectable()
@@ -36,10 +40,12 @@ export class AuthService {
    * Checks an email and password. Every outcome is recorded; the caller only
    * ever learns "wrong email or password", whichever part was wrong.
    */
-  async signIn(email: string, password: string): Promise<string> {
+  async signIn(email: string, password: string): Promise<SignedIn> {
     const normalised = email.trim().toLowerCase();
-    const [user]: { id: string; password_hash: string | null; active: boolean }[] = await this.dataSource.query(
-      'SELECT id, password_hash, active FROM users WHERE email = $1',
+    // now() is taken as this statement starts, before it reads the hash: a password change stamped later ends the
+    // token even if this sign-in saw the old hash.
+    const [user]: { id: string; password_hash: string | null; active: boolean; checked_at: Date }[] = await this.dataSource.query(
+      'SELECT id, password_hash, active, now() AS checked_at FROM users WHERE email = $1',
       [normalised],
     );
     const passwordOk = await this.hasher.verify(user?.password_hash, password);
@@ -55,12 +61,13 @@ export class AuthService {
       }),
     );
     if (!principal) throw new UnauthorizedError('The email or password is wrong, or the account is deactivated.');
-    return principal.userId;
+    return { userId: principal.userId, checkedAt: user.checked_at };
   }
 
-  issueAccessToken(userId: string): AccessToken {
+  /** `issuedAt` defaults to now; sign-in passes the moment it read the credentials (see accessTokenPayload). */
+  issueAccessToken(userId: string, issuedAt = new Date()): AccessToken {
     const expiresIn = this.config.auth.accessTokenTtlSeconds;
-    const accessToken = this.jwt.sign({ sub: userId }, { expiresIn, issuer: ACCESS_TOKEN_ISSUER, audience: ACCESS_TOKEN_AUDIENCE });
+    const accessToken = this.jwt.sign(accessTokenPayload(userId, issuedAt), { expiresIn, issuer: ACCESS_TOKEN_ISSUER, audience: ACCESS_TOKEN_AUDIENCE });
     return { accessToken, tokenType: 'Bearer', expiresIn };
   }
 }

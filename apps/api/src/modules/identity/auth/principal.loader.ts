@@ -2,11 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { OrgRole, Principal, TeamMembership } from '@app/auth';
+import { AccessTokenClaims, endedByPasswordChange } from './access-token';
 
 interface UserRow {
   id: string;
   display_name: string;
   active: boolean;
+  password_changed_at: Date | null;
   roles: OrgRole[];
   teams: TeamMembership[];
 }
@@ -22,7 +24,13 @@ export class PrincipalLoader {
 
   async forUser(userId: string): Promise<Principal | undefined> {
     const user = await this.loadActiveUser(userId);
-    return user && { kind: 'user', userId: user.id, displayName: user.display_name, roles: user.roles, teams: user.teams };
+    return user && userPrincipal(user);
+  }
+
+  /** As forUser, but none for a token that a later password change ended. */
+  async forAccessToken(claims: AccessTokenClaims): Promise<Principal | undefined> {
+    const user = await this.loadActiveUser(claims.userId);
+    return user && !endedByPasswordChange(claims, user.password_changed_at) ? userPrincipal(user) : undefined;
   }
 
   /** An API key acts with its scope, narrowed to the roles its owner still holds, and the owner's teams. */
@@ -41,7 +49,7 @@ export class PrincipalLoader {
 
   private async loadActiveUser(userId: string): Promise<UserRow | undefined> {
     const [user]: UserRow[] = await this.dataSource.query(
-      `SELECT u.id, u.display_name, u.active,
+      `SELECT u.id, u.display_name, u.active, u.password_changed_at,
               coalesce((SELECT array_agg(r.role ORDER BY r.role) FROM user_roles r WHERE r.user_id = u.id), '{}') AS roles,
               coalesce((SELECT json_agg(json_build_object('teamId', m.team_id, 'role', m.role) ORDER BY m.team_id, m.role)
                         FROM team_members m WHERE m.user_id = u.id), '[]') AS teams
@@ -50,4 +58,8 @@ export class PrincipalLoader {
     );
     return user?.active ? user : undefined;
   }
+}
+
+function userPrincipal(user: UserRow): Principal {
+  return { kind: 'user', userId: user.id, displayName: user.display_name, roles: user.roles, teams: user.teams };
 }

@@ -9,7 +9,8 @@ import { DataSource } from 'typeorm';
 import { OrgRole, Principal } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { API_KEY_MARKER, parseApiKeyToken, secretMatches } from '../api-keys/api-key-token';
-import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, AuthService } from './auth.service';
+import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, readAccessTokenClaims } from './access-token';
+import { AuthService, SignedIn } from './auth.service';
 import { PrincipalLoader } from './principal.loader';
 
 /** Email and password, for POST /api/auth/login only. */
@@ -19,15 +20,17 @@ export class LocalStrategy extends PassportStrategy(LocalStrategyBase, 'local') 
     super({ usernameField: 'email', passwordField: 'password' });
   }
 
-  validate(email: string, password: string): Promise<string> {
+  validate(email: string, password: string): Promise<SignedIn> {
     return this.auth.signIn(email, password);
   }
 }
 
 /**
  * Access tokens: HS256 only (which also refuses `alg: none` and keys of
- * another kind), our issuer and audience, not expired. The token carries only
- * the user id; everything else is loaded fresh.
+ * another kind), our issuer and audience, with `sub`, `iat`, `iat_ms` and
+ * `exp`, not expired, and not older than the user's last password change. The token
+ * carries only the user id and when it was issued; everything else is loaded
+ * fresh.
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(JwtStrategyBase, 'jwt') {
@@ -45,9 +48,11 @@ export class JwtStrategy extends PassportStrategy(JwtStrategyBase, 'jwt') {
     });
   }
 
-  async validate(payload: { sub?: unknown }): Promise<Principal | false> {
-    if (typeof payload.sub !== 'string') return false;
-    return (await this.principals.forUser(payload.sub)) ?? false;
+  async validate(payload: Record<string, unknown>): Promise<Principal | false> {
+    // The verifier checks exp only when it is there; a token without it would be good for ever.
+    const claims = readAccessTokenClaims(payload);
+    if (!claims) return false;
+    return (await this.principals.forAccessToken(claims)) ?? false;
   }
 }
 
