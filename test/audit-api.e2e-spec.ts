@@ -1,18 +1,22 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { adminUser, bearer, createTestApp, givenUser, TestApp } from '@app/testing';
+import { escapeIdentifier } from 'pg';
+import { adminUser, bearer, createTestApp, givenUser, TestApp, withClient } from '@app/testing';
 import { createWidgetAudited, createWidgetTable, tamperAsSuperuser } from './support/audit-helpers';
 import { runCommand } from './support/run-command';
 
 const PYTHON_VERIFIER = path.join(__dirname, 'support', 'verify_audit_export.py');
 let auth: Record<string, string>;
 
-/** Streamed exports have media types supertest does not buffer by itself. */
+/**
+ * Streamed exports have media types supertest does not buffer by itself. The
+ * bytes are decoded once, at the end: a chunk may end inside a UTF-8 character.
+ */
 function asText(res: import('supertest').Response, done: (error: Error | null, body: string) => void) {
-  let text = '';
-  res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-  res.on('end', () => done(null, text));
+  const chunks: Buffer[] = [];
+  res.on('data', (chunk: Buffer) => chunks.push(chunk));
+  res.on('end', () => done(null, Buffer.concat(chunks).toString('utf8')));
 }
 
 /** Runs the independent verifier (written from docs/audit-chain.md alone) on an export. */
@@ -99,10 +103,14 @@ describe('audit API', () => {
       ['a malformed date', 'from=yesterday', 'from'],
       ['a limit out of range', 'limit=5000', 'limit'],
       ['a malformed use case id', 'useCaseId=42', 'useCaseId'],
+      ['a date before year 1', 'from=-000001-01-01T00:00:00Z', 'from'],
+      ['a date after year 9999', `to=${encodeURIComponent('+275760-09-13T00:00:00Z')}`, 'to'],
     ])('answers %s with a field-level 422', async (_name, query, field) => {
-      const res = await t.http().get(`/api/audit/events?${query}`).set(auth);
-      expect(res.status).toBe(422);
-      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+      for (const route of ['events', 'export']) {
+        const res = await t.http().get(`/api/audit/${route}?${query}`).set(auth);
+        expect(res.status).toBe(422);
+        expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+      }
     });
   });
 
@@ -171,6 +179,29 @@ describe('audit API', () => {
       const res = await t.http().get('/api/audit/verify?fromSeq=5&toSeq=9').set(auth).expect(200);
       expect(res.body).toMatchObject({ intact: true, fromSeq: 5, toSeq: 9, eventsChecked: 5 });
     });
+  });
+});
+
+describe('audit API: an export whose query fails', () => {
+  it('answers problem+json (not plain text, not a file) when the database refuses the export', async () => {
+    const t = await createTestApp();
+    try {
+      const auth = bearer((await adminUser(t)).token);
+      const [{ role }] = await t.dataSource.query('SELECT current_user AS role');
+      // The writer still appends (it reads back only seq, prev_hash and hash); reading the whole row is refused.
+      await withClient(t.database.url, async (owner) => {
+        await owner.query(`REVOKE SELECT ON audit_events FROM ${escapeIdentifier(role)}`);
+        await owner.query(`GRANT SELECT (chain, seq, prev_hash, hash) ON audit_events TO ${escapeIdentifier(role)}`);
+      });
+      const res = await t.http().get('/api/audit/export?format=ndjson').set(auth).buffer(true).parse(asText);
+      expect(res.status).toBe(500);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(res.headers['content-disposition']).toBeUndefined();
+      expect(res.headers['x-audit-chain-head']).toBeUndefined();
+      expect(JSON.parse(res.body as string)).toMatchObject({ status: 500, errorId: expect.any(String) });
+    } finally {
+      await t.close();
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { PassThrough, pipeline, Readable } from 'node:stream';
+import { PassThrough, pipeline, Readable, Transform } from 'node:stream';
 import type { PoolClient } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import QueryStream from 'pg-query-stream';
@@ -65,6 +65,12 @@ export class AuditReader {
    * that also yields the chain head. PostgreSQL renders the lines (NDJSON) or
    * runs COPY (CSV); rows come in batches and are written as the client reads
    * them, so memory stays flat whatever the size of the export.
+   *
+   * `audit.exported` is recorded (and committed) first, so that the snapshot,
+   * taken after it, holds it. It records the request: if the export then fails,
+   * the event stays and the failure is logged. A query that fails before its
+   * first output is thrown from here, for a problem+json answer; one that fails
+   * later ends the stream with an error, which must cut the response short.
    */
   async exportEvents(filter: AuditFilter, format: AuditExportFormat): Promise<AuditExport> {
     await this.recordAccess('audit.exported', { format, filter: describeFilter(filter) });
@@ -90,8 +96,13 @@ export class AuditReader {
           ? client.query(copyTo(`COPY (${query}) TO STDOUT WITH (FORMAT csv, HEADER true)`))
           : pipeline(client.query(copyTo(`COPY (${query}) TO STDOUT`)), copyTextToNdjson(), () => undefined);
       const output = new PassThrough();
+      const start = startSignal();
       // A client that hangs up mid-export destroys `output`, which ends the query and frees the connection.
-      pipeline(source, output, (error) => void release(Boolean(error)));
+      pipeline(source, start.gate, output, (error) => {
+        if (error) start.fail(error);
+        void release(Boolean(error));
+      });
+      await start.started;
       return { stream: output, head: { seq: Number(head.seq), hash: head.hash } };
     } catch (error) {
       await release(true);
@@ -167,6 +178,30 @@ export class AuditReader {
       await runner.release();
     }
   }
+}
+
+/**
+ * A pass-through stage that tells when the first chunk went through (or the
+ * stream ended empty), or that the stream failed before either.
+ */
+function startSignal() {
+  let resolve!: () => void;
+  let fail!: (error: Error) => void;
+  const started = new Promise<void>((onStart, onFailure) => {
+    resolve = onStart;
+    fail = onFailure;
+  });
+  const gate = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      resolve();
+      done(null, chunk);
+    },
+    flush(done) {
+      resolve();
+      done();
+    },
+  });
+  return { gate, started, fail };
 }
 
 const NOT_REQUESTED: VerificationRecording = { recorded: false, reason: 'recording was not requested' };

@@ -3,10 +3,30 @@ import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { AuditReader, describeVerification, EXPORT_MEDIA_TYPES } from '@app/audit';
 import { Allow } from '@app/auth';
+import { PROBLEM_CONTENT_TYPE, ProblemDetailsFilter } from '@app/errors';
 import { ExportAuditEventsQuery, ListAuditEventsQuery, toAuditFilter, VerifyAuditQuery } from './dto/audit-query.dto';
 
 /** The chain head in the exported snapshot, for checking an unfiltered export's last line. */
 const CHAIN_HEAD_HEADER = 'X-Audit-Chain-Head';
+
+const problems = new ProblemDetailsFilter();
+
+/**
+ * An export that fails before its first byte is sent is answered like any
+ * other failure (problem+json, the cause in the log), not as the start of a
+ * file; once bytes are out, the connection is cut so that a partial file can
+ * never look complete (an unfiltered export must end at X-Audit-Chain-Head).
+ */
+function answerFailedExport(error: Error, res: Response) {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const problem = problems.toProblem(error);
+  res.removeHeader('Content-Disposition');
+  res.removeHeader(CHAIN_HEAD_HEADER);
+  res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify({ ...problem, instance: res.req.originalUrl.split('?')[0] }));
+}
 
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -28,7 +48,8 @@ export class AuditController {
     const { stream, head } = await this.reader.exportEvents(toAuditFilter(query), query.format);
     res.setHeader(CHAIN_HEAD_HEADER, `seq=${head.seq}; hash=${head.hash}`);
     const filename = `gatehouse-audit-${new Date().toISOString().replace(/[:.]/g, '-')}.${query.format}`;
-    return new StreamableFile(stream, { type: EXPORT_MEDIA_TYPES[query.format], disposition: `attachment; filename="${filename}"` });
+    const file = new StreamableFile(stream, { type: EXPORT_MEDIA_TYPES[query.format], disposition: `attachment; filename="${filename}"` });
+    return file.setErrorHandler((error) => answerFailedExport(error, res));
   }
 
   @Get('verify')
