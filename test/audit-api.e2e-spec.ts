@@ -149,6 +149,20 @@ describe('audit API', () => {
       expect(await verifyIndependently(file)).toMatchObject({ code: 0, output: expect.stringMatching(/^intact up to seq \d+/) });
     });
 
+    it('holds its own audit.exported event and ends at the head it announces, while others write', async () => {
+      const writers = Promise.all(Array.from({ length: 40 }, (_, i) => createWidgetAudited(t, `concurrent ${i}`)));
+      const res = await t.http().get('/api/audit/export').set(auth).set('X-Request-Id', 'export-under-load').buffer(true).parse(asText).expect(200);
+      await writers;
+      const events = (res.body as string).trimEnd().split('\n').map((line) => JSON.parse(line));
+      const own = events.filter((e) => e.action === 'audit.exported' && e.context.requestId === 'export-under-load');
+      expect(own).toHaveLength(1);
+      const last = events[events.length - 1];
+      expect(res.headers['x-audit-chain-head']).toBe(`seq=${last.seq}; hash=${last.hash}`);
+      const file = path.join(dir, 'under-load.ndjson');
+      await writeFile(file, res.body as string);
+      expect(await verifyIndependently(file, '--known-head', res.headers['x-audit-chain-head'])).toMatchObject({ code: 0 });
+    });
+
     it('applies the same filters as the listing', async () => {
       const res = await t.http().get('/api/audit/export?format=ndjson&targetType=widget&targetId=7').set(auth).buffer(true).parse(asText).expect(200);
       const events = (res.body as string).trim().split('\n').map((line) => JSON.parse(line));
