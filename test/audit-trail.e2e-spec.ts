@@ -156,7 +156,6 @@ describe('audit trail: the database refuses tampering', () => {
     expect(await countRows(t, 'audit_events')).toBe(eventCount);
   });
 
-
   it('grants nobody UPDATE, DELETE or TRUNCATE on events, the owner included', async () => {
     const rows: { privilege_type: string }[] = await t.dataSource.query(
       `SELECT privilege_type FROM information_schema.role_table_grants WHERE table_name = 'audit_events'`,
