@@ -20,10 +20,14 @@ interface RunningService {
   exited: Promise<number | null>;
 }
 
-function startService(env: Record<string, string>): RunningService {
+/** The built service, or with `npmScript` the service as that npm script runs it (npm's own process is then the child). */
+function startService(env: Record<string, string>, options: { npmScript?: string } = {}): RunningService {
   // The service must not inherit the test run's DATABASE_URL: these tests are about the embedded server.
   const { DATABASE_URL: _ignored, ...inherited } = process.env;
-  const child = spawn(process.execPath, [MAIN], { env: { ...inherited, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const spawnOptions = { env: { ...inherited, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] as ('ignore' | 'pipe')[] };
+  const child = options.npmScript
+    ? spawn('npm', ['run', '--silent', options.npmScript], { ...spawnOptions, cwd: path.join(__dirname, '..') })
+    : spawn(process.execPath, [MAIN], spawnOptions);
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
@@ -96,6 +100,19 @@ async function makeEarlierDataDir(dataDir: string, port: number) {
   expect(await new Promise((resolve) => child.on('exit', resolve))).toBe(0);
 }
 
+/** A data directory of the test's own and the environment that points a service at it; removed afterwards. */
+async function withServiceHome(work: (home: { dataDir: string; env: Record<string, string> }) => Promise<void>) {
+  const home = await mkdtemp(path.join(tmpdir(), 'gatehouse-process-'));
+  await chmod(home, 0o755);
+  const dataDir = path.join(home, 'state');
+  const env = { PORT: '0', GATEHOUSE_EMBEDDED_PG_PORT: String(await freePortOutsideEphemeralRange()), GATEHOUSE_DATA_DIR: dataDir };
+  try {
+    await work({ dataDir, env });
+  } finally {
+    await rm(home, { recursive: true, force: true });
+  }
+}
+
 function isAlive(pid: number) {
   try {
     process.kill(pid, 0);
@@ -117,17 +134,9 @@ describe('the service process', () => {
   });
 
   it('runs on an embedded PostgreSQL, keeps data between runs, and stops it on SIGTERM', async () => {
-    const home = await mkdtemp(path.join(tmpdir(), 'gatehouse-process-'));
-    await chmod(home, 0o755);
-    const dataDir = path.join(home, 'state');
-    const env = {
-      PORT: '0',
-      GATEHOUSE_EMBEDDED_PG_PORT: String(await freePortOutsideEphemeralRange()),
-      GATEHOUSE_DATA_DIR: dataDir,
-    };
-    const pgUrl = async () =>
-      `postgres://postgres:${(await readFile(path.join(dataDir, 'embedded-postgres-password'), 'utf8')).trim()}@127.0.0.1:${env.GATEHOUSE_EMBEDDED_PG_PORT}/postgres`;
-    try {
+    await withServiceHome(async ({ dataDir, env }) => {
+      const pgUrl = async () =>
+        `postgres://postgres:${(await readFile(path.join(dataDir, 'embedded-postgres-password'), 'utf8')).trim()}@127.0.0.1:${env.GATEHOUSE_EMBEDDED_PG_PORT}/postgres`;
       const first = startService(env);
       const port = await waitUntilReady(first);
       const postmasterPid = Number((await readFile(path.join(dataDir, 'pgdata', 'postmaster.pid'), 'utf8')).split('\n')[0]);
@@ -158,21 +167,11 @@ describe('the service process', () => {
       expect(rows.rows).toEqual([{ answer: 42 }]);
       second.process.kill('SIGINT');
       expect(await second.exited).toBe(0);
-    } finally {
-      await rm(home, { recursive: true, force: true });
-    }
+    });
   });
 
   it('starts on a data directory from an earlier version: the data stays, the owner role takes the tables over, the service runs as the runtime role', async () => {
-    const home = await mkdtemp(path.join(tmpdir(), 'gatehouse-process-'));
-    await chmod(home, 0o755);
-    const dataDir = path.join(home, 'state');
-    const env = {
-      PORT: '0',
-      GATEHOUSE_EMBEDDED_PG_PORT: String(await freePortOutsideEphemeralRange()),
-      GATEHOUSE_DATA_DIR: dataDir,
-    };
-    try {
+    await withServiceHome(async ({ dataDir, env }) => {
       await makeEarlierDataDir(dataDir, Number(env.GATEHOUSE_EMBEDDED_PG_PORT));
       const service = startService(env);
       const base = `http://127.0.0.1:${await waitUntilReady(service)}`;
@@ -187,18 +186,12 @@ describe('the service process', () => {
       expect(owners.rows).toEqual([{ owner: 'gatehouse_owner' }]);
       service.process.kill('SIGTERM');
       expect(await service.exited).toBe(0);
-    } finally {
-      await rm(home, { recursive: true, force: true });
-    }
+    });
   });
 
 
   it('comes back after kill -9: the postgres it left is stopped, the chain verifies, nothing is half-written', async () => {
-    const home = await mkdtemp(path.join(tmpdir(), 'gatehouse-process-'));
-    await chmod(home, 0o755);
-    const dataDir = path.join(home, 'state');
-    const env = { PORT: '0', GATEHOUSE_EMBEDDED_PG_PORT: String(await freePortOutsideEphemeralRange()), GATEHOUSE_DATA_DIR: dataDir };
-    try {
+    await withServiceHome(async ({ dataDir, env }) => {
       const first = startService(env);
       const base = `http://127.0.0.1:${await waitUntilReady(first)}`;
       const token = await signIn(base);
@@ -230,36 +223,26 @@ describe('the service process', () => {
       expect([201, 409]).toContain(retry.status);
       second.process.kill('SIGTERM');
       expect(await second.exited).toBe(0);
-    } finally {
-      await rm(home, { recursive: true, force: true });
-    }
+    });
   });
 
   it('SIGTERM to the npm script stops node and PostgreSQL: no orphan', async () => {
-    const home = await mkdtemp(path.join(tmpdir(), 'gatehouse-process-'));
-    await chmod(home, 0o755);
-    const dataDir = path.join(home, 'state');
-    const { DATABASE_URL: _ignored, ...inherited } = process.env;
-    const env = { ...inherited, LOG_LEVEL: 'info', PORT: '0', GATEHOUSE_EMBEDDED_PG_PORT: String(await freePortOutsideEphemeralRange()), GATEHOUSE_DATA_DIR: dataDir };
-    // start:prod is `npm start` without the build step; both end in `exec node`, so npm's signal reaches node itself.
-    const npm = spawn('npm', ['run', '--silent', 'start:prod'], { cwd: path.join(__dirname, '..'), env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    npm.stdout!.on('data', (chunk) => (output += chunk));
-    npm.stderr!.on('data', (chunk) => (output += chunk));
-    const service: RunningService = { process: npm, output: () => output, exited: new Promise((resolve) => npm.on('exit', resolve)) };
-    try {
-      await waitUntilReady(service);
-      const postmaster = Number((await readFile(path.join(dataDir, 'pgdata', 'postmaster.pid'), 'utf8')).split('\n')[0]);
-      const nodePid = Number(/"pid":(\d+)/.exec(output)?.[1]);
-      expect(isAlive(nodePid)).toBe(true);
-      npm.kill('SIGTERM');
-      await service.exited;
-      const deadline = Date.now() + 15_000;
-      while ((isAlive(nodePid) || isAlive(postmaster)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-      expect({ node: isAlive(nodePid), postgres: isAlive(postmaster) }).toEqual({ node: false, postgres: false });
-    } finally {
-      npm.kill('SIGKILL');
-      await rm(home, { recursive: true, force: true });
-    }
+    await withServiceHome(async ({ dataDir, env }) => {
+      // start:prod is `npm start` without the build step; both end in `exec node`, so npm's signal reaches node itself.
+      const npm = startService(env, { npmScript: 'start:prod' });
+      try {
+        await waitUntilReady(npm);
+        const postmaster = Number((await readFile(path.join(dataDir, 'pgdata', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+        const nodePid = Number(/"pid":(\d+)/.exec(npm.output())?.[1]);
+        expect(isAlive(nodePid)).toBe(true);
+        npm.process.kill('SIGTERM');
+        await npm.exited;
+        const deadline = Date.now() + 15_000;
+        while ((isAlive(nodePid) || isAlive(postmaster)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+        expect({ node: isAlive(nodePid), postgres: isAlive(postmaster) }).toEqual({ node: false, postgres: false });
+      } finally {
+        npm.process.kill('SIGKILL');
+      }
+    });
   });
 });
