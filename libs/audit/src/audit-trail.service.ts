@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
+import { DomainError } from '@app/errors';
 import { RequestContext } from '@app/request-context';
 import { isAuditAction } from './audit-actions';
 import { canonicalEventTemplate, DEFAULT_CHAIN } from './audit-chain';
@@ -16,14 +17,24 @@ export { UnstorableAuditValueError } from './audit-value';
  * operator looks; a 500 (with the cause in the log), not a 409 the client
  * could act on.
  */
-export class AuditChainDamagedError extends Error {
-  override name = 'AuditChainDamagedError';
+/**
+ * The chain holds an event after its recorded head that the writer did not
+ * append: someone wrote to the table directly. Nothing is recorded — so
+ * nothing changes — until an administrator has examined the chain: a change
+ * without its audit event is exactly what the trail exists to prevent. The
+ * answer is 503 (the service cannot take changes), never a bare 500.
+ */
+export class AuditChainDamagedError extends DomainError {
+  readonly code = 'audit-chain-damaged';
+  readonly status = 503;
+  readonly title = 'Changes suspended: the audit trail needs attention';
+
   constructor(cause: unknown) {
     super(
       `The audit chain "${DEFAULT_CHAIN}" already holds an event after its recorded head, which the writer did not append: ` +
         'nothing can be recorded until the chain is examined (GET /api/audit/verify reports the event).',
-      { cause },
     );
+    this.cause = cause;
   }
 }
 
@@ -100,7 +111,10 @@ export class AuditTrail {
         true,
       )
       .catch((error: unknown) => {
-        throw isEventBeyondHead(error) ? new AuditChainDamagedError(error) : error;
+        if (!isEventBeyondHead(error)) throw error;
+        const damaged = new AuditChainDamagedError(error);
+        new Logger(AuditTrail.name).error({ err: error }, damaged.detail);
+        throw damaged;
       });
     const [sealed] = appended.records as { seq: string; occurred_at: string; prev_hash: string; hash: string }[];
     if (!sealed) throw new Error(`The audit chain "${DEFAULT_CHAIN}" has no head row; are the migrations applied?`);
