@@ -1,8 +1,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { AuditEvent, computeEventHash, GENESIS_HASH } from '@app/audit';
+import { AuditEvent, GENESIS_HASH } from '@app/audit';
 import { runCommand } from './support/run-command';
+import { makeHashedChain } from './support/hashed-chain';
 
 /**
  * The independent verifier (test/support/verify_audit_export.py) refuses
@@ -15,30 +16,7 @@ const PYTHON_VERIFIER = path.join(__dirname, 'support', 'verify_audit_export.py'
 const CSV_HEADER =
   'chain,seq,id,occurred_at,actor_id,actor_kind,actor_display_name,actor_roles,action,target_type,target_id,use_case_id,payload,reason,request_id,source_ip,user_agent,prev_hash,hash';
 
-function makeChain(length: number): AuditEvent[] {
-  const events: AuditEvent[] = [];
-  let prevHash = GENESIS_HASH;
-  for (let seq = 1; seq <= length; seq++) {
-    const content: Omit<AuditEvent, 'hash'> = {
-      chain: 'main',
-      seq,
-      id: `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`,
-      occurredAt: new Date(Date.UTC(2026, 10, 25, 12, 0, seq)).toISOString(),
-      actor: { id: 'u-1', kind: 'user', displayName: 'Ada', roles: ['legal'] },
-      action: 'use_case.updated',
-      target: { type: 'use_case', id: 'uc-1' },
-      useCaseId: null,
-      payload: { after: { title: `v${seq}` } },
-      reason: seq % 2 ? 'because,\r\n"quoted"' : null,
-      context: { requestId: `r-${seq}`, sourceIp: '127.0.0.1', userAgent: null },
-      prevHash,
-    };
-    const event = { ...content, hash: computeEventHash(content) };
-    events.push(event);
-    prevHash = event.hash;
-  }
-  return events;
-}
+const makeChain = (length: number) => makeHashedChain(length, (seq) => ({ reason: seq % 2 ? 'because,\r\n"quoted"' : null }));
 
 const ndjson = (events: AuditEvent[]) => events.map((event) => `${JSON.stringify(event)}\n`).join('');
 

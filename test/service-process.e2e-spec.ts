@@ -5,13 +5,14 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { withClient } from '@app/testing';
 import { freePortOutsideEphemeralRange } from './global-setup';
+import { BUILT_MAIN, waitUntilReady as waitForReadyLine } from './support/built-service';
 import { DEVELOPMENT_ADMIN } from '../apps/api/src/modules/identity/bootstrap-admin';
 
 /**
  * These run the built service (`dist/`, produced by `npm test`'s build step) as
  * a real process, the way `npm start` does, on an embedded PostgreSQL of its own.
  */
-const MAIN = path.join(__dirname, '..', 'dist', 'apps', 'api', 'src', 'main.js');
+const MAIN = BUILT_MAIN;
 const DATABASE_LIB = path.join(__dirname, '..', 'dist', 'libs', 'database', 'src', 'index.js');
 
 interface RunningService {
@@ -35,22 +36,8 @@ function startService(env: Record<string, string>, options: { npmScript?: string
   return { process: child, output: () => output, exited };
 }
 
-/**
- * Waits for the service's own "ready" log line and returns the port it names:
- * the service listens on PORT=0, so no other test's server can answer for it.
- */
-async function waitUntilReady(service: RunningService, timeoutMs = 45_000): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (service.process.exitCode !== null) throw new Error(`service exited early:\n${service.output()}`);
-    const ready = /"url":"http:\/\/127\.0\.0\.1:(\d+)"[^\n]*"msg":"Gatehouse is ready"/.exec(service.output());
-    if (ready) {
-      const port = Number(ready[1]);
-      if ((await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.status, () => 0)) === 200) return port;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`service not ready within ${timeoutMs} ms:\n${service.output()}`);
+function waitUntilReady(service: RunningService, timeoutMs = 45_000): Promise<number> {
+  return waitForReadyLine(service.process, service.output, timeoutMs);
 }
 
 /** Which roles the service's connections log in as, in which database, asked as the embedded superuser. */

@@ -59,7 +59,11 @@ export async function startBuiltService(timeoutMs = 45_000): Promise<BuiltServic
   }
 }
 
-async function waitUntilReady(child: ChildProcess, output: () => string, timeoutMs: number): Promise<number> {
+/**
+ * Waits for the service's own "ready" log line and returns the port it names:
+ * the service listens on PORT=0, so no other test's server can answer for it.
+ */
+export async function waitUntilReady(child: ChildProcess, output: () => string, timeoutMs: number): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`service exited early:\n${output()}`);

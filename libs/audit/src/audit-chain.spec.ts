@@ -2,31 +2,9 @@ import { createHash } from 'node:crypto';
 import { AuditEvent } from './audit-event';
 import { canonicalEventTemplate, ChainVerifier, computeEventHash, describeVerification, GENESIS_HASH, verifyRangeProblems } from './audit-chain';
 import { buildAuditWhere } from './audit-filter';
+import { makeHashedChain } from '../../../test/support/hashed-chain';
 
-function makeChain(length: number): AuditEvent[] {
-  const events: AuditEvent[] = [];
-  let prevHash = GENESIS_HASH;
-  for (let seq = 1; seq <= length; seq++) {
-    const content: Omit<AuditEvent, 'hash'> = {
-      chain: 'main',
-      seq,
-      id: `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`,
-      occurredAt: new Date(Date.UTC(2026, 10, 25, 12, 0, seq)).toISOString(),
-      actor: { id: 'u-1', kind: 'user', displayName: 'Ada', roles: ['legal'] },
-      action: 'use_case.updated',
-      target: { type: 'use_case', id: 'uc-1' },
-      useCaseId: null,
-      payload: { before: { title: `v${seq - 1}` }, after: { title: `v${seq}` }, score: 0.5 },
-      reason: seq % 2 ? 'because' : null,
-      context: { requestId: `r-${seq}`, sourceIp: '127.0.0.1', userAgent: null },
-      prevHash,
-    };
-    const event = { ...content, hash: computeEventHash(content) };
-    events.push(event);
-    prevHash = event.hash;
-  }
-  return events;
-}
+const makeChain = (length: number) => makeHashedChain(length, (seq) => ({ payload: { before: { title: `v${seq - 1}` }, after: { title: `v${seq}` }, score: 0.5 }, reason: seq % 2 ? 'because' : null }));
 
 function verify(events: AuditEvent[], head?: { seq: number; hash: string }) {
   const verifier = new ChainVerifier('main');

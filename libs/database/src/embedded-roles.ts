@@ -1,6 +1,7 @@
 import { Client, escapeIdentifier, escapeLiteral } from 'pg';
 import { EmbeddedPostgres, readOrCreateSecret } from './embedded-postgres';
 import { withCredentials, withDatabase } from './database-url';
+import { withClient } from './with-client';
 
 /**
  * The embedded server's roles: the superuser sets the server up and is never
@@ -118,12 +119,3 @@ async function adoptLegacyDatabase(superuser: Client) {
   }
 }
 
-async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}

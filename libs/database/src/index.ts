@@ -7,3 +7,4 @@ export * from './migrate';
 export * from './prepare-database';
 export * from './runtime-privileges';
 export * from './runtime-role';
+export * from './with-client';

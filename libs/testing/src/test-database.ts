@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 // By path, not @app/database: Jest's global setup imports this file without the alias mapping.
 import { runtimeRoleName } from '../../database/src/runtime-role';
+import { withClient } from '../../database/src/with-client';
 
 /**
  * Set by test/global-setup.ts: a connection URL to the PostgreSQL server the
@@ -85,12 +85,4 @@ export async function dropOrphanedRuntimeRoles(serverUrl: string): Promise<void>
   });
 }
 
-export async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+export { withClient };
