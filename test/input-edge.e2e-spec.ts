@@ -288,4 +288,36 @@ describe('input at the edge', () => {
     return t.http().post(`/api/use-cases/${useCaseId}/evidence`).set(as(developer))
       .set('Content-Type', `multipart/form-data; boundary=${boundary}`).send(Buffer.from(body));
   }
+
+  describe('sizes that fit the body limit but not a request (found by the fuzz suite)', () => {
+    it('refuses a top-level array with one short problem', async () => {
+      const res = await t.http().post('/api/me/password').set(as(developer)).set('Content-Type', 'application/json')
+        .send(JSON.stringify(Array.from({ length: 100_000 }, () => 'x')));
+      expect(res.status).toBe(422);
+      expect(res.body.type).toBe('urn:gatehouse:problem:body-not-an-object');
+      expect(JSON.stringify(res.body).length).toBeLessThan(2_000);
+    });
+
+    it('refuses a list of 100,000 items inside a body by its path, without one error per item', async () => {
+      const res = await t.http().post(`/api/users/${developer.id}/api-keys`).set(as(admin)).send({ name: 'k', roles: Array.from({ length: 100_000 }, () => 'admin') });
+      expect(res.status).toBe(422);
+      expect(res.body.errors).toEqual([expect.objectContaining({ field: 'roles' })]);
+    });
+
+    it('lists at most 50 field errors, counting the rest', async () => {
+      const policy = (await t.http().get('/api/gate-policies/current').set(as(admin)).expect(200)).body.document;
+      policy.gates.retire.minimal.evidence = Array.from({ length: 900 }, (_, i) => ({ kind: `nope-${i}` }));
+      const res = await t.http().post('/api/gate-policies').set(as(admin)).send({ document: policy });
+      expect(res.status).toBe(422);
+      expect(res.body.errors).toHaveLength(50);
+      expect(res.body.omittedErrors).toBe(850);
+    });
+
+    it('answers a URL longer than the header limit in problem+json', async () => {
+      const res = await t.http().get(`/api/use-cases?stage=${'x'.repeat(20_000)}`).set(as(admin));
+      expect(res.status).toBe(431);
+      expect(res.headers['content-type']).toMatch(PROBLEM_JSON);
+      expect(res.body.type).toBe('urn:gatehouse:problem:headers-too-large');
+    });
+  });
 });

@@ -10,6 +10,7 @@ import { createValidationPipe, ProblemDetailsFilter, TextRulePipe, UnsupportedMe
 import { assignRequestId } from '@app/request-context';
 import { AppModule } from './app.module';
 import { parseJsonBody, SendProblem } from './http/json-body';
+import { answerClientErrorsAsProblems } from './http/client-errors';
 
 /**
  * Builds the Nest application exactly as it runs in production. The service
@@ -34,6 +35,7 @@ function configureHttp(app: NestExpressApplication, config: AppConfig) {
   const problems = new ProblemDetailsFilter();
   const sendProblem: SendProblem = (req, res, error) => problems.respond(req, res, error);
 
+  answerClientErrorsAsProblems(app.getHttpServer());
   app.set('trust proxy', config.http.trustProxy);
   app.use(assignRequestId);
   app.use(helmet());

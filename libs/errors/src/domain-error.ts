@@ -28,17 +28,26 @@ export class ValidationFailedError extends DomainError {
   readonly status = 422;
   readonly title = 'The request is not valid';
 
-  constructor(readonly errors: FieldError[]) {
-    super(summarise(errors), { errors });
+  readonly errors: FieldError[];
+
+  /** At most MAX_FIELD_ERRORS are listed (a problem stays small whatever the request); `omittedErrors` counts the rest. */
+  constructor(errors: FieldError[]) {
+    const listed = errors.slice(0, MAX_FIELD_ERRORS);
+    const omitted = errors.length - listed.length;
+    super(summarise(listed, omitted), omitted ? { errors: listed, omittedErrors: omitted } : { errors: listed });
+    this.errors = listed;
   }
 }
 
+export const MAX_FIELD_ERRORS = 50;
+
 /** One error's own detail, or the fields at fault, each named once however many rules it broke. */
-function summarise(errors: FieldError[]): string {
+function summarise(errors: FieldError[], omitted = 0): string {
   const fields = [...new Set(errors.map((error) => error.field))];
-  if (errors.length === 1) return errors[0].detail;
-  if (fields.length === 1) return `${fields[0]} is not valid: ${errors.map((error) => error.detail).join('; ')}`;
-  return `${fields.length} fields are not valid: ${fields.join(', ')}`;
+  const more = omitted ? ` and ${omitted} more errors` : '';
+  if (errors.length === 1 && !omitted) return errors[0].detail;
+  if (fields.length === 1 && !omitted) return `${fields[0]} is not valid: ${errors.map((error) => error.detail).join('; ')}`;
+  return `${fields.length} fields are not valid: ${fields.join(', ')}${more}`;
 }
 
 export class NotFoundError extends DomainError {
@@ -92,6 +101,7 @@ export class BodyNotAnObjectError extends DomainError {
   readonly title = 'The body is not a JSON object';
 
   constructor(value: unknown) {
-    super(`The request body is valid JSON, but ${value === null ? 'null' : `a ${typeof value}`}, not an object: send a JSON object.`);
+    const what = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+    super(`The request body is valid JSON, but ${what}, not an object: send a JSON object.`);
   }
 }

@@ -1,4 +1,4 @@
-import { exceedsDepth } from './json-body';
+import { exceedsDepth, firstLongArray } from './json-body';
 
 const nested = (levels: number) => JSON.parse(`${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`);
 
@@ -21,5 +21,13 @@ describe('exceedsDepth', () => {
   it('treats scalars as depth 0', () => {
     expect(exceedsDepth(null, 0)).toBe(false);
     expect(exceedsDepth('x', 0)).toBe(false);
+  });
+});
+
+describe('firstLongArray', () => {
+  it('names the path of the first list over the limit, and nothing when every list fits', () => {
+    expect(firstLongArray({ a: { b: Array.from({ length: 11 }, () => 1) } }, 10)).toBe('a.b');
+    expect(firstLongArray({ a: [Array.from({ length: 11 }, () => 1)] }, 10)).toBe('a.0');
+    expect(firstLongArray({ a: Array.from({ length: 10 }, () => [1, 2]) }, 10)).toBeUndefined();
   });
 });

@@ -4,6 +4,13 @@ import { BodyNotAnObjectError, BodyTooDeepError, inputProblems, ValidationFailed
 /** Far deeper than any request this API takes (a gate policy document is about eight levels). */
 export const MAX_JSON_DEPTH = 64;
 
+/**
+ * Far longer than any list this API takes (a policy lists a few dozen checklist
+ * items). A list of 100,000 items fits in the body limit, but validating it
+ * item by item would block the event loop and answer one error per item.
+ */
+export const MAX_JSON_ARRAY_ITEMS = 1_000;
+
 export type SendProblem = (req: Request, res: Response, error: unknown) => void;
 
 /**
@@ -31,8 +38,12 @@ export function parseJsonBody(limitBytes: number, sendProblem: SendProblem): Req
 /** Undefined when nothing was parsed (no body, or not JSON) or the body is fine. */
 function parsedBodyProblem(body: unknown): Error | undefined {
   if (body === undefined) return undefined;
-  if (typeof body !== 'object' || body === null) return new BodyNotAnObjectError(body);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return new BodyNotAnObjectError(body);
   if (exceedsDepth(body, MAX_JSON_DEPTH)) return new BodyTooDeepError(MAX_JSON_DEPTH);
+  const longList = firstLongArray(body, MAX_JSON_ARRAY_ITEMS);
+  if (longList !== undefined) {
+    return new ValidationFailedError([{ field: longList, detail: `a list in a request holds at most ${MAX_JSON_ARRAY_ITEMS} items` }]);
+  }
   const problems = inputProblems(body);
   return problems.length ? new ValidationFailedError(problems) : undefined;
 }
@@ -47,4 +58,16 @@ export function exceedsDepth(value: unknown, maxDepth: number): boolean {
     for (const child of Object.values(current)) pending.push({ value: child, depth: depth + 1 });
   }
   return false;
+}
+
+/** The dotted path of the first array longer than `maxItems`, or undefined; iterative like exceedsDepth. */
+export function firstLongArray(value: unknown, maxItems: number): string | undefined {
+  const pending: { value: unknown; path: string }[] = [{ value, path: '' }];
+  while (pending.length) {
+    const { value: current, path } = pending.pop()!;
+    if (typeof current !== 'object' || current === null) continue;
+    if (Array.isArray(current) && current.length > maxItems) return path || '(body)';
+    for (const [key, child] of Object.entries(current)) pending.push({ value: child, path: path ? `${path}.${key}` : key });
+  }
+  return undefined;
 }
