@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { asSetup, bearer, givenTeam, givenUseCase, givenUser, TestApp, TestUser, tokenFor } from '@app/testing';
-import { GatedTier, GatePolicyDocument, Gate } from '@app/registry';
+import { GatePolicyDocument } from '../../apps/api/src/modules/gate-policies/gate-policy';
+import { GatedTier, Gate } from '../../apps/api/src/modules/gate-reviews/lifecycle';
 import { TeamsService } from '../../apps/api/src/modules/identity/teams/teams.service';
 import { UsersService } from '../../apps/api/src/modules/identity/users/users.service';
 

@@ -5,9 +5,10 @@ import { DataSource, EntityManager } from 'typeorm';
 import { DeniedAttempts } from '@app/audit';
 import { Principal, toAuditActor } from '@app/auth';
 import { ConflictError, NotFoundError } from '@app/errors';
-import { EvidenceKind, EvidenceReference, UseCaseContent } from '@app/registry';
+import { EvidenceReference, UseCaseContent } from '../use-cases/use-case-content';
 import { UseCasesService } from '../use-cases/use-cases.service';
 import { EvidenceFileFields } from './dto/evidence.dto';
+import { EvidenceKind } from './evidence-kinds';
 import { EVIDENCE_STORE, EvidenceStore } from './evidence-store';
 import { IncomingFile } from './multipart-upload';
 

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditActor, AuditTrail } from '@app/audit';
 import { NotFoundError, ValidationFailedError } from '@app/errors';
-import { DEFAULT_GATE_POLICY_DATA, GatePolicyDocument, validateGatePolicy } from '@app/registry';
+import { DEFAULT_GATE_POLICY_DATA, GatePolicyDocument, validateGatePolicy } from './gate-policy';
 
 export interface GatePolicyVersion {
   version: number;

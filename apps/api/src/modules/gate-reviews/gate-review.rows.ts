@@ -1,4 +1,5 @@
-import { Gate, GatedTier, RecordedDecision, ReviewState, RoleSlot, Stage } from '@app/registry';
+import { Gate, GatedTier, Stage } from './lifecycle';
+import { RecordedDecision, ReviewState, RoleSlot } from './sign-off.policy';
 
 /** gate_reviews as the driver returns it. */
 export interface ReviewRow {

@@ -4,27 +4,16 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditTrail, DeniedAttempts } from '@app/audit';
 import { Principal, toAuditActor } from '@app/auth';
 import { ConflictError, ForbiddenError, NotFoundError, RuleRefusal, ValidationFailedError } from '@app/errors';
-import {
-  checkSignOff,
-  evaluateReview,
-  FORWARD_GATES,
-  gatesOpenFrom,
-  GatedTier,
-  holdsSignOffRole,
-  RecordedDecision,
-  ReviewState,
-  STAGES,
-  Stage,
-  stageAfter,
-  unmetRequirements,
-} from '@app/registry';
 import { GatePoliciesService } from '../gate-policies/gate-policies.service';
 import { assertUseCaseAccess, canReadUseCase, USE_CASE_READERS } from '../use-cases/use-case-access';
 import { asTeamOwned, toUseCaseView, UseCaseRow } from '../use-cases/use-case.view';
 import { UseCasesService } from '../use-cases/use-cases.service';
 import { ConditionDto, OpenReviewDto, RollbackDto, SignOffDto } from './dto/gate-review.dto';
+import { unmetRequirements } from './gate-requirements.policy';
 import { ReviewRow, SignOffRow } from './gate-review.rows';
+import { GatedTier, STAGES, Stage } from './lifecycle';
 import { OneAtATime } from './one-at-a-time';
+import { checkSignOff, evaluateReview, FORWARD_GATES, gatesOpenFrom, holdsSignOffRole, RecordedDecision, ReviewState, stageAfter } from './sign-off.policy';
 
 /** How long a decision waits for the ones before it on the same review before it is answered 503. */
 const DECISION_QUEUE_WAIT_MS = 20_000;

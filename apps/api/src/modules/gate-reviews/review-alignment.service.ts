@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditActor, AuditTrail } from '@app/audit';
-import { GatedTier, RoleSlot, Tier } from '@app/registry';
 import { GatePoliciesService } from '../gate-policies/gate-policies.service';
 import { ReviewRow } from './gate-review.rows';
+import { GatedTier, Tier } from './lifecycle';
+import { RoleSlot } from './sign-off.policy';
 
 /** The use case as it stands after a change, as far as its open review cares. */
 export interface ChangedUseCase {

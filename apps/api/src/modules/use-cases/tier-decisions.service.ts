@@ -4,8 +4,9 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditActor, AuditTrail, DeniedAttempts } from '@app/audit';
 import { Principal, toAuditActor } from '@app/auth';
 import { NotFoundError, RuleRefusal } from '@app/errors';
-import { checkTierConfirmation, checkTierDecider, needsSecondPerson, OverrideVerdict, Tier, tierAfterOverride } from '@app/registry';
+import { Tier } from '../gate-reviews/lifecycle';
 import { TierOverrideDto } from './dto/checklist.dto';
+import { checkTierConfirmation, checkTierDecider, needsSecondPerson, OverrideVerdict, tierAfterOverride } from './tier-override.policy';
 import { UseCaseView } from './use-case.view';
 import { UseCasesService } from './use-cases.service';
 
@@ -46,7 +47,7 @@ const TIER_CHANGE_DECISION = 'use_case.tier_change_decided';
 
 /**
  * Tier overrides as governed decisions (PRODUCT.md, Risk tiers; the rules are
- * in libs/registry/src/tier-override.policy.ts). Raising the tier, or a change
+ * in tier-override.policy.ts). Raising the tier, or a change
  * that leaves it where it is, takes effect at once; lowering it is a proposal
  * that a second independent person confirms. The override itself is part of
  * the use case's content, so it takes effect through UseCasesService.change:

@@ -1,4 +1,5 @@
-import { Stage, Tier, UseCaseContent, UseCaseStatus } from '@app/registry';
+import { Stage, Tier, UseCaseStatus } from '../gate-reviews/lifecycle';
+import { UseCaseContent } from './use-case-content';
 
 export interface UseCaseView {
   id: string;

@@ -5,14 +5,16 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditTrail, DeniedAttempts } from '@app/audit';
 import { Principal, toAuditActor } from '@app/auth';
 import { ConflictError, NotFoundError, ValidationFailedError } from '@app/errors';
-import { changedFields, contentDiff, contentHash, deriveTier, effectiveTier, Risk, UseCaseContent, UseCaseDefinition, UseCaseParties } from '@app/registry';
 import { GatePoliciesService } from '../gate-policies/gate-policies.service';
 import { ReviewAlignment } from '../gate-reviews/review-alignment.service';
+import { UseCaseParties } from '../gate-reviews/sign-off.policy';
 import { ChecklistAnswerDto, TierOverrideDto } from './dto/checklist.dto';
 import { RiskDto } from './dto/risk.dto';
 import { CreateUseCaseDto, ListUseCasesQuery, UpdateUseCaseDto } from './dto/use-case.dto';
 import { decodeUseCaseCursor } from './dto/use-case-cursor';
+import { deriveTier, effectiveTier, Risk } from './risk-tier.policy';
 import { assertUseCaseAccess, isOnUseCaseTeam, USE_CASE_READERS } from './use-case-access';
+import { changedFields, contentDiff, contentHash, UseCaseContent, UseCaseDefinition } from './use-case-content';
 import { asTeamOwned, toUseCaseView, UseCaseRow, UseCaseView } from './use-case.view';
 
 export interface RevisionView {

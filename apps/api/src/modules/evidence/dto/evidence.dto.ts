@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUrl, Length } from 'class-validator';
-import { EVIDENCE_KINDS, EvidenceKind } from '@app/registry';
 import { IsUuid } from '@app/errors';
+import { EVIDENCE_KINDS, EvidenceKind } from '../evidence-kinds';
 
 /** The form fields of a file upload; they come before the file part. */
 export class EvidenceFileFields {

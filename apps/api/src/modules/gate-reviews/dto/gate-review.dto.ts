@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsDateString, IsIn, IsInt, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
-import { DECISIONS, Decision, GATES, Gate, SIGN_OFF_ROLES, SignOffRole, STAGES, Stage } from '@app/registry';
 import { INT4_MAX, IsUuid } from '@app/errors';
+import { GATES, Gate, SIGN_OFF_ROLES, SignOffRole, STAGES, Stage } from '../lifecycle';
+import { DECISIONS, Decision } from '../sign-off.policy';
 
 export class OpenReviewDto {
   @ApiProperty({ enum: GATES }) @IsIn(GATES) gate: Gate;

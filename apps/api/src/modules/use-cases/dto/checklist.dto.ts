@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { TIERS, Tier } from '@app/registry';
 import { IsOwnMemberName, IsUuid } from '@app/errors';
+import { TIERS, Tier } from '../../gate-reviews/lifecycle';
 
 export class ChecklistAnswerDto {
   @ApiProperty({ enum: ['yes', 'no', 'not_applicable'] })

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min, ValidateIf } from 'class-validator';
-import { RISK_CATEGORIES, RISK_STATUSES, RiskCategory, RiskStatus } from '@app/registry';
 import { IsUuid } from '@app/errors';
+import { RISK_CATEGORIES, RISK_STATUSES, RiskCategory, RiskStatus } from '../risk-tier.policy';
 
 export class RiskDto {
   @ApiProperty() @IsString() @Length(1, 2000) description: string;

@@ -15,8 +15,8 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { AI_ROLES, AiRole, STAGES, Stage, TIERS, Tier, USE_CASE_STATUSES, UseCaseStatus } from '@app/registry';
 import { IsUuid } from '@app/errors';
+import { AI_ROLES, AiRole, STAGES, Stage, TIERS, Tier, USE_CASE_STATUSES, UseCaseStatus } from '../../gate-reviews/lifecycle';
 import { IsUseCaseCursor } from './use-case-cursor';
 
 const LONG_TEXT = 5000;

@@ -1,4 +1,4 @@
-import { Tier } from './lifecycle';
+import type { Tier } from '../gate-reviews/lifecycle';
 
 /** The guide's responsible-AI dimensions, used as risk categories. */
 export const RISK_CATEGORIES = [

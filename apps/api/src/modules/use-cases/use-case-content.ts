@@ -1,9 +1,9 @@
 import canonicalize from 'canonicalize';
 import diff from 'microdiff';
 import { createHash } from 'node:crypto';
-import { EvidenceKind } from './evidence-kinds';
-import { AiRole } from './lifecycle';
-import { Risk, TierOverride } from './risk';
+import type { EvidenceKind } from '../evidence/evidence-kinds';
+import type { AiRole } from '../gate-reviews/lifecycle';
+import { Risk, TierOverride } from './risk-tier.policy';
 
 export interface Stakeholder {
   name: string;

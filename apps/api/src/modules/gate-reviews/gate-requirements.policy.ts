@@ -1,5 +1,5 @@
-import { GateRequirements } from './gate-policy';
-import { UseCaseContent } from './use-case-content';
+import type { GateRequirements } from '../gate-policies/gate-policy';
+import type { UseCaseContent } from '../use-cases/use-case-content';
 
 export interface RequirementGap {
   field: 'evidence' | 'checklist';

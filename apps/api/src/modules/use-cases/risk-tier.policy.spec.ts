@@ -1,4 +1,4 @@
-import { deriveTier, effectiveTier, Risk } from './risk';
+import { deriveTier, effectiveTier, Risk } from './risk-tier.policy';
 
 type Scored = Pick<Risk, 'severity' | 'likelihood' | 'residualSeverity' | 'residualLikelihood' | 'status'>;
 const risk = (severity: number, likelihood: number, residual?: [number, number], status: Risk['status'] = 'open'): Scored => ({

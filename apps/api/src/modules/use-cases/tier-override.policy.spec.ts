@@ -1,5 +1,5 @@
 import { Principal } from '@app/auth';
-import { UseCaseParties } from './sign-off.policy';
+import type { UseCaseParties } from '../gate-reviews/sign-off.policy';
 import { checkTierConfirmation, checkTierDecider, needsSecondPerson, tierAfterOverride } from './tier-override.policy';
 
 const parties: UseCaseParties = { developerTeamId: 'dev-team', deployerTeamId: 'ops-team', authorIds: ['author'] };

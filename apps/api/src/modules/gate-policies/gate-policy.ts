@@ -1,6 +1,6 @@
 import { FieldError, RESERVED_KEYS } from '@app/errors';
-import { EVIDENCE_KINDS, EvidenceKind } from './evidence-kinds';
-import { Gate, GATED_TIERS, GatedTier, GATES, SIGN_OFF_ROLES, SignOffRole } from './lifecycle';
+import { EVIDENCE_KINDS, EvidenceKind } from '../evidence/evidence-kinds';
+import { Gate, GATED_TIERS, GatedTier, GATES, SIGN_OFF_ROLES, SignOffRole } from '../gate-reviews/lifecycle';
 
 export interface SignOffRequirement {
   role: SignOffRole;

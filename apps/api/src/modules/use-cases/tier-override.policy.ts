@@ -1,6 +1,6 @@
 import { Principal } from '@app/auth';
-import { Tier, TIERS } from './lifecycle';
-import { UseCaseParties } from './sign-off.policy';
+import { Tier, TIERS } from '../gate-reviews/lifecycle';
+import type { UseCaseParties } from '../gate-reviews/sign-off.policy';
 
 /**
  * The tier decides which approvals a gate needs, so changing it by hand is a
