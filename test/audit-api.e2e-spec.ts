@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { escapeIdentifier } from 'pg';
-import { adminUser, bearer, createTestApp, givenUser, TestApp, withClient } from '@app/testing';
+import { adminUser, bearer, createTestApp, givenUser, TestApp, withClient } from './support';
 import { createWidgetAudited, createWidgetTable, tamperAsSuperuser } from './support/audit-helpers';
 import { runCommand } from './support/run-command';
 

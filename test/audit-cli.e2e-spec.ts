@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { createTestApp, TestApp } from '@app/testing';
+import { createTestApp, TestApp } from './support';
 import { countRows, createWidgetAudited, createWidgetTable, forgeEventBeyondHead, headSeq, tamperAsSuperuser } from './support/audit-helpers';
 import { runCommand } from './support/run-command';
 

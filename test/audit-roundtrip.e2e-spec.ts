@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { AuditEvent, AuditEventInput, AuditTrail, UnstorableAuditValueError } from '@app/audit';
-import { adminUser, bearer, createTestApp, TestApp } from '@app/testing';
+import { adminUser, bearer, createTestApp, TestApp } from './support';
 import { countRows, TEST_ACTOR } from './support/audit-helpers';
 import { runCommand } from './support/run-command';
 

@@ -1,5 +1,5 @@
 import { AuditEventInput, AuditOutsideTransactionError, AuditTrail, computeEventHash, eventFromRow, AUDIT_EVENT_COLUMNS, UnstorableAuditValueError } from '@app/audit';
-import { createTestApp, TestApp, withClient } from '@app/testing';
+import { createTestApp, TestApp, withClient } from './support';
 import { countRows, createWidgetAudited, createWidgetTable, headSeq, tamperAsSuperuser, TEST_ACTOR, verifyChain } from './support/audit-helpers';
 
 describe('audit trail: writing', () => {

@@ -1,5 +1,5 @@
 import { AuditChainDamagedError } from '@app/audit';
-import { bearer, createTestApp, givenUser, TestApp } from '@app/testing';
+import { bearer, createTestApp, givenUser, TestApp } from './support';
 import {
   countEvents,
   countRows,

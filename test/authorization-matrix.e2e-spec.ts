@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { OrgRole, Principal } from '@app/auth';
-import { adminUser, asSetup, bearer, createTestApp, givenApiKey, givenTeam, givenUseCase, givenUser, TEST_ADMIN, TestApp, useCaseBody } from '@app/testing';
 import { UseCasesService } from '../apps/api/src/modules/use-cases/use-cases.service';
 import { ApiKeysService } from '../apps/api/src/modules/identity/api-keys/api-keys.service';
 import { PrincipalLoader } from '../apps/api/src/modules/identity/auth/principal.loader';
 import { UsersService } from '../apps/api/src/modules/identity/users/users.service';
+import { adminUser, asSetup, bearer, createTestApp, givenApiKey, givenTeam, givenUseCase, givenUser, TEST_ADMIN, TestApp, useCaseBody } from './support';
 import { routeInventory } from './support/route-inventory';
 import { UndeclaredModule } from './support/undeclared.module';
 

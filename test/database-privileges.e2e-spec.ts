@@ -1,6 +1,6 @@
 import { Client, DatabaseError } from 'pg';
-import { createTestApp, TEST_ADMIN, TestApp, withClient } from '@app/testing';
 import { RUNTIME_TABLE_PRIVILEGES } from '@app/database';
+import { createTestApp, TEST_ADMIN, TestApp, withClient } from './support';
 
 /**
  * The service's own connection — the runtime role — cannot rewrite the audit

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { withCredentials } from '@app/database';
-import { createTestApp, createTestDatabase, TestDatabase, testServerUrl, withClient } from '@app/testing';
+import { createTestApp, createTestDatabase, TestDatabase, testServerUrl, withClient } from './support';
 
 const asSuperuser = <T = Record<string, unknown>>(database: TestDatabase, sql: string, params: unknown[] = []) =>
   withClient(database.url, async (client) => (await client.query(sql, params)).rows as T[]);

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { bearer, createTestApp, givenTeam, givenUseCase, givenUser, TestApp, TestUser } from '@app/testing';
+import { bearer, createTestApp, givenTeam, givenUseCase, givenUser, TestApp, TestUser } from './support';
 import { peakHeldBufferGrowth, streamDownload, streamMultipartUpload } from './support/streaming-http';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');

@@ -1,5 +1,5 @@
 import { AuditReader } from '@app/audit';
-import { adminUser, bearer, createTestApp, createTestDatabase, TestApp, TestDatabase, TEST_ADMIN } from '@app/testing';
+import { adminUser, bearer, createTestApp, createTestDatabase, TestApp, TestDatabase, TEST_ADMIN } from './support';
 import { DatabaseRelay } from './support/database-relay';
 import { givenDevelopers, givenReviewWorld, givenUseCaseAt, openReview, signOff } from './support/review-world';
 

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Agent } from 'node:http';
 import { AuditReader } from '@app/audit';
-import { createTestApp, TestApp } from '@app/testing';
+import { createTestApp, TestApp } from './support';
 import { FuzzCase, generateCases } from './support/fuzz/case-generator';
 import { DatabaseSnapshots } from './support/fuzz/db-snapshot';
 import { FuzzWorld, givenFuzzWorld } from './support/fuzz/fuzz-world';

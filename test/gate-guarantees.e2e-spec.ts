@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AuditReader } from '@app/audit';
-import { adminUser, bearer, createTestApp, givenUser, TestApp, TestUser } from '@app/testing';
+import { adminUser, bearer, createTestApp, givenUser, TestApp, TestUser } from './support';
 import { givenReviewWorld, givenUseCaseAt, openReview, ReviewWorld, satisfyRequirements, signOff } from './support/review-world';
 
 /**

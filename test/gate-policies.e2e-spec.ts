@@ -1,4 +1,4 @@
-import { adminUser, bearer, createTestApp, givenUser, TestApp } from '@app/testing';
+import { adminUser, bearer, createTestApp, givenUser, TestApp } from './support';
 
 describe('gate policies', () => {
   let t: TestApp;

@@ -1,5 +1,5 @@
 import { AuditReader } from '@app/audit';
-import { adminUser, bearer, createTestApp, givenApiKey, givenTeam, givenUser, TestApp } from '@app/testing';
+import { adminUser, bearer, createTestApp, givenApiKey, givenTeam, givenUser, TestApp } from './support';
 import { givenDevelopers, givenReviewWorld, givenUseCaseAt, openReview, ReviewWorld, satisfyRequirements, signOff } from './support/review-world';
 
 describe('gate reviews and sign-offs', () => {

@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../libs/database/src/data-source-options';
 import { startEmbeddedPostgres } from '../libs/database/src/embedded-postgres';
 import { runMigrations } from '../libs/database/src/migrate';
-import { databaseUrl, dropOrphanedRuntimeRoles, TEST_SERVER_URL_VARIABLE, TEST_TEMPLATE_VARIABLE, withClient } from '../libs/testing/src/test-database';
+import { databaseUrl, dropOrphanedRuntimeRoles, TEST_SERVER_URL_VARIABLE, TEST_TEMPLATE_VARIABLE, withClient } from './support/test-database';
 
 /**
  * Finds the PostgreSQL server for this run (DATABASE_URL's, or an embedded one

@@ -1,4 +1,4 @@
-import { createTestApp, TestApp } from '@app/testing';
+import { createTestApp, TestApp } from './support';
 import { ProbeModule } from './support/probe.module';
 
 const PROBLEM_JSON = /^application\/problem\+json/;

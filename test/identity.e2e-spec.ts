@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { adminUser, bearer, createTestApp, givenApiKey, givenTeam, givenUser, TEST_ADMIN, TEST_JWT_SECRET, TestApp, tokenFor } from '@app/testing';
+import { adminUser, bearer, createTestApp, givenApiKey, givenTeam, givenUser, TEST_ADMIN, TEST_JWT_SECRET, TestApp, tokenFor } from './support';
 
 const PROBLEM_JSON = /^application\/problem\+json/;
 

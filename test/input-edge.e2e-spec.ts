@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { adminUser, bearer, createTestApp, givenTeam, givenUseCase, givenUser, TestApp, TestUser, useCaseBody } from '@app/testing';
+import { adminUser, bearer, createTestApp, givenTeam, givenUseCase, givenUser, TestApp, TestUser, useCaseBody } from './support';
 import { ProbeModule } from './support/probe.module';
 import { givenReviewWorld, givenUseCaseAt, openReview, ReviewWorld, signOff } from './support/review-world';
 

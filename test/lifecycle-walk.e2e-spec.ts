@@ -1,4 +1,4 @@
-import { bearer, createTestApp, givenUser, TestApp } from '@app/testing';
+import { bearer, createTestApp, givenUser, TestApp } from './support';
 import { givenReviewWorld, givenUseCaseAt, openReview, ReviewWorld, signOff } from './support/review-world';
 
 /**

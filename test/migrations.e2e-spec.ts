@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions, runMigrations } from '@app/database';
-import { createTestApp, createTestDatabase } from '@app/testing';
 import { migrations } from '../migrations';
+import { createTestApp, createTestDatabase } from './support';
 
 const migrationNames = migrations.map((migration) => migration.name);
 

@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { withClient } from '@app/testing';
 import { freePortOutsideEphemeralRange } from './global-setup';
+import { withClient } from './support';
 import { BUILT_MAIN, waitUntilReady as waitForReadyLine } from './support/built-service';
 import { DEVELOPMENT_ADMIN } from '../apps/api/src/modules/identity/bootstrap-admin';
 

@@ -1,5 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { adminUser, bearer, createTestApp, givenUser, TEST_ADMIN, TEST_JWT_SECRET, TestApp, TestUser } from '@app/testing';
+import { adminUser, bearer, createTestApp, givenUser, TEST_ADMIN, TEST_JWT_SECRET, TestApp, TestUser } from './support';
 
 const PROBLEM_JSON = /^application\/problem\+json/;
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { connect, Socket } from 'node:net';
-import { bearer, createTestApp, givenTeam, givenUseCase, givenUser, TestApp, TestUser } from '@app/testing';
+import { bearer, createTestApp, givenTeam, givenUseCase, givenUser, TestApp, TestUser } from './support';
 
 /**
  * Uploads a client can break: cut short, abandoned half-way, sent one byte at

@@ -1,4 +1,4 @@
-import { adminUser, bearer, createTestApp, givenTeam, givenUseCase, givenUser, TestApp, TestUser, useCaseBody } from '@app/testing';
+import { adminUser, bearer, createTestApp, givenTeam, givenUseCase, givenUser, TestApp, TestUser, useCaseBody } from './support';
 
 const PROBLEM_JSON = /^application\/problem\+json/;
 const fieldsOf = (body: { errors: { field: string }[] }) => [...new Set(body.errors.map((error) => error.field))].sort();

@@ -1,7 +1,8 @@
 import { escapeIdentifier } from 'pg';
 import { randomUUID } from 'node:crypto';
 import { AuditActor, AuditEvent, AuditReader, AuditTrail, computeEventHash } from '@app/audit';
-import { TestApp, withClient } from '@app/testing';
+import { TestApp } from './test-app';
+import { withClient } from './test-database';
 
 export const TEST_ACTOR: AuditActor = { id: 'test-runner', kind: 'system', displayName: 'Test runner', roles: [] };
 

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { asSetup, bearer, givenTeam, givenUseCase, givenUser, TestApp, TestUser, tokenFor } from '@app/testing';
 import { GatePolicyDocument } from '../../apps/api/src/modules/gate-policies/gate-policy';
 import { GatedTier, Gate } from '../../apps/api/src/modules/gate-reviews/lifecycle';
 import { TeamsService } from '../../apps/api/src/modules/identity/teams/teams.service';
 import { UsersService } from '../../apps/api/src/modules/identity/users/users.service';
+import { asSetup, bearer, givenTeam, givenUser, TestUser, tokenFor } from './identity-helpers';
+import { TestApp } from './test-app';
+import { givenUseCase } from './use-case-helpers';
 
 /**
  * The people of a gate review: a developer team and a deployer team, legal,

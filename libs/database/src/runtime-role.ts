@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { escapeIdentifier, escapeLiteral } from 'pg';
 import type { SqlSession } from './runtime-privileges';
 
-// This file is imported by libs/testing too (by path, from Jest's global setup): keep it free of @app imports.
+// This file is imported by test/support/test-database.ts too (by path, from Jest's global setup): keep it free of @app imports.
 
 /** PostgreSQL truncates identifiers longer than this many bytes. */
 const MAX_IDENTIFIER_BYTES = 63;

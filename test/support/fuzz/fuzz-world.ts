@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { adminUser, asSetup, bearer, givenUser, TestApp, TestUser, useCaseBody } from '@app/testing';
 import { ApiKeysService } from '../../../apps/api/src/modules/identity/api-keys/api-keys.service';
 import { PrincipalLoader } from '../../../apps/api/src/modules/identity/auth/principal.loader';
 import { TeamsService } from '../../../apps/api/src/modules/identity/teams/teams.service';
 import { UsersService } from '../../../apps/api/src/modules/identity/users/users.service';
+import { adminUser, asSetup, bearer, givenUser, TestUser } from '../identity-helpers';
 import { givenReviewWorld, givenUseCaseAt, openReview, signOff } from '../review-world';
 import { routeInventory } from '../route-inventory';
+import { TestApp } from '../test-app';
+import { useCaseBody } from '../use-case-helpers';
 import { Prng } from './prng';
 
 /**

@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { ClsService } from 'nestjs-cls';
 import { RequestContext } from '@app/request-context';
 import { OrgRole, TeamRole } from '@app/auth';
-import { ApiKeysService } from '../../../apps/api/src/modules/identity/api-keys/api-keys.service';
-import { AuthService } from '../../../apps/api/src/modules/identity/auth/auth.service';
-import { PrincipalLoader } from '../../../apps/api/src/modules/identity/auth/principal.loader';
-import { TeamsService } from '../../../apps/api/src/modules/identity/teams/teams.service';
-import { UsersService } from '../../../apps/api/src/modules/identity/users/users.service';
+import { ApiKeysService } from '../../apps/api/src/modules/identity/api-keys/api-keys.service';
+import { AuthService } from '../../apps/api/src/modules/identity/auth/auth.service';
+import { PrincipalLoader } from '../../apps/api/src/modules/identity/auth/principal.loader';
+import { TeamsService } from '../../apps/api/src/modules/identity/teams/teams.service';
+import { UsersService } from '../../apps/api/src/modules/identity/users/users.service';
 import { TEST_ADMIN, TestApp } from './test-app';
 
 export interface TestUser {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 // By path, not @app/database: Jest's global setup imports this file without the alias mapping.
-import { runtimeRoleName } from '../../database/src/runtime-role';
-import { withClient } from '../../database/src/with-client';
+import { runtimeRoleName } from '../../libs/database/src/runtime-role';
+import { withClient } from '../../libs/database/src/with-client';
 
 /**
  * Set by test/global-setup.ts: a connection URL to the PostgreSQL server the

@@ -1,4 +1,4 @@
 export * from './identity-helpers';
-export * from './registry-helpers';
 export * from './test-app';
 export * from './test-database';
+export * from './use-case-helpers';

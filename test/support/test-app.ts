@@ -4,7 +4,7 @@ import supertest from 'supertest';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@app/config';
 import { DATABASE_ACCESS, DatabaseAccess } from '@app/database';
-import { createApp } from '../../../apps/api/src/app.setup';
+import { createApp } from '../../apps/api/src/app.setup';
 import { createTestDatabase, TestDatabase } from './test-database';
 
 export const TEST_ADMIN = { email: 'admin@gatehouse.test', password: 'test-admin-password' };
