@@ -5,7 +5,7 @@ import { AuditTrail, DeniedAttempts } from '@app/audit';
 import { Principal, toAuditActor } from '@app/auth';
 import { ConflictError, ForbiddenError, NotFoundError, RuleRefusal, ValidationFailedError } from '@app/errors';
 import { GatePoliciesService } from '../gate-policies/gate-policies.service';
-import { assertUseCaseAccess, canReadUseCase, USE_CASE_READERS } from '../use-cases/use-case-access';
+import { assertUseCaseAccess, canReadUseCase, visibleUseCasesSql } from '../use-cases/use-case-access';
 import { asTeamOwned, toUseCaseView, UseCaseRow } from '../use-cases/use-case.view';
 import { UseCasesService } from '../use-cases/use-cases.service';
 import { ConditionDto, OpenReviewDto, RollbackDto, SignOffDto } from './dto/gate-review.dto';
@@ -261,11 +261,11 @@ export class GateReviewsService {
 
   /** Operating use cases whose periodic review is due, or whose intended use changed. */
   async overdue(principal: Principal) {
-    const everything = principal.roles.some((role) => USE_CASE_READERS.includes(role));
+    const params: unknown[] = [];
     const rows: UseCaseRow[] = await this.dataSource.query(
-      `SELECT * FROM use_cases WHERE stage = 'operate' AND (next_review_due <= current_date OR rereview_reason IS NOT NULL)
-       ${everything ? '' : 'AND (developer_team_id = ANY($1) OR deployer_team_id = ANY($1))'} ORDER BY next_review_due NULLS FIRST`,
-      everything ? [] : [principal.teams.map((m) => m.teamId)],
+      `SELECT * FROM use_cases u WHERE u.stage = 'operate' AND (u.next_review_due <= current_date OR u.rereview_reason IS NOT NULL)
+       AND ${visibleUseCasesSql(principal, 'u', params)} ORDER BY u.next_review_due NULLS FIRST`,
+      params,
     );
     return rows.map((row) => {
       const extra = row as UseCaseRow & { next_review_due: Date | null; rereview_reason: string | null };

@@ -13,7 +13,7 @@ import { RiskDto } from './dto/risk.dto';
 import { CreateUseCaseDto, ListUseCasesQuery, UpdateUseCaseDto } from './dto/use-case.dto';
 import { decodeUseCaseCursor } from './dto/use-case-cursor';
 import { deriveTier, effectiveTier, Risk } from './risk-tier.policy';
-import { assertUseCaseAccess, isOnUseCaseTeam, USE_CASE_READERS } from './use-case-access';
+import { assertUseCaseAccess, isOnUseCaseTeam, USE_CASE_READERS, visibleUseCasesSql } from './use-case-access';
 import { changedFields, contentDiff, contentHash, UseCaseContent, UseCaseDefinition } from './use-case-content';
 import { asTeamOwned, toUseCaseView, UseCaseRow, UseCaseView } from './use-case.view';
 
@@ -96,9 +96,7 @@ export class UseCasesService {
       params.push(value);
       conditions.push(sql.replaceAll('?', `$${params.length}`));
     };
-    if (!principal.roles.some((role) => USE_CASE_READERS.includes(role))) {
-      where('(developer_team_id = ANY(?) OR deployer_team_id = ANY(?))', principal.teams.map((membership) => membership.teamId));
-    }
+    conditions.push(visibleUseCasesSql(principal, 'use_cases', params));
     if (query.team) where('(developer_team_id = ? OR deployer_team_id = ?)', query.team);
     if (query.stage) where('stage = ?', query.stage);
     if (query.tier) where('tier = ?', query.tier);
