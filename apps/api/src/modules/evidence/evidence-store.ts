@@ -61,7 +61,14 @@ export class PostgresEvidenceStore implements EvidenceStore {
     let pendingBytes = 0;
     const flush = async () => {
       if (!pendingBytes) return;
-      await this.dataSource.query('INSERT INTO evidence_upload_chunks (upload_id, seq, data) VALUES ($1, $2, $3)', [key, seq++, Buffer.concat(pending, pendingBytes)]);
+      const data = Buffer.concat(pending, pendingBytes);
+      const chunkSeq = seq++;
+      // Staged bytes are disposable until the link commits (durably, which flushes these too), so each
+      // chunk's commit does not wait for its own WAL flush: a hundred chunks, not a hundred fsyncs.
+      await this.dataSource.transaction(async (tx) => {
+        await tx.query('SET LOCAL synchronous_commit = off');
+        await tx.query('INSERT INTO evidence_upload_chunks (upload_id, seq, data) VALUES ($1, $2, $3)', [key, chunkSeq, data]);
+      });
       pending = [];
       pendingBytes = 0;
     };
