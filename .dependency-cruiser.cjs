@@ -1,0 +1,53 @@
+/**
+ * Which way dependencies may point, checked by `npm run lint:deps` (part of `npm test`).
+ *
+ *   apps → libs, never back: a library is shared code and knows no application.
+ *   Production code (apps/, libs/, except *.spec.ts) never imports test/.
+ *   A library uses another library only through its index (`@app/<lib>`).
+ *   No import cycles among production files.
+ *
+ * Tests (test/, *.spec.ts) and benchmarks may import anything.
+ */
+const SPEC = '\\.spec\\.ts$';
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'lib-imports-app',
+      severity: 'error',
+      comment: 'A library must not import an application: move the shared piece into the library, or keep it in the app.',
+      from: { path: '^libs/' },
+      to: { path: '^apps/' },
+    },
+    {
+      name: 'production-imports-test',
+      severity: 'error',
+      comment: 'Production code must not import test code (test/ or a *.spec.ts file).',
+      from: { path: '^(apps|libs)/', pathNot: SPEC },
+      to: { path: ['^test/', SPEC] },
+    },
+    {
+      name: 'lib-deep-import',
+      severity: 'error',
+      comment: "Production code uses a library through its index (`@app/<lib>`), not a file inside it.",
+      // $1 is the importing app or library: a library's own files import each other freely.
+      from: { path: '^(apps|libs/[^/]+)/', pathNot: SPEC },
+      to: { path: '^libs/[^/]+/src/', pathNot: ['^$1/', '^libs/[^/]+/src/index\\.ts$'] },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'Production files must not import each other in a cycle: one side depends on the other, never both.',
+      from: { path: '^(apps|libs)/', pathNot: SPEC },
+      to: { circular: true, viaOnly: { pathNot: SPEC } },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: ['^dist/', '^node_modules/'] },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.js', '.json'] },
+  },
+};
