@@ -66,6 +66,8 @@ export class CreateGateReviews1764086400000 implements MigrationInterface {
 
     await db.query(`ALTER TABLE use_cases ADD COLUMN next_review_due date, ADD COLUMN rereview_reason text`);
 
+    // Here for a historical reason only: Idempotency-Key arrived with gate reviews. The table
+    // serves every POST that takes the header, and apps/api/src/idempotency owns it.
     await db.query(`
       CREATE TABLE idempotency_keys (
         principal_id text NOT NULL,

@@ -6,7 +6,7 @@ import { givenReviewWorld, givenUseCaseAt, openReview, ReviewWorld, satisfyRequi
 /**
  * The first promise — a gate passes only when its policy is met — attacked
  * with ordinary requests by signed-in people, in the orders of events that
- * broke it before (issue 9): the tier changing under an open review, the tier
+ * broke it before: the tier changing under an open review, the tier
  * override used to get around separation of duties, conditions that block
  * later decisions, and refusals that left no trace.
  */

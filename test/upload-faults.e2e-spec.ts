@@ -5,7 +5,7 @@ import { bearer, createTestApp, givenTeam, givenUseCase, givenUser, TestApp, Tes
 /**
  * Uploads a client can break: cut short, abandoned half-way, sent one byte at
  * a time. None may end the process, hold a lock or a pooled connection while
- * the client dawdles, or leave bytes behind (issue 10).
+ * the client dawdles, or leave bytes behind.
  */
 describe('uploads a client can break', () => {
   let t: TestApp;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ClsService, ClsStore } from 'nestjs-cls';
 
-/** Who is acting. Identities (issue 4) will fill this from the authenticated principal. */
+/** Who is acting: set by the access guard from the authenticated principal, or by a command-line tool for itself. */
 export interface Actor {
   id: string;
   kind: 'user' | 'api_key' | 'system';

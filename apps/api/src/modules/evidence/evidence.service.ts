@@ -58,8 +58,8 @@ export class EvidenceService implements OnApplicationBootstrap, OnModuleDestroy 
 
   /**
    * The bytes are staged first, while the client sends them, with no lock and
-   * no transaction held (issue 10: a slow or vanished client must not hold the
-   * use case); then one short transaction checks access again, links the file
+   * no transaction held (a slow or vanished client must not hold the use
+   * case); then one short transaction checks access again, links the file
    * and writes the revision.
    */
   async attachFile(principal: Principal, useCaseId: string, file: IncomingFile, maxBytes: number): Promise<EvidenceView> {

@@ -45,7 +45,7 @@ export function holdsSignOffRole(principal: Principal, role: SignOffRole, partie
 }
 
 /**
- * The sign-off rules of PRODUCT.md, in the order a reviewer would check them.
+ * The sign-off rules (README, Gate reviews and sign-offs), in the order a reviewer would check them.
  * `current` holds each signer's latest decision on this review.
  */
 export function checkSignOff(input: {

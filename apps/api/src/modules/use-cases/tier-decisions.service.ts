@@ -46,12 +46,12 @@ interface RequestRow {
 const TIER_CHANGE_DECISION = 'use_case.tier_change_decided';
 
 /**
- * Tier overrides as governed decisions (PRODUCT.md, Risk tiers; the rules are
- * in tier-override.policy.ts). Raising the tier, or a change
- * that leaves it where it is, takes effect at once; lowering it is a proposal
- * that a second independent person confirms. The override itself is part of
- * the use case's content, so it takes effect through UseCasesService.change:
- * a new revision, its audit event, and the open review re-pinned.
+ * Tier overrides as governed decisions (the rules are in tier-override.policy.ts;
+ * README, Tier overrides). Raising the tier, or a change that leaves it where it
+ * is, takes effect at once; lowering it is a proposal that a second independent
+ * person confirms. The override itself is part of the use case's content, so it
+ * takes effect through UseCasesService.change: a new revision, its audit event,
+ * and the open review re-pinned.
  */
 @Injectable()
 export class TierDecisionsService {

@@ -4,7 +4,7 @@ import type { UseCaseParties } from '../gate-reviews/sign-off.policy';
 
 /**
  * The tier decides which approvals a gate needs, so changing it by hand is a
- * governed decision (PRODUCT.md, Risk tiers): made by someone outside the use
+ * governed decision: made by someone outside the use
  * case's teams who never authored it, and — when it lowers the tier — agreed
  * by a second such person before it takes effect.
  */

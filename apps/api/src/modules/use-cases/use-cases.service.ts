@@ -210,7 +210,7 @@ export class UseCasesService {
         [id, JSON.stringify(after), hash, revision, tier, derived],
       );
       await this.writeRevision(tx, id, revision, after, hash, changed, summary, principal);
-      // In operate, a new intended use needs a new review (PRODUCT.md, Lifecycle).
+      // In operate, a new intended use needs a new review: the one that passed approved another use.
       const rereview = row.stage === 'operate' && changed.includes('intendedUse');
       if (rereview) {
         await tx.query(`UPDATE use_cases SET rereview_reason = 'intended use changed', next_review_due = current_date WHERE id = $1`, [id]);

@@ -83,7 +83,7 @@ export class UsersService {
     });
   }
 
-  /** Nobody grants a role to themselves (PRODUCT.md, rule 9): an administrator who wants to assess asks another administrator. */
+  /** Nobody grants a role to themselves (separation of duties): an administrator who wants to assess asks another administrator. */
   async grantRole(principal: Principal, id: string, role: OrgRole): Promise<UserView> {
     const attempt = { actor: toAuditActor(principal), attempted: 'user.role_granted', target: { type: 'user', id } };
     return this.denials.watch(attempt, () => this.dataSource.transaction(async (manager) => {
