@@ -6,7 +6,7 @@ import { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@app/config';
-import { createValidationPipe, ProblemDetailsFilter, TextRulePipe, UnsupportedMediaTypeError } from '@app/errors';
+import { createValidationPipe, ProblemDetailsFilter, ProblemDetailsResponse, problemResponse, TextRulePipe, UnsupportedMediaTypeError } from '@app/errors';
 import { assignRequestId } from '@app/request-context';
 import { AppModule } from './app.module';
 import { parseJsonBody, SendProblem } from './http/json-body';
@@ -65,7 +65,10 @@ function configureOpenApi(app: INestApplication) {
       .setDescription('Governance workflow for AI use cases: lifecycle gates, sign-offs and a tamper-evident audit trail.')
       .setVersion('0.1.0')
       .addBearerAuth()
+      // Any route can fail on our side or find the database unavailable.
+      .addGlobalResponse(problemResponse(500), problemResponse(503))
       .build(),
+    { extraModels: [ProblemDetailsResponse] },
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
 }

@@ -1,5 +1,6 @@
 export * from './domain-error';
 export * from './problem-details.filter';
+export * from './problem-details.response';
 export * from './validation';
 export * from './text-rule';
 export * from './field-rules';
