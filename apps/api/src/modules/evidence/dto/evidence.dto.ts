@@ -22,6 +22,6 @@ export class EvidenceLinkDto extends EvidenceFileFields {
 }
 
 export class EvidenceParams {
-  @IsUuid() id: string;
-  @IsUuid() evidenceId: string;
+  @ApiProperty({ format: 'uuid' }) @IsUuid() id: string;
+  @ApiProperty({ format: 'uuid' }) @IsUuid() evidenceId: string;
 }

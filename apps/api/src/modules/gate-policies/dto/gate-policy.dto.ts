@@ -12,6 +12,7 @@ export class PublishGatePolicyDto {
 }
 
 export class GatePolicyVersionParams {
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: INT4_MAX })
   @Type(() => Number)
   @IsInt()
   @Min(1)

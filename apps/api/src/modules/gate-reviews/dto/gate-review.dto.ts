@@ -47,7 +47,7 @@ export class RollbackDto {
 }
 
 export class ReviewIdParams {
-  @IsUuid() reviewId: string;
+  @ApiProperty({ format: 'uuid' }) @IsUuid() reviewId: string;
 }
 
 export class ClearanceQuery {
@@ -63,8 +63,8 @@ export class ClearanceQuery {
 }
 
 export class ObligationParams {
-  @IsUuid() id: string;
-  @IsUuid() obligationId: string;
+  @ApiProperty({ format: 'uuid' }) @IsUuid() id: string;
+  @ApiProperty({ format: 'uuid' }) @IsUuid() obligationId: string;
 }
 
 export class UpdateObligationDto {

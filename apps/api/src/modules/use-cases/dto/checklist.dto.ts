@@ -12,8 +12,9 @@ export class ChecklistAnswerDto {
 }
 
 export class ChecklistParams {
-  @IsUuid() id: string;
+  @ApiProperty({ format: 'uuid' }) @IsUuid() id: string;
 
+  @ApiProperty({ pattern: '^[a-z][a-z0-9_.-]{1,79}$', description: 'A checklist item id of the current gate policy' })
   @Matches(/^[a-z][a-z0-9_.-]{1,79}$/, { message: 'itemId must be a checklist item id from the gate policy' })
   @IsOwnMemberName()
   itemId: string;
@@ -30,6 +31,6 @@ export class TierChangeDecisionDto {
 }
 
 export class TierChangeRequestParams {
-  @IsUuid() id: string;
-  @IsUuid() requestId: string;
+  @ApiProperty({ format: 'uuid' }) @IsUuid() id: string;
+  @ApiProperty({ format: 'uuid' }) @IsUuid() requestId: string;
 }

@@ -29,6 +29,6 @@ export class RiskDto {
 }
 
 export class RiskParams {
-  @IsUuid() id: string;
-  @IsUuid() riskId: string;
+  @ApiProperty({ format: 'uuid' }) @IsUuid() id: string;
+  @ApiProperty({ format: 'uuid' }) @IsUuid() riskId: string;
 }

@@ -85,6 +85,7 @@ export class CreateUseCaseDto {
 export class UpdateUseCaseDto extends PartialType(OmitType(CreateUseCaseDto, ['developerTeamId', 'deployerTeamId'] as const)) {}
 
 export class UseCaseIdParams {
+  @ApiProperty({ format: 'uuid' })
   @IsUuid()
   id: string;
 }

@@ -17,6 +17,7 @@ export class CreateApiKeyDto {
 }
 
 export class ApiKeyIdParams {
+  @ApiProperty({ format: 'uuid' })
   @IsUuid()
   id: string;
 }

@@ -11,14 +11,17 @@ export class CreateTeamDto {
 }
 
 export class TeamIdParams {
+  @ApiProperty({ format: 'uuid' })
   @IsUuid()
   id: string;
 }
 
 export class TeamMemberParams extends TeamIdParams {
+  @ApiProperty({ format: 'uuid' })
   @IsUuid()
   userId: string;
 
+  @ApiProperty({ enum: TEAM_ROLES })
   @IsIn(TEAM_ROLES)
   role: TeamRole;
 }

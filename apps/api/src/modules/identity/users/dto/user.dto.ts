@@ -40,11 +40,13 @@ export class UpdateUserDto {
 }
 
 export class UserIdParams {
+  @ApiProperty({ format: 'uuid' })
   @IsUuid()
   id: string;
 }
 
 export class UserRoleParams extends UserIdParams {
+  @ApiProperty({ enum: ORG_ROLES })
   @IsIn(ORG_ROLES)
   role: OrgRole;
 }
