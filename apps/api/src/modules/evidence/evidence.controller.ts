@@ -1,16 +1,19 @@
 import { Body, Controller, Get, Inject, Param, Post, Req, Res, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { create as contentDisposition } from 'content-disposition';
 import type { Request, Response } from 'express';
 import { Allow, CurrentPrincipal, Principal } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { ApiProblems } from '@app/errors';
 import { UseCaseIdParams } from '../use-cases/dto/use-case.dto';
 import { EvidenceLinkDto, EvidenceParams } from './dto/evidence.dto';
+import { EvidenceResponse } from './dto/evidence.response';
 import { EvidenceService } from './evidence.service';
 import { receiveUpload } from './multipart-upload';
 
 @ApiTags('evidence')
 @ApiBearerAuth()
+@ApiProblems(401, 403)
 @Controller('api/use-cases/:id/evidence')
 export class EvidenceController {
   constructor(
@@ -23,6 +26,8 @@ export class EvidenceController {
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', required: ['kind', 'title', 'file'], properties: { kind: { type: 'string' }, title: { type: 'string' }, previousId: { type: 'string', format: 'uuid' }, file: { type: 'string', format: 'binary' } } } })
   @ApiOperation({ summary: 'Upload an evidence file (multipart: kind, title, optional previousId, then file); streamed and hashed by the server' })
+  @ApiCreatedResponse({ type: EvidenceResponse })
+  @ApiProblems(400, 404, 409, 413, 415, 422)
   upload(@CurrentPrincipal() principal: Principal, @Param() params: UseCaseIdParams, @Req() req: Request) {
     const { maxBytes, uploadIdleTimeoutMs } = this.config.evidence;
     return receiveUpload(req, maxBytes, (file) => this.evidence.attachFile(principal, params.id, file, maxBytes), uploadIdleTimeoutMs);
@@ -31,6 +36,8 @@ export class EvidenceController {
   @Post('links')
   @Allow('use_cases:write')
   @ApiOperation({ summary: 'Attach a link as evidence' })
+  @ApiCreatedResponse({ type: EvidenceResponse })
+  @ApiProblems(400, 404, 409, 422)
   attachLink(@CurrentPrincipal() principal: Principal, @Param() params: UseCaseIdParams, @Body() body: EvidenceLinkDto) {
     return this.evidence.attachLink(principal, params.id, body);
   }
@@ -38,12 +45,16 @@ export class EvidenceController {
   @Get()
   @Allow('use_cases:read')
   @ApiOperation({ summary: 'Every evidence item and version, with the one it supersedes and the one superseding it' })
+  @ApiOkResponse({ type: [EvidenceResponse] })
+  @ApiProblems(404, 422)
   list(@CurrentPrincipal() principal: Principal, @Param() params: UseCaseIdParams) {
     return this.evidence.list(principal, params.id);
   }
 
   @Get(':evidenceId')
   @Allow('use_cases:read')
+  @ApiOkResponse({ type: EvidenceResponse })
+  @ApiProblems(404, 422)
   get(@CurrentPrincipal() principal: Principal, @Param() params: EvidenceParams) {
     return this.evidence.get(principal, params.id, params.evidenceId);
   }
@@ -51,6 +62,15 @@ export class EvidenceController {
   @Get(':evidenceId/content')
   @Allow('use_cases:read')
   @ApiOperation({ summary: 'The exact bytes uploaded, with their SHA-256 in X-Content-SHA256 and Repr-Digest' })
+  @ApiOkResponse({
+    description: 'The bytes as uploaded, in the media type they were uploaded with, as an attachment',
+    content: { '*/*': { schema: { type: 'string', format: 'binary' } } },
+    headers: {
+      'X-Content-SHA256': { description: 'SHA-256 of the bytes, hex', schema: { type: 'string' } },
+      'Repr-Digest': { description: 'The same digest as RFC 9530 sha-256', schema: { type: 'string' } },
+    },
+  })
+  @ApiProblems(404, 409, 422)
   async download(@CurrentPrincipal() principal: Principal, @Param() params: EvidenceParams, @Res({ passthrough: true }) res: Response) {
     const { evidence, content } = await this.evidence.download(principal, params.id, params.evidenceId);
     res.setHeader('X-Content-SHA256', evidence.sha256!);
