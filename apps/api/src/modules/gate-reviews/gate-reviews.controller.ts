@@ -1,12 +1,16 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow, CurrentPrincipal, Principal } from '@app/auth';
+import { ApiProblems } from '@app/errors';
 import { UseCaseIdParams } from '../use-cases/dto/use-case.dto';
+import { UseCaseResponse } from '../use-cases/dto/use-case.response';
 import { ClearanceQuery, ObligationParams, OpenReviewDto, ReviewIdParams, RollbackDto, SignOffDto, UpdateObligationDto } from './dto/gate-review.dto';
+import { ClearanceResponse, GateReviewResponse, InboxItemResponse, ObligationResponse, OverdueUseCaseResponse } from './dto/gate-review.response';
 import { GateReviewsService } from './gate-reviews.service';
 
 @ApiTags('gate-reviews')
 @ApiBearerAuth()
+@ApiProblems(401, 403)
 @Controller('api')
 export class GateReviewsController {
   constructor(private readonly reviews: GateReviewsService) {}
@@ -14,12 +18,16 @@ export class GateReviewsController {
   @Post('use-cases/:id/reviews')
   @Allow('use_cases:write')
   @ApiOperation({ summary: 'Ask for the gate at the end of the current stage (or retirement); pins revision and policy version' })
+  @ApiCreatedResponse({ type: GateReviewResponse })
+  @ApiProblems(400, 404, 409, 422)
   open(@CurrentPrincipal() principal: Principal, @Param() params: UseCaseIdParams, @Body() body: OpenReviewDto) {
     return this.reviews.open(principal, params.id, body);
   }
 
   @Get('use-cases/:id/reviews')
   @Allow('use_cases:read')
+  @ApiOkResponse({ type: [GateReviewResponse] })
+  @ApiProblems(404, 422)
   list(@CurrentPrincipal() principal: Principal, @Param() params: UseCaseIdParams) {
     return this.reviews.listForUseCase(principal, params.id);
   }
@@ -27,12 +35,15 @@ export class GateReviewsController {
   @Get('reviews/overdue')
   @Allow('use_cases:read')
   @ApiOperation({ summary: 'Operating use cases whose periodic review is due, or whose intended use changed' })
+  @ApiOkResponse({ type: [OverdueUseCaseResponse] })
   overdue(@CurrentPrincipal() principal: Principal) {
     return this.reviews.overdue(principal);
   }
 
   @Get('reviews/:reviewId')
   @Allow('use_cases:read')
+  @ApiOkResponse({ type: GateReviewResponse })
+  @ApiProblems(404, 422)
   get(@CurrentPrincipal() principal: Principal, @Param() params: ReviewIdParams) {
     return this.reviews.get(principal, params.reviewId);
   }
@@ -40,6 +51,8 @@ export class GateReviewsController {
   @Post('reviews/:reviewId/sign-offs')
   @Allow('gate_reviews:decide')
   @ApiOperation({ summary: 'Approve (with conditions), request changes or reject, in one role, on the revision under review' })
+  @ApiCreatedResponse({ type: GateReviewResponse, description: 'The review after the decision (passed when it completed the quorums)' })
+  @ApiProblems(400, 404, 409, 422)
   signOff(@CurrentPrincipal() principal: Principal, @Param() params: ReviewIdParams, @Body() body: SignOffDto) {
     return this.reviews.signOff(principal, params.reviewId, body);
   }
@@ -47,6 +60,8 @@ export class GateReviewsController {
   @Post('use-cases/:id/rollback')
   @Allow('gate_reviews:decide')
   @ApiOperation({ summary: 'Send the use case back to an earlier stage, with a reason (a role the policy names for its gate)' })
+  @ApiCreatedResponse({ type: UseCaseResponse, description: 'The use case at the earlier stage' })
+  @ApiProblems(400, 404, 409, 422)
   rollback(@CurrentPrincipal() principal: Principal, @Param() params: UseCaseIdParams, @Body() body: RollbackDto) {
     return this.reviews.rollback(principal, params.id, body);
   }
@@ -54,18 +69,24 @@ export class GateReviewsController {
   @Get('use-cases/:id/clearance')
   @Allow('use_cases:read')
   @ApiOperation({ summary: 'For pipelines: is the use case cleared for this stage at this revision, and why (not)' })
+  @ApiOkResponse({ type: ClearanceResponse })
+  @ApiProblems(404, 422)
   clearance(@CurrentPrincipal() principal: Principal, @Param() params: UseCaseIdParams, @Query() query: ClearanceQuery) {
     return this.reviews.clearance(principal, params.id, query.stage, query.revision);
   }
 
   @Get('use-cases/:id/obligations')
   @Allow('use_cases:read')
+  @ApiOkResponse({ type: [ObligationResponse] })
+  @ApiProblems(404, 422)
   obligations(@CurrentPrincipal() principal: Principal, @Param() params: UseCaseIdParams) {
     return this.reviews.obligations(principal, params.id);
   }
 
   @Patch('use-cases/:id/obligations/:obligationId')
   @Allow('use_cases:write')
+  @ApiOkResponse({ type: ObligationResponse })
+  @ApiProblems(400, 404, 409, 422)
   updateObligation(@CurrentPrincipal() principal: Principal, @Param() params: ObligationParams, @Body() body: UpdateObligationDto) {
     return this.reviews.updateObligation(principal, params.id, params.obligationId, body.status, body.note);
   }
@@ -73,6 +94,7 @@ export class GateReviewsController {
   @Get('me/inbox')
   @Allow('authenticated')
   @ApiOperation({ summary: 'Reviews waiting for my sign-off in the roles I hold, oldest first' })
+  @ApiOkResponse({ type: [InboxItemResponse] })
   inbox(@CurrentPrincipal() principal: Principal) {
     return this.reviews.inbox(principal);
   }
