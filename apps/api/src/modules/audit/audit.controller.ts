@@ -1,9 +1,10 @@
 import { Controller, Get, Query, Res, StreamableFile } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { AuditReader, describeVerification, EXPORT_MEDIA_TYPES } from '@app/audit';
 import { Allow } from '@app/auth';
-import { PROBLEM_CONTENT_TYPE, ProblemDetailsFilter } from '@app/errors';
+import { ApiProblems, PROBLEM_CONTENT_TYPE, ProblemDetailsFilter } from '@app/errors';
+import { AuditEventPageResponse, AuditVerificationResponse } from './dto/audit-event.response';
 import { ExportAuditEventsQuery, ListAuditEventsQuery, toAuditFilter, VerifyAuditQuery } from './dto/audit-query.dto';
 
 /** The chain head in the exported snapshot, for checking an unfiltered export's last line. */
@@ -31,12 +32,15 @@ function answerFailedExport(error: Error, res: Response) {
 @ApiTags('audit')
 @ApiBearerAuth()
 @Allow('audit:read')
+@ApiProblems(401, 403)
 @Controller('api/audit')
 export class AuditController {
   constructor(private readonly reader: AuditReader) {}
 
   @Get('events')
   @ApiOperation({ summary: 'Page through audit events in sequence order' })
+  @ApiOkResponse({ type: AuditEventPageResponse })
+  @ApiProblems(422)
   list(@Query() query: ListAuditEventsQuery) {
     return this.reader.listEvents(toAuditFilter(query, query.cursor), query.limit);
   }
@@ -44,6 +48,12 @@ export class AuditController {
   @Get('export')
   @ApiOperation({ summary: 'Stream matching events as NDJSON or CSV, with everything needed to re-verify the chain' })
   @ApiProduces(EXPORT_MEDIA_TYPES.ndjson, EXPORT_MEDIA_TYPES.csv)
+  @ApiOkResponse({
+    description: 'A file (attachment): one event per line, NDJSON or CSV. A failure after the first byte cuts the connection, so a partial file never looks complete.',
+    schema: { type: 'string' },
+    headers: { [CHAIN_HEAD_HEADER]: { description: 'The chain head in the exported snapshot: seq=<n>; hash=<hex>', schema: { type: 'string' } } },
+  })
+  @ApiProblems(422)
   async export(@Query() query: ExportAuditEventsQuery, @Res({ passthrough: true }) res: Response) {
     const { stream, head } = await this.reader.exportEvents(toAuditFilter(query), query.format);
     res.setHeader(CHAIN_HEAD_HEADER, `seq=${head.seq}; hash=${head.hash}`);
@@ -54,6 +64,8 @@ export class AuditController {
 
   @Get('verify')
   @ApiOperation({ summary: 'Walk the chain (or a range) and report the head or the first broken event' })
+  @ApiOkResponse({ type: AuditVerificationResponse })
+  @ApiProblems(422)
   async verify(@Query() query: VerifyAuditQuery) {
     const result = await this.reader.verify({ fromSeq: query.fromSeq, toSeq: query.toSeq });
     return { ...result, summary: describeVerification(result) };

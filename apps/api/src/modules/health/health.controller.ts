@@ -1,7 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '@app/auth';
+import { LivenessResponse, ReadinessResponse } from './dto/health.response';
 
 @ApiTags('health')
 @Public()
@@ -14,12 +15,15 @@ export class HealthController {
 
   @Get('live')
   @ApiOperation({ summary: 'Liveness: the process is up and serving HTTP' })
+  @ApiOkResponse({ type: LivenessResponse })
   live() {
     return { status: 'ok' };
   }
 
   @Get('ready')
-  @HealthCheck()
+  // Described here rather than by Terminus: its 503 is answered as problem+json, like every refusal.
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
+  @ApiOkResponse({ type: ReadinessResponse })
   @ApiOperation({ summary: 'Readiness: the database answers (503 when it does not)' })
   ready() {
     return this.health.check([() => this.database.pingCheck('database', { timeout: 2_000 })]);
