@@ -1,5 +1,6 @@
+import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { AuditReader } from '@app/audit';
-import { adminUser, bearer, createTestApp, givenApiKey, givenTeam, givenUser, TestApp } from './support';
+import { adminUser, bearer, createTestApp, givenApiKey, givenTeam, givenUser, TestApp, TestUser } from './support';
 import { givenDevelopers, givenReviewWorld, givenUseCaseAt, openReview, ReviewWorld, satisfyRequirements, signOff } from './support/review-world';
 
 describe('gate reviews and sign-offs', () => {
@@ -216,6 +217,43 @@ describe('gate reviews and sign-offs', () => {
       await signOff(t, world.legal, review.id, 'legal', review.revision).expect(201);
       expect(await inbox(world.legal.token)).toEqual([]);
       expect(await inbox(world.legal2.token)).toEqual([]);
+    });
+
+    it('lists every review waiting for a caller who sees many, oldest first, in three queries however many there are', async () => {
+      const many = await givenReviewWorld(t);
+      const opened: { id: string; revision: number }[] = [];
+      for (const tier of ['limited', 'minimal', 'limited', 'high', 'minimal', 'limited'] as const) {
+        opened.push(await openReview(t, many, await givenUseCaseAt(t, many, tier), 'design_to_develop', tier));
+      }
+      const [limited1, minimal1, limited2, high, minimal2, limited3] = opened;
+      await signOff(t, many.legal2, limited2.id, 'legal', limited2.revision).expect(201);
+      await signOff(t, many.developer, limited3.id, 'developer', limited3.revision).expect(201);
+      const inbox = async (user: TestUser) => {
+        const ids = new Set(opened.map((review) => review.id));
+        const items: { reviewId: string; roles: string[] }[] = (await t.http().get('/api/me/inbox').set(bearer(user.token)).expect(200)).body;
+        return items.filter((item) => ids.has(item.reviewId)).map((item) => [item.reviewId, item.roles]);
+      };
+      const waiting = (role: string, ...reviews: { id: string }[]) => reviews.map((review) => [review.id, [role]]);
+      expect(await inbox(many.legal)).toEqual(waiting('legal', limited1, high, limited3));
+      expect(await inbox(many.developer)).toEqual(waiting('developer', limited1, minimal1, limited2, high, minimal2));
+      expect(await inbox(many.deployer)).toEqual(waiting('deployer', limited1, limited2, high, limited3));
+      expect(await inbox(many.assessors[0])).toEqual(waiting('assessor', high));
+      expect(await inbox(many.opener)).toEqual([]);
+
+      // The reads of reviews, decisions and authors an inbox makes do not grow with the reviews it has to consider.
+      const readsDuring = async (work: () => Promise<unknown>) => {
+        const spy = jest.spyOn(PostgresQueryRunner.prototype, 'query');
+        try {
+          await work();
+          return spy.mock.calls.filter(([sql]) => /gate_reviews|sign_offs|use_case_revisions/.test(sql)).length;
+        } finally {
+          spy.mockRestore();
+        }
+      };
+      expect(await readsDuring(() => inbox(many.developer))).toBe(3);
+      opened.push(await openReview(t, many, await givenUseCaseAt(t, many, 'minimal'), 'design_to_develop', 'minimal'));
+      expect(await readsDuring(() => inbox(many.developer))).toBe(3);
+      expect(await inbox(many.developer)).toHaveLength(6);
     });
 
     it('answers whether a use case is cleared for a stage at a revision, with the reason, to a pipeline key', async () => {

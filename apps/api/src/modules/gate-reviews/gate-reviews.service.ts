@@ -11,6 +11,7 @@ import { UseCasesService } from '../use-cases/use-cases.service';
 import { ConditionDto, OpenReviewDto, RollbackDto, SignOffDto } from './dto/gate-review.dto';
 import { unmetRequirements } from './gate-requirements.policy';
 import { ReviewRow, SignOffRow } from './gate-review.rows';
+import { GateReviewsRepository } from './gate-reviews.repository';
 import { GatedTier, STAGES, Stage } from './lifecycle';
 import { OneAtATime } from './one-at-a-time';
 import { checkSignOff, evaluateReview, FORWARD_GATES, gatesOpenFrom, holdsSignOffRole, RecordedDecision, ReviewState, stageAfter } from './sign-off.policy';
@@ -34,6 +35,7 @@ export class GateReviewsService {
     private readonly policies: GatePoliciesService,
     private readonly useCases: UseCasesService,
     private readonly denials: DeniedAttempts,
+    private readonly repository: GateReviewsRepository,
   ) {}
 
   async open(principal: Principal, useCaseId: string, input: OpenReviewDto) {
@@ -215,14 +217,19 @@ export class GateReviewsService {
 
   /** The reviews waiting for my decision in a role I hold, oldest first. */
   async inbox(principal: Principal) {
-    const rows: (ReviewRow & { developer_team_id: string; deployer_team_id: string })[] = await this.dataSource.query(
-      `SELECT r.*, u.developer_team_id, u.deployer_team_id FROM gate_reviews r JOIN use_cases u ON u.id = r.use_case_id
-       WHERE r.status = 'open' ORDER BY r.opened_at`,
-    );
+    // Sign-offs are made by people: nothing waits for an API key.
+    if (principal.kind !== 'user') return [];
+    // Three queries whatever the number of open reviews: the candidates, then their decisions and their use cases' parties.
+    const candidates = await this.repository.inboxCandidates(principal);
+    if (!candidates.length) return [];
+    const [decisions, partiesByUseCase] = await Promise.all([
+      this.repository.currentDecisions(candidates.map((review) => review.id)),
+      this.useCases.partiesOf(this.dataSource.manager, candidates.map((review) => ({ ...review, id: review.use_case_id }))),
+    ]);
     const waiting = [];
-    for (const review of rows) {
-      const parties = await this.useCases.parties(this.dataSource.manager, { id: review.use_case_id, developer_team_id: review.developer_team_id, deployer_team_id: review.deployer_team_id } as UseCaseRow);
-      const current = (await this.currentDecisions(this.dataSource.manager, review.id)).map(toDecision);
+    for (const review of candidates) {
+      const parties = partiesByUseCase.get(review.use_case_id)!;
+      const current = decisions.get(review.id)!.map(toDecision);
       const outcome = evaluateReview({ slots: review.slots, contentHash: review.content_hash }, current);
       const missingRoles = outcome.status === 'open' ? outcome.missing.map((slot) => slot.role) : [];
       const roles = missingRoles.filter((role) => {

@@ -237,11 +237,20 @@ export class UseCasesService {
    * authorship: the assessor or lawyer who decided the tier stays independent.
    */
   async parties(manager: EntityManager, row: UseCaseRow): Promise<UseCaseParties> {
-    const authors: { author_id: string }[] = await manager.query(
-      `SELECT DISTINCT author_id FROM use_case_revisions WHERE use_case_id = $1 AND NOT (changed_fields <@ ARRAY['tierOverride']::text[])`,
-      [row.id],
-    );
-    return { developerTeamId: row.developer_team_id, deployerTeamId: row.deployer_team_id, authorIds: authors.map((a) => a.author_id) };
+    return (await this.partiesOf(manager, [row])).get(row.id)!;
+  }
+
+  /** parties() for many use cases, in one query, by use case id. */
+  async partiesOf(manager: EntityManager, rows: Pick<UseCaseRow, 'id' | 'developer_team_id' | 'deployer_team_id'>[]): Promise<Map<string, UseCaseParties>> {
+    const authors: { use_case_id: string; author_ids: string[] }[] = rows.length
+      ? await manager.query(
+          `SELECT use_case_id, array_agg(DISTINCT author_id) AS author_ids FROM use_case_revisions
+           WHERE use_case_id = ANY($1::uuid[]) AND NOT (changed_fields <@ ARRAY['tierOverride']::text[]) GROUP BY use_case_id`,
+          [[...new Set(rows.map((row) => row.id))]],
+        )
+      : [];
+    const authorIds = new Map(authors.map((a) => [a.use_case_id, a.author_ids]));
+    return new Map(rows.map((row) => [row.id, { developerTeamId: row.developer_team_id, deployerTeamId: row.deployer_team_id, authorIds: authorIds.get(row.id) ?? [] }]));
   }
 
   /**
