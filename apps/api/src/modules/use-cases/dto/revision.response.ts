@@ -16,11 +16,10 @@ export class RevisionWithContentResponse extends RevisionResponse {
   @ApiProperty({ type: UseCaseContentResponse }) content: UseCaseContentResponse;
 }
 
-/** Any JSON value: a changed field may hold a text, a number, an object or a list. */
+/** Any JSON value: a changed field may hold a text, a number, an object, a list or null. */
 const anyValue = (description: string): ApiPropertyOptions => ({
   description,
-  nullable: true,
-  oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }, { type: 'object', additionalProperties: true }, { type: 'array', items: {} }],
+  oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }, { type: 'object', additionalProperties: true, nullable: true }, { type: 'array', items: {} }],
 });
 
 export class ContentChangeResponse implements ContentChange {

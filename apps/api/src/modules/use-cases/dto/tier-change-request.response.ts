@@ -6,7 +6,7 @@ import { TierChangeRequestView } from '../tier-decisions.service';
 export class TierChangeRequestResponse implements TierChangeRequestView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) useCaseId: string;
-  @ApiProperty({ enum: TIERS, nullable: true, description: 'The override asked for; null asks for the override to be removed' }) tier: Tier | null;
+  @ApiProperty({ enum: [...TIERS, null], nullable: true, description: 'The override asked for; null asks for the override to be removed' }) tier: Tier | null;
   @ApiProperty() justification: string;
   @ApiProperty({ enum: TIERS }) fromTier: Tier;
   @ApiProperty({ enum: TIERS }) toTier: Tier;
