@@ -55,6 +55,7 @@ describe('use cases', () => {
       ['a workflow component without a name', { workflow: { description: 'd', components: [{ description: 'no name' }] } }, ['workflow.components.0.name']],
       ['a stage set by hand', { stage: 'operate' }, ['stage']],
       ['a tier set by hand', { tier: 'minimal' }, ['tier']],
+      ['a stakeholder that is a list, not an object', { stakeholders: [[]] }, ['stakeholders']],
     ])('refuses %s with field-level errors', async (_name, overrides, fields) => {
       const res = await t.http().post('/api/use-cases').set(as(developer)).send(useCaseBody(teamA, teamA, overrides));
       expect(res.status).toBe(422);
@@ -67,6 +68,15 @@ describe('use cases', () => {
       expect(res.status).toBe(422);
       expect(fieldsOf(res.body)).toEqual(['developerTeamId']);
     });
+  });
+
+  it.each(['title', 'inputs', 'intendedUse', 'workflow'])('refuses null for the required field %s in an edit, and writes no revision', async (field) => {
+    const useCase = await givenUseCase(t, developer.token, teamA);
+    const res = await t.http().patch(`/api/use-cases/${useCase.id}`).set(as(developer)).send({ [field]: null });
+    expect(res.status).toBe(422);
+    expect(fieldsOf(res.body)).toEqual([field]);
+    const after = await t.http().get(`/api/use-cases/${useCase.id}`).set(as(developer)).expect(200);
+    expect(after.body.revision).toBe(useCase.revision);
   });
 
   describe('revisions', () => {

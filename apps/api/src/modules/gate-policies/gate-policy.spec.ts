@@ -81,3 +81,15 @@ describe('validateGatePolicy', () => {
     );
   });
 });
+
+describe('requirement notes', () => {
+  it('refuses a note that is not text', () => {
+    const document = JSON.parse(JSON.stringify(DEFAULT_GATE_POLICY_DATA));
+    document.gates.retire.minimal.signOffs[0].note = {};
+    document.gates.retire.high.evidence = [{ kind: 'rollback_plan', note: 42 }];
+    expect(validateGatePolicy(document).map((error) => error.field)).toEqual([
+      'document.gates.retire.minimal.signOffs.0.note',
+      'document.gates.retire.high.evidence.0.note',
+    ]);
+  });
+});

@@ -99,6 +99,7 @@ function validateRequirements(
       if (!Number.isInteger(signOff.quorum) || (signOff.quorum as number) < 1 || (signOff.quorum as number) > MAX_QUORUM) {
         fail(`${at}.quorum`, `quorum must be an integer from 1 to ${MAX_QUORUM}`);
       }
+      checkNote(signOff.note, at, fail);
     });
   }
   if (!Array.isArray(evidence)) {
@@ -110,6 +111,7 @@ function validateRequirements(
       if (!(EVIDENCE_KINDS as readonly unknown[]).includes(kind)) fail(`${path}.evidence.${index}.kind`, `kind must be one of ${EVIDENCE_KINDS.join(', ')}`);
       if (seen.has(kind)) fail(`${path}.evidence.${index}.kind`, `${String(kind)} is listed twice`);
       seen.add(kind);
+      if (isObject(requirement)) checkNote(requirement.note, `${path}.evidence.${index}`, fail);
     });
   }
   if (!Array.isArray(checklist)) {
@@ -127,6 +129,11 @@ function validateRequirements(
   } else if (reviewIntervalMonths !== undefined) {
     fail(`${path}.reviewIntervalMonths`, 'only the operate_review gate has a review interval');
   }
+}
+
+/** A requirement's optional note is text a reader sees: a string, when present. */
+function checkNote(note: unknown, at: string, fail: (field: string, detail: string) => void) {
+  if (note !== undefined && (typeof note !== 'string' || note.length > 2000)) fail(`${at}.note`, 'note must be a string of at most 2000 characters');
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

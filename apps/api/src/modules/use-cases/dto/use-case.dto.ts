@@ -1,20 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Length,
-  Max,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
 import { IsUuid } from '@app/errors';
 import { AI_ROLES, AiRole, STAGES, Stage, TIERS, Tier, USE_CASE_STATUSES, UseCaseStatus } from '../../gate-reviews/lifecycle';
 import { IsUseCaseCursor } from './use-case-cursor';
@@ -36,6 +23,7 @@ export class WorkflowDto {
   @ApiProperty({ type: [WorkflowComponentDto] })
   @IsArray()
   @ArrayMaxSize(50)
+  @IsObject({ each: true, message: '$property must be a list of objects' })
   @ValidateNested({ each: true })
   @Type(() => WorkflowComponentDto)
   components: WorkflowComponentDto[];
@@ -66,6 +54,7 @@ export class CreateUseCaseDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(100)
+  @IsObject({ each: true, message: '$property must be a list of objects' })
   @ValidateNested({ each: true })
   @Type(() => StakeholderDto)
   stakeholders: StakeholderDto[];
@@ -81,8 +70,11 @@ export class CreateUseCaseDto {
   @ApiProperty({ format: 'uuid' }) @IsUuid() deployerTeamId: string;
 }
 
-/** Any subset of the descriptive fields. Teams, stage and tier are not edited here. */
-export class UpdateUseCaseDto extends PartialType(OmitType(CreateUseCaseDto, ['developerTeamId', 'deployerTeamId'] as const)) {}
+/**
+ * Any subset of the descriptive fields. Teams, stage and tier are not edited here.
+ * A field left out stays as it is; `null` is refused (every descriptive field is required).
+ */
+export class UpdateUseCaseDto extends PartialType(OmitType(CreateUseCaseDto, ['developerTeamId', 'deployerTeamId'] as const), { skipNullProperties: false }) {}
 
 export class UseCaseIdParams {
   @ApiProperty({ format: 'uuid' })
