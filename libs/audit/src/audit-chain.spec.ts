@@ -115,15 +115,15 @@ describe('verifyRangeProblems', () => {
 });
 
 describe('buildAuditWhere', () => {
-  it('is empty without filters', () => {
-    expect(buildAuditWhere({})).toEqual({ where: '', params: [] });
+  it('names only the chain without filters', () => {
+    expect(buildAuditWhere({})).toEqual({ where: 'WHERE chain = $1', params: ['main'] });
   });
 
   it('parameterises every value', () => {
     const from = new Date('2026-01-01T00:00:00Z');
     expect(buildAuditWhere({ from, actorId: "x' OR 1=1 --", afterSeq: 10 })).toEqual({
-      where: 'WHERE occurred_at >= $1 AND actor_id = $2 AND seq > $3',
-      params: [from, "x' OR 1=1 --", 10],
+      where: 'WHERE chain = $1 AND occurred_at >= $2 AND actor_id = $3 AND seq > $4',
+      params: ['main', from, "x' OR 1=1 --", 10],
     });
   });
 });

@@ -1,3 +1,5 @@
+import { DEFAULT_CHAIN } from './audit-chain';
+
 /** Filters shared by the paged listing, the export and the verification range. */
 export interface AuditFilter {
   from?: Date;
@@ -15,6 +17,10 @@ export interface AuditFilter {
  * Builds a parameterised WHERE clause; values never enter the SQL text. For
  * statements that take no parameters (COPY), `quote` renders each value as a
  * literal instead, and must be the driver's own escaping.
+ *
+ * It always names the chain: with it, the primary key (chain, seq) yields the
+ * events in seq order from any cursor, where without it PostgreSQL would sort
+ * the whole trail for every page.
  */
 export function buildAuditWhere(filter: AuditFilter, quote?: (value: unknown) => string): { where: string; params: unknown[] } {
   const conditions: string[] = [];
@@ -27,6 +33,7 @@ export function buildAuditWhere(filter: AuditFilter, quote?: (value: unknown) =>
     params.push(value);
     conditions.push(sql.replace('?', `$${params.length}`));
   };
+  add('chain = ?', DEFAULT_CHAIN);
   if (filter.from) add('occurred_at >= ?', filter.from);
   if (filter.to) add('occurred_at < ?', filter.to);
   if (filter.useCaseId) add('use_case_id = ?', filter.useCaseId);
@@ -35,7 +42,7 @@ export function buildAuditWhere(filter: AuditFilter, quote?: (value: unknown) =>
   if (filter.targetType) add('target_type = ?', filter.targetType);
   if (filter.targetId) add('target_id = ?', filter.targetId);
   if (filter.afterSeq !== undefined) add('seq > ?', filter.afterSeq);
-  return { where: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', params };
+  return { where: `WHERE ${conditions.join(' AND ')}`, params };
 }
 
 export function isFiltered(filter: AuditFilter): boolean {
