@@ -7,6 +7,7 @@ import { GovernTierChanges1764093600000 } from './1764093600000-GovernTierChange
 import { CreateRuntimeRoleCredentials1764100800000 } from './1764100800000-CreateRuntimeRoleCredentials';
 import { StageEvidenceUploads1764104400000 } from './1764104400000-StageEvidenceUploads';
 import { LeaseIdempotencyKeys1764109800000 } from './1764109800000-LeaseIdempotencyKeys';
+import { PageUseCasesInCreationOrder1764117000000 } from './1764117000000-PageUseCasesInCreationOrder';
 
 /** Every migration, oldest first. A new migration is added here as well as in its own file. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -18,4 +19,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   CreateRuntimeRoleCredentials1764100800000,
   StageEvidenceUploads1764104400000,
   LeaseIdempotencyKeys1764109800000,
+  PageUseCasesInCreationOrder1764117000000,
 ];
