@@ -1,3 +1,5 @@
+import { printableKey, textProblem } from '@app/errors';
+
 /**
  * What the writer may hash: only values that PostgreSQL gives back exactly as
  * they were written, so that every verifier recomputes the same hash later.
@@ -17,18 +19,10 @@ export class UnstorableAuditValueError extends Error {
 }
 
 /**
- * Why PostgreSQL would not give this text back identically, or undefined.
- * It refuses U+0000 in text and jsonb; it stores an unpaired UTF-16 surrogate
- * (which UTF-8 cannot encode) as U+FFFD.
+ * Why PostgreSQL would not give this text back identically, or undefined: the
+ * same text rule the HTTP edge applies, here as the writer's last line of defence.
  */
-export function unstorableTextProblem(text: string): string | undefined {
-  if (text.includes('\u0000')) return 'holds U+0000, which PostgreSQL cannot store';
-  if (!isWellFormed(text)) return 'holds an unpaired UTF-16 surrogate, which PostgreSQL would store as U+FFFD';
-  return undefined;
-}
-
-// ES2024's String.prototype.isWellFormed (Node 20); the project's TypeScript lib is ES2023.
-const isWellFormed = (text: string) => (text as string & { isWellFormed(): boolean }).isWellFormed();
+export const unstorableTextProblem = textProblem;
 
 /**
  * The payload as PostgreSQL's jsonb will give it back: through JSON once, so
@@ -65,14 +59,9 @@ export function assertStorableText(content: Record<string, unknown>): void {
     } else if (typeof value === 'object' && value !== null) {
       for (const [key, item] of Object.entries(value)) {
         const problem = Array.isArray(value) ? undefined : unstorableTextProblem(key);
-        if (problem) throw new UnstorableAuditValueError(`${path}.${printable(key)}`, problem);
+        if (problem) throw new UnstorableAuditValueError(`${path}.${printableKey(key)}`, problem);
         pending.push({ value: item, path: `${path}.${key}` });
       }
     }
   }
-}
-
-/** A name as it can be shown in a message: U+0000 and lone surrogates as \uXXXX escapes. */
-function printable(name: string): string {
-  return name.replace(/\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -63,8 +63,8 @@ function keyProblem(key: string): string | undefined {
 
 const join = (path: string, segment: string) => (path ? `${path}.${segment}` : segment);
 
-/** A key as it can be shown in a field path: NUL and lone surrogates as \uXXXX escapes. */
-function printableKey(key: string): string {
+/** A key (or any text) as it can be shown in a field path or message: NUL and lone surrogates as \uXXXX escapes. */
+export function printableKey(key: string): string {
   if (!textProblem(key)) return key;
   return key.replace(UNSTORABLE_UNIT, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
