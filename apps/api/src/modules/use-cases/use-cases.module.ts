@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { GatePoliciesModule } from '../gate-policies/gate-policies.module';
 import { ReviewAlignmentModule } from '../gate-reviews/review-alignment.module';
 import { TierDecisionsService } from './tier-decisions.service';
+import { UseCase } from './use-case.entity';
 import { UseCasesController } from './use-cases.controller';
 import { UseCasesService } from './use-cases.service';
 
 @Module({
-  imports: [GatePoliciesModule, ReviewAlignmentModule],
+  imports: [TypeOrmModule.forFeature([UseCase]), GatePoliciesModule, ReviewAlignmentModule],
   controllers: [UseCasesController],
   providers: [UseCasesService, TierDecisionsService],
   exports: [UseCasesService],
