@@ -25,7 +25,7 @@ import { PrincipalLoader } from '../apps/api/src/modules/identity/auth/principal
 import { TeamsService } from '../apps/api/src/modules/identity/teams/teams.service';
 import { UsersService } from '../apps/api/src/modules/identity/users/users.service';
 import { GatePoliciesService } from '../apps/api/src/modules/gate-policies/gate-policies.service';
-import { GateReviewsService } from '../apps/api/src/modules/gate-reviews/gate-reviews.service';
+import { ReviewDecisions } from '../apps/api/src/modules/gate-reviews/review-decisions.service';
 import { UseCasesService } from '../apps/api/src/modules/use-cases/use-cases.service';
 import { openBenchDatabase } from './bench-database';
 
@@ -95,7 +95,7 @@ async function setUp(app: Awaited<ReturnType<typeof createApp>>, count: number):
       stakeholders: [{ name: 's', objectives: 'o', affectedNonUser: false }], intendedUse: 'u', foreseeableMisuse: 'm', aiRole: 'both',
       developerTeamId: team.id, deployerTeamId: team.id,
     });
-    const review = await app.get(GateReviewsService).open(openerPrincipal, useCase.id, { gate: 'design_to_develop' });
+    const review = await app.get(ReviewDecisions).open(openerPrincipal, useCase.id, { gate: 'design_to_develop' });
     fixtures.push({ reviewId: review.id, revision: review.revision, token: app.get(AuthService).issueAccessToken(signer.id).accessToken });
   }
   return fixtures;

@@ -225,6 +225,11 @@ describe('gate guarantees under attack', () => {
     const opened = await openReview(t, world, id, 'design_to_develop', 'minimal');
     await signOff(t, world.developer, opened.id, 'developer', opened.revision).expect(201);
     expect((await useCase(id)).stage).toBe('develop');
+    // Not while a review of the stage it would leave is open: that review is decided first.
+    const next = await openReview(t, world, id, 'develop_to_deploy', 'minimal');
+    const blocked = await t.http().post(`/api/use-cases/${id}/rollback`).set(as(world.developer)).send({ toStage: 'design', reason: 'drift found' }).expect(409);
+    expect(blocked.body).toMatchObject({ type: 'urn:gatehouse:problem:rollback-during-review', reviewId: next.id });
+    await signOff(t, world.developer, next.id, 'developer', next.revision, 'reject').expect(201);
     const res = await t.http().post(`/api/use-cases/${id}/rollback`).set(as(world.developer)).send({ toStage: 'design', reason: 'drift found' }).expect(201);
     expect(res.body.stage).toBe('design');
     expect((await useCase(id)).stage).toBe('design');

@@ -44,7 +44,8 @@ describe('gate reviews and sign-offs', () => {
       expect(review).toMatchObject({ gate: 'design_to_develop', tier: 'high', policyVersion: 1, revision: current.revision, contentHash: current.contentHash, status: 'open' });
       expect(review.slots).toEqual([{ role: 'developer', quorum: 1 }, { role: 'deployer', quorum: 1 }, { role: 'legal', quorum: 1 }, { role: 'assessor', quorum: 1 }]);
       expect(current.status).toBe('in_review');
-      await t.http().post(`/api/use-cases/${useCaseId}/reviews`).set(bearer(world.opener.token)).send({ gate: 'design_to_develop' }).expect(409);
+      const again = await t.http().post(`/api/use-cases/${useCaseId}/reviews`).set(bearer(world.opener.token)).send({ gate: 'design_to_develop' }).expect(409);
+      expect(again.body).toMatchObject({ type: 'urn:gatehouse:problem:review-already-open', reviewId: review.id });
     });
 
     it('refuses a prohibited use case and a gate that does not end the current stage', async () => {

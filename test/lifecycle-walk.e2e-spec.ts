@@ -53,7 +53,8 @@ describe('the lifecycle of a high-risk use case', () => {
     // Drift: the deployer sends it back to develop, with a reason.
     await t.http().post(`/api/use-cases/${useCaseId}/rollback`).set(bearer(world.legal.token)).send({ toStage: 'operate', reason: 'x' }).expect(422);
     // A compliance officer reads everything but is not a role the policy names for this gate.
-    await t.http().post(`/api/use-cases/${useCaseId}/rollback`).set(bearer(officer)).send({ toStage: 'develop', reason: 'x' }).expect(403);
+    const refused = await t.http().post(`/api/use-cases/${useCaseId}/rollback`).set(bearer(officer)).send({ toStage: 'develop', reason: 'x' }).expect(403);
+    expect(refused.body.type).toBe('urn:gatehouse:problem:rollback-role-not-held');
     await t.http().post(`/api/use-cases/${useCaseId}/rollback`).set(bearer(world.deployer.token)).send({ toStage: 'develop', reason: 'accuracy drifted below 90%' }).expect(201);
     expect(await stage(useCaseId)).toBe('develop');
     const [rolledBack] = await t.dataSource.query(`SELECT reason, payload FROM audit_events WHERE use_case_id = $1 AND action = 'use_case.rolled_back'`, [useCaseId]);

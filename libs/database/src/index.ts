@@ -5,6 +5,7 @@ export * from './embedded-postgres';
 export * from './embedded-roles';
 export * from './migrate';
 export * from './prepare-database';
+export * from './raw-rows';
 export * from './runtime-privileges';
 export * from './runtime-role';
 export * from './with-client';

@@ -6,14 +6,20 @@ import { UseCaseIdParams } from '../use-cases/dto/use-case.dto';
 import { UseCaseResponse } from '../use-cases/dto/use-case.response';
 import { ClearanceQuery, ObligationParams, OpenReviewDto, ReviewIdParams, RollbackDto, SignOffDto, UpdateObligationDto } from './dto/gate-review.dto';
 import { ClearanceResponse, GateReviewResponse, InboxItemResponse, ObligationResponse, OverdueUseCaseResponse } from './dto/gate-review.response';
-import { GateReviewsService } from './gate-reviews.service';
+import { ObligationsService } from './obligations.service';
+import { ReviewDecisions } from './review-decisions.service';
+import { ReviewQueries } from './review-queries.service';
 
 @ApiTags('gate-reviews')
 @ApiBearerAuth()
 @ApiProblems(401, 403)
 @Controller('api')
 export class GateReviewsController {
-  constructor(private readonly reviews: GateReviewsService) {}
+  constructor(
+    private readonly decisions: ReviewDecisions,
+    private readonly queries: ReviewQueries,
+    private readonly obligationsOf: ObligationsService,
+  ) {}
 
   @Post('use-cases/:id/reviews')
   @Allow('use_cases:write')
@@ -21,7 +27,7 @@ export class GateReviewsController {
   @ApiCreatedResponse({ type: GateReviewResponse })
   @ApiProblems(400, 404, 409, 422)
   open(@CurrentPrincipal() principal: Principal, @Param() params: UseCaseIdParams, @Body() body: OpenReviewDto) {
-    return this.reviews.open(principal, params.id, body);
+    return this.decisions.open(principal, params.id, body);
   }
 
   @Get('use-cases/:id/reviews')
@@ -29,7 +35,7 @@ export class GateReviewsController {
   @ApiOkResponse({ type: [GateReviewResponse] })
   @ApiProblems(404, 422)
   list(@CurrentPrincipal() principal: Principal, @Param() params: UseCaseIdParams) {
-    return this.reviews.listForUseCase(principal, params.id);
+    return this.queries.listForUseCase(principal, params.id);
   }
 
   @Get('reviews/overdue')
@@ -37,7 +43,7 @@ export class GateReviewsController {
   @ApiOperation({ summary: 'Operating use cases whose periodic review is due, or whose intended use changed' })
   @ApiOkResponse({ type: [OverdueUseCaseResponse] })
   overdue(@CurrentPrincipal() principal: Principal) {
-    return this.reviews.overdue(principal);
+    return this.queries.overdue(principal);
   }
 
   @Get('reviews/:reviewId')
@@ -45,7 +51,7 @@ export class GateReviewsController {
   @ApiOkResponse({ type: GateReviewResponse })
   @ApiProblems(404, 422)
   get(@CurrentPrincipal() principal: Principal, @Param() params: ReviewIdParams) {
-    return this.reviews.get(principal, params.reviewId);
+    return this.queries.get(principal, params.reviewId);
   }
 
   @Post('reviews/:reviewId/sign-offs')
@@ -54,7 +60,7 @@ export class GateReviewsController {
   @ApiCreatedResponse({ type: GateReviewResponse, description: 'The review after the decision (passed when it completed the quorums)' })
   @ApiProblems(400, 404, 409, 422)
   signOff(@CurrentPrincipal() principal: Principal, @Param() params: ReviewIdParams, @Body() body: SignOffDto) {
-    return this.reviews.signOff(principal, params.reviewId, body);
+    return this.decisions.signOff(principal, params.reviewId, body);
   }
 
   @Post('use-cases/:id/rollback')
@@ -63,7 +69,7 @@ export class GateReviewsController {
   @ApiCreatedResponse({ type: UseCaseResponse, description: 'The use case at the earlier stage' })
   @ApiProblems(400, 404, 409, 422)
   rollback(@CurrentPrincipal() principal: Principal, @Param() params: UseCaseIdParams, @Body() body: RollbackDto) {
-    return this.reviews.rollback(principal, params.id, body);
+    return this.decisions.rollback(principal, params.id, body);
   }
 
   @Get('use-cases/:id/clearance')
@@ -72,7 +78,7 @@ export class GateReviewsController {
   @ApiOkResponse({ type: ClearanceResponse })
   @ApiProblems(404, 422)
   clearance(@CurrentPrincipal() principal: Principal, @Param() params: UseCaseIdParams, @Query() query: ClearanceQuery) {
-    return this.reviews.clearance(principal, params.id, query.stage, query.revision);
+    return this.queries.clearance(principal, params.id, query.stage, query.revision);
   }
 
   @Get('use-cases/:id/obligations')
@@ -80,7 +86,7 @@ export class GateReviewsController {
   @ApiOkResponse({ type: [ObligationResponse] })
   @ApiProblems(404, 422)
   obligations(@CurrentPrincipal() principal: Principal, @Param() params: UseCaseIdParams) {
-    return this.reviews.obligations(principal, params.id);
+    return this.obligationsOf.list(principal, params.id);
   }
 
   @Patch('use-cases/:id/obligations/:obligationId')
@@ -88,7 +94,7 @@ export class GateReviewsController {
   @ApiOkResponse({ type: ObligationResponse })
   @ApiProblems(400, 404, 409, 422)
   updateObligation(@CurrentPrincipal() principal: Principal, @Param() params: ObligationParams, @Body() body: UpdateObligationDto) {
-    return this.reviews.updateObligation(principal, params.id, params.obligationId, body.status, body.note);
+    return this.obligationsOf.update(principal, params.id, params.obligationId, body.status, body.note);
   }
 
   @Get('me/inbox')
@@ -96,6 +102,6 @@ export class GateReviewsController {
   @ApiOperation({ summary: 'Reviews waiting for my sign-off in the roles I hold, oldest first' })
   @ApiOkResponse({ type: [InboxItemResponse] })
   inbox(@CurrentPrincipal() principal: Principal) {
-    return this.reviews.inbox(principal);
+    return this.queries.inbox(principal);
   }
 }

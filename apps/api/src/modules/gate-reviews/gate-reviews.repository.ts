@@ -1,14 +1,24 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '@app/auth';
+import { rowsToEntities } from '@app/database';
 import { visibleUseCasesSql } from '../use-cases/use-case-access';
-import { ReviewRow, SignOffRow } from './gate-review.rows';
+import { GateReview } from './gate-review.entity';
+import { SignOff } from './sign-off.entity';
 
 /** An open review that may wait for the caller, with its use case's two teams. */
-export type InboxCandidate = ReviewRow & { developer_team_id: string; deployer_team_id: string };
+export interface InboxCandidate {
+  review: GateReview;
+  developerTeamId: string;
+  deployerTeamId: string;
+}
 
-/** Set-based reads of gate reviews and their sign-offs, where one query does the work of one per review. */
+/**
+ * The module's hand-written SQL: set-based reads where one query does the
+ * work of one per review, and the latest-decision-per-signer rule, which is
+ * stated here once for one review and for many.
+ */
 @Injectable()
 export class GateReviewsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -24,9 +34,9 @@ export class GateReviewsRepository {
    * developer's few use cases would be joined to every open review of the
    * organisation instead of looked up through gate_reviews_one_open.
    */
-  inboxCandidates(principal: Principal): Promise<InboxCandidate[]> {
+  async inboxCandidates(principal: Principal): Promise<InboxCandidate[]> {
     const params: unknown[] = [principal.userId, principal.roles, principal.teams.map((m) => m.teamId), principal.teams.map((m) => m.role)];
-    return this.dataSource.query(
+    const rows: (Record<string, unknown> & { developer_team_id: string; deployer_team_id: string })[] = await this.dataSource.query(
       `WITH visible_open AS MATERIALIZED (
          SELECT r.*, u.developer_team_id, u.deployer_team_id
          FROM gate_reviews r JOIN use_cases u ON u.id = r.use_case_id
@@ -47,16 +57,43 @@ export class GateReviewsRepository {
        ORDER BY r.opened_at, r.id`,
       params,
     );
+    const reviews = rowsToEntities(this.dataSource.manager, GateReview, rows);
+    return rows.map((row, index) => ({ review: reviews[index], developerTeamId: row.developer_team_id, deployerTeamId: row.deployer_team_id }));
   }
 
-  /** Each signer's latest decision on each of the reviews, by review id. */
-  async currentDecisions(reviewIds: string[]): Promise<Map<string, SignOffRow[]>> {
-    const rows: (SignOffRow & { review_id: string })[] = await this.dataSource.query(
-      `SELECT DISTINCT ON (review_id, signer_id) * FROM sign_offs WHERE review_id = ANY($1::uuid[]) ORDER BY review_id, signer_id, created_at DESC, id DESC`,
-      [reviewIds],
-    );
-    const byReview = new Map<string, SignOffRow[]>(reviewIds.map((id) => [id, []]));
-    for (const row of rows) byReview.get(row.review_id)!.push(row);
+  /** Each signer's latest decision on each of the reviews, by review id: the decisions that count. */
+  async currentDecisions(manager: EntityManager, reviewIds: string[]): Promise<Map<string, SignOff[]>> {
+    const latest = await manager
+      .getRepository(SignOff)
+      .createQueryBuilder('s')
+      .distinctOn(['s.review_id', 's.signer_id'])
+      .where('s.review_id = ANY(:reviewIds)', { reviewIds })
+      .orderBy('s.review_id')
+      .addOrderBy('s.signer_id')
+      .addOrderBy('s.created_at', 'DESC')
+      .addOrderBy('s.id', 'DESC')
+      .getMany();
+    const byReview = new Map<string, SignOff[]>(reviewIds.map((id) => [id, []]));
+    for (const decision of latest) byReview.get(decision.reviewId)!.push(decision);
     return byReview;
   }
+
+  /** Operating use cases the principal may see whose periodic review is due, or whose intended use changed. */
+  overdue(principal: Principal): Promise<OverdueRow[]> {
+    const params: unknown[] = [];
+    return this.dataSource.query(
+      `SELECT u.id, u.content->>'title' AS title, u.tier, u.next_review_due, u.rereview_reason
+       FROM use_cases u WHERE u.stage = 'operate' AND (u.next_review_due <= current_date OR u.rereview_reason IS NOT NULL)
+       AND ${visibleUseCasesSql(principal, 'u', params)} ORDER BY u.next_review_due NULLS FIRST`,
+      params,
+    );
+  }
+}
+
+export interface OverdueRow {
+  id: string;
+  title: string;
+  tier: string;
+  next_review_due: Date | null;
+  rereview_reason: string | null;
 }

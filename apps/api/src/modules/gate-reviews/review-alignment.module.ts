@@ -1,15 +1,21 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { GatePoliciesModule } from '../gate-policies/gate-policies.module';
+import { UseCaseGatesModule } from '../use-cases/use-case-gates.module';
+import { GateReview } from './gate-review.entity';
+import { GateReviewsRepository } from './gate-reviews.repository';
+import { Obligation } from './obligation.entity';
 import { ReviewAlignment } from './review-alignment.service';
+import { SignOff } from './sign-off.entity';
 
 /**
- * The part of gate reviews that the registry calls when a use case changes.
- * A module of its own so use-cases can depend on it without depending on the
- * whole approval engine (which depends on use-cases).
+ * The gate-reviews tables, and the part of gate reviews that use-cases calls
+ * when a use case changes. A module of its own so use-cases can depend on it
+ * without depending on the whole approval engine (which depends on use-cases).
  */
 @Module({
-  imports: [GatePoliciesModule],
-  providers: [ReviewAlignment],
-  exports: [ReviewAlignment],
+  imports: [TypeOrmModule.forFeature([GateReview, SignOff, Obligation]), GatePoliciesModule, UseCaseGatesModule],
+  providers: [ReviewAlignment, GateReviewsRepository],
+  exports: [ReviewAlignment, GateReviewsRepository],
 })
 export class ReviewAlignmentModule {}

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditActor, AuditTrail } from '@app/audit';
 import { GatePoliciesService } from '../gate-policies/gate-policies.service';
-import { ReviewRow } from './gate-review.rows';
+import { UseCaseGates } from '../use-cases/use-case-gates.service';
+import { GateReview } from './gate-review.entity';
+import { GateReviewsRepository } from './gate-reviews.repository';
 import { GatedTier, Tier } from './lifecycle';
 import { RoleSlot } from './sign-off.policy';
 
@@ -34,46 +36,50 @@ export class ReviewAlignment {
   constructor(
     private readonly trail: AuditTrail,
     private readonly policies: GatePoliciesService,
+    private readonly useCaseGates: UseCaseGates,
+    private readonly repository: GateReviewsRepository,
   ) {}
 
   async afterContentChange(tx: EntityManager, actor: AuditActor, useCase: ChangedUseCase): Promise<void> {
-    const [review]: ReviewRow[] = await tx.query(`SELECT * FROM gate_reviews WHERE use_case_id = $1 AND status = 'open' FOR UPDATE`, [useCase.id]);
+    const review = await tx
+      .getRepository(GateReview)
+      .createQueryBuilder('r')
+      .setLock('pessimistic_write')
+      .where("r.use_case_id = :useCaseId AND r.status = 'open'", { useCaseId: useCase.id })
+      .getOne();
     if (!review) return;
-    if (review.content_hash !== useCase.contentHash) await this.moveToRevision(tx, actor, review, useCase);
+    if (review.contentHash !== useCase.contentHash) await this.moveToRevision(tx, actor, review, useCase);
     await this.alignTier(tx, actor, review, useCase.tier);
   }
 
   /** The slots a review needs at `tier`, from the policy version it is pinned to. */
-  async slotsFor(review: Pick<ReviewRow, 'policy_version' | 'gate'>, tier: GatedTier, manager?: EntityManager): Promise<RoleSlot[]> {
-    const policy = await this.policies.get(review.policy_version, manager);
+  private async slotsFor(review: Pick<GateReview, 'policyVersion' | 'gate'>, tier: GatedTier, manager?: EntityManager): Promise<RoleSlot[]> {
+    const policy = await this.policies.get(review.policyVersion, manager);
     return policy.document.gates[review.gate][tier].signOffs.map(({ role, quorum }) => ({ role, quorum }));
   }
 
-  private async moveToRevision(tx: EntityManager, actor: AuditActor, review: ReviewRow, useCase: ChangedUseCase) {
-    await tx.query('UPDATE gate_reviews SET revision = $2, content_hash = $3 WHERE id = $1', [review.id, useCase.revision, useCase.contentHash]);
-    const latest: { id: string; signer_id: string; role: string; decision: string; content_hash: string }[] = await tx.query(
-      `SELECT DISTINCT ON (signer_id) id, signer_id, role, decision, content_hash FROM sign_offs WHERE review_id = $1 ORDER BY signer_id, created_at DESC, id DESC`,
-      [review.id],
-    );
-    const stale = latest.filter((s) => s.decision === 'approve' && s.content_hash !== useCase.contentHash);
+  private async moveToRevision(tx: EntityManager, actor: AuditActor, review: GateReview, useCase: ChangedUseCase) {
+    await tx.getRepository(GateReview).update({ id: review.id }, { revision: useCase.revision, contentHash: useCase.contentHash });
+    const latest = (await this.repository.currentDecisions(tx, [review.id])).get(review.id)!;
+    const stale = latest.filter((s) => s.decision === 'approve' && s.contentHash !== useCase.contentHash);
     await this.trail.record(tx, {
       action: 'sign_off.staled',
       target: { type: 'gate_review', id: review.id },
       useCaseId: useCase.id,
-      data: { reviewId: review.id, revision: useCase.revision, contentHash: useCase.contentHash, staleSignOffs: stale.map((s) => ({ signOffId: s.id, signerId: s.signer_id, role: s.role })) },
+      data: { reviewId: review.id, revision: useCase.revision, contentHash: useCase.contentHash, staleSignOffs: stale.map((s) => ({ signOffId: s.id, signerId: s.signerId, role: s.role })) },
       actor,
     });
   }
 
-  private async alignTier(tx: EntityManager, actor: AuditActor, review: ReviewRow, tier: Tier) {
+  private async alignTier(tx: EntityManager, actor: AuditActor, review: GateReview, tier: Tier) {
     if (review.tier === tier) return;
     if (tier === 'prohibited') {
-      await tx.query(`UPDATE gate_reviews SET status = 'superseded', closed_at = now() WHERE id = $1`, [review.id]);
-      await tx.query(`UPDATE use_cases SET status = 'active' WHERE id = $1`, [review.use_case_id]);
+      await tx.getRepository(GateReview).update({ id: review.id }, { status: 'superseded', closedAt: () => 'now()' });
+      await this.useCaseGates.markActive(tx, review.useCaseId);
       await this.trail.record(tx, {
         action: 'gate_review.superseded',
         target: { type: 'gate_review', id: review.id },
-        useCaseId: review.use_case_id,
+        useCaseId: review.useCaseId,
         before: { status: 'open', tier: review.tier },
         after: { status: 'superseded', tier },
         data: { gate: review.gate },
@@ -83,14 +89,14 @@ export class ReviewAlignment {
       return;
     }
     const slots = await this.slotsFor(review, tier, tx);
-    await tx.query('UPDATE gate_reviews SET tier = $2, slots = $3 WHERE id = $1', [review.id, tier, JSON.stringify(slots)]);
+    await tx.getRepository(GateReview).update({ id: review.id }, { tier, slots });
     await this.trail.record(tx, {
       action: 'gate_review.repinned',
       target: { type: 'gate_review', id: review.id },
-      useCaseId: review.use_case_id,
+      useCaseId: review.useCaseId,
       before: { tier: review.tier, slots: review.slots },
       after: { tier, slots },
-      data: { gate: review.gate, policyVersion: review.policy_version },
+      data: { gate: review.gate, policyVersion: review.policyVersion },
       actor,
     });
   }

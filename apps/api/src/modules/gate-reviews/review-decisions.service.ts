@@ -1,0 +1,251 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditActor, AuditTrail, DeniedAttempts } from '@app/audit';
+import { Principal, toAuditActor } from '@app/auth';
+import { rowsToEntities } from '@app/database';
+import { NotFoundError, RuleRefusal, ValidationFailedError } from '@app/errors';
+import { GatePoliciesService } from '../gate-policies/gate-policies.service';
+import { assertUseCaseAccess, canReadUseCase } from '../use-cases/use-case-access';
+import { UseCaseGates } from '../use-cases/use-case-gates.service';
+import { asTeamOwned, toUseCaseView, UseCaseRow } from '../use-cases/use-case.view';
+import { UseCasesService } from '../use-cases/use-cases.service';
+import { ConditionDto, OpenReviewDto, RollbackDto, SignOffDto } from './dto/gate-review.dto';
+import { GateReview } from './gate-review.entity';
+import { unmetRequirements } from './gate-requirements.policy';
+import { ReviewAlreadyOpenError, RollbackDuringReviewError, RollbackRoleNotHeld } from './gate-reviews.errors';
+import { GateReviewsRepository } from './gate-reviews.repository';
+import { GatedTier, Stage } from './lifecycle';
+import { ObligationsService } from './obligations.service';
+import { OneAtATime } from './one-at-a-time';
+import { reviewOpeningErrors } from './review-opening.policy';
+import { ReviewQueries, toDecision, toState } from './review-queries.service';
+import { mayDecideRollback, rollbackDeciders, rollbackTargetError } from './rollback.policy';
+import { SignOff } from './sign-off.entity';
+import { checkSignOff, evaluateReview, stageAfter } from './sign-off.policy';
+
+/** How long a decision waits for the ones before it on the same review before it is answered 503. */
+const DECISION_QUEUE_WAIT_MS = 20_000;
+
+/**
+ * The decision flow of gate reviews: open, sign off, pass (retirement is the
+ * gate into `retired`), close, and roll back. Every step locks the use case,
+ * then the review, so decisions on one use case are taken one at a time: a
+ * gate passes exactly once, in the transaction of the decision that completes
+ * its quorums, and the stage changes in that same transaction.
+ */
+@Injectable()
+export class ReviewDecisions {
+  private readonly decisionsPerReview = new OneAtATime(DECISION_QUEUE_WAIT_MS);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly trail: AuditTrail,
+    private readonly policies: GatePoliciesService,
+    private readonly useCases: UseCasesService,
+    private readonly useCaseGates: UseCaseGates,
+    private readonly denials: DeniedAttempts,
+    private readonly repository: GateReviewsRepository,
+    private readonly queries: ReviewQueries,
+    private readonly obligations: ObligationsService,
+  ) {}
+
+  async open(principal: Principal, useCaseId: string, input: OpenReviewDto) {
+    return this.dataSource.transaction(async (tx) => {
+      const useCase = await this.useCases.lockForChange(tx, principal, useCaseId);
+      const refused = reviewOpeningErrors(useCase, input);
+      if (refused.length) throw new ValidationFailedError(refused);
+      const open = await tx.getRepository(GateReview).findOne({ select: { id: true }, where: { useCaseId, status: 'open' } });
+      if (open) throw new ReviewAlreadyOpenError(open.id);
+
+      const policy = await this.policies.current(tx);
+      const tier = useCase.tier as GatedTier;
+      const requirements = policy.document.gates[input.gate][tier];
+      const missing = unmetRequirements(requirements, useCase.content);
+      if (missing.length) throw new ValidationFailedError(missing);
+
+      const slots = requirements.signOffs.map(({ role, quorum }) => ({ role, quorum }));
+      const inserted = await tx.getRepository(GateReview).insert({
+        useCaseId,
+        gate: input.gate,
+        fromStage: useCase.stage,
+        toStage: stageAfter(input.gate, useCase.stage),
+        tier,
+        policyVersion: policy.version,
+        slots,
+        openedRevision: useCase.revision,
+        revision: useCase.revision,
+        contentHash: useCase.content_hash,
+        openedBy: principal.userId,
+      });
+      const id: string = inserted.identifiers[0].id;
+      await this.useCaseGates.markInReview(tx, useCaseId);
+      await this.trail.record(tx, {
+        action: 'gate_review.opened',
+        target: { type: 'gate_review', id },
+        useCaseId,
+        data: { gate: input.gate, tier, policyVersion: policy.version, revision: useCase.revision, contentHash: useCase.content_hash, slots },
+        reason: input.reason,
+        actor: toAuditActor(principal),
+      });
+      return this.queries.view(tx, id);
+    });
+  }
+
+  /**
+   * One decision. Every rule is checked here, against the use case as it is
+   * now (its tier, its content, its people), and again at the moment the gate
+   * would pass: the review's earlier state never stands in for the present.
+   */
+  signOff(principal: Principal, reviewId: string, input: SignOffDto) {
+    const attempt = { actor: toAuditActor(principal), attempted: 'sign_off.recorded', target: { type: 'gate_review', id: reviewId } };
+    return this.decisionsPerReview.run(reviewId.toLowerCase(), () =>
+      this.denials.watch(attempt, () => this.dataSource.transaction((tx) => this.decide(tx, principal, reviewId, input))),
+    );
+  }
+
+  private async decide(tx: EntityManager, principal: Principal, reviewId: string, input: SignOffDto) {
+    const reviews = tx.getRepository(GateReview);
+    const found = await reviews.findOne({ select: { useCaseId: true }, where: { id: reviewId } });
+    if (!found) throw new NotFoundError(`No gate review with id ${reviewId}.`);
+    // Use case first, then review: the same order as content changes, so they never deadlock.
+    const useCase = await this.useCases.lockedRow(tx, found.useCaseId);
+    if (!canReadUseCase(principal, asTeamOwned(useCase))) throw new NotFoundError(`No gate review with id ${reviewId}.`);
+    const review = await reviews.createQueryBuilder('r').setLock('pessimistic_write').where('r.id = :reviewId', { reviewId }).getOneOrFail();
+    const parties = await this.useCases.parties(tx, useCase);
+    const current = (await this.repository.currentDecisions(tx, [reviewId])).get(reviewId)!;
+    const requirements = useCase.tier === 'prohibited' ? undefined : await this.queries.requirementsAt(review, useCase.tier, tx);
+    const slots = requirements?.signOffs.map(({ role, quorum }) => ({ role, quorum })) ?? review.slots;
+
+    const verdict = checkSignOff({
+      signer: principal,
+      role: input.role,
+      revision: input.revision,
+      review: { ...toState(review), slots },
+      parties,
+      current: current.map(toDecision),
+      tier: useCase.tier,
+    });
+    if (!verdict.allowed) throw new RuleRefusal(verdict.status, verdict.code, verdict.reason, 'Sign-off refused');
+
+    const conditions = input.decision === 'approve' ? (input.conditions ?? []) : [];
+    await this.assertConditionOwners(tx, conditions, useCase);
+    const previous = current.find((decision) => decision.signerId === principal.userId);
+    const [recorded] = await tx
+      .getRepository(SignOff)
+      .createQueryBuilder()
+      .insert()
+      .values({
+        reviewId,
+        signerId: principal.userId,
+        role: input.role,
+        decision: input.decision,
+        comment: input.comment,
+        conditions,
+        revision: review.revision,
+        contentHash: review.contentHash,
+        supersedes: previous?.id ?? null,
+      })
+      .returning('*')
+      .execute()
+      .then((result) => rowsToEntities(tx, SignOff, result.raw));
+    const actor = toAuditActor(principal);
+    await this.trail.record(tx, {
+      action: 'sign_off.recorded',
+      target: { type: 'sign_off', id: recorded.id },
+      useCaseId: useCase.id,
+      // What the database stored, not what the request said: the hash covers the stored form.
+      data: { reviewId, gate: review.gate, role: recorded.role, decision: recorded.decision, revision: review.revision, contentHash: review.contentHash, conditions: recorded.conditions, supersedes: previous?.id ?? null },
+      reason: recorded.comment,
+      actor,
+    });
+    if (previous) {
+      await this.trail.record(tx, {
+        action: 'sign_off.superseded',
+        target: { type: 'sign_off', id: previous.id },
+        useCaseId: useCase.id,
+        data: { reviewId, supersededBy: recorded.id, previousDecision: previous.decision },
+        actor,
+      });
+    }
+
+    // The new decision takes the place of the signer's previous one.
+    const decisions = [...current.filter((decision) => decision.signerId !== principal.userId), recorded];
+    const outcome = evaluateReview({ slots, contentHash: review.contentHash }, decisions.map(toDecision));
+    // Quorum alone does not pass a gate: the evidence and checklist the tier asks for must be there now.
+    const gaps = requirements ? unmetRequirements(requirements, useCase.content) : [];
+    if (outcome.status === 'passed' && gaps.length === 0) await this.pass(tx, review, useCase, decisions, actor);
+    if (outcome.status === 'rejected' || outcome.status === 'changes_requested') await this.close(tx, review, outcome.status, actor);
+    return this.queries.view(tx, reviewId);
+  }
+
+  /** An obligation's owner is a real, active person who may read the use case; nothing else would survive the pass. */
+  private async assertConditionOwners(tx: EntityManager, conditions: ConditionDto[], useCase: UseCaseRow) {
+    const ownerIds = [...new Set(conditions.map((c) => c.ownerId).filter((id): id is string => Boolean(id)))];
+    const readers = await this.useCases.readersAmong(tx, ownerIds, useCase);
+    const errors = conditions.flatMap((condition, index) =>
+      condition.ownerId && !readers.has(condition.ownerId)
+        ? [{ field: `conditions.${index}.ownerId`, detail: 'ownerId must name an active person who may read this use case' }]
+        : [],
+    );
+    if (errors.length) throw new ValidationFailedError(errors);
+  }
+
+  /** Sends a use case back to an earlier stage (drift, an incident): a recorded decision, by someone the policy names for its gate. */
+  async rollback(principal: Principal, useCaseId: string, input: RollbackDto) {
+    const attempt = { actor: toAuditActor(principal), attempted: 'use_case.rolled_back', target: { type: 'use_case', id: useCaseId }, useCaseId };
+    return this.denials.watch(attempt, () => this.dataSource.transaction(async (tx) => {
+      const useCase = await this.useCases.lockedRow(tx, useCaseId);
+      assertUseCaseAccess(principal, asTeamOwned(useCase), 'read');
+      const wrongTarget = rollbackTargetError(useCase.stage, input.toStage);
+      if (wrongTarget) throw new ValidationFailedError([{ field: 'toStage', detail: wrongTarget }]);
+      const policy = await this.policies.current(tx);
+      const deciders = rollbackDeciders(policy.document, useCase.stage as Exclude<Stage, 'retired'>, useCase.tier);
+      if (!mayDecideRollback(principal, deciders, await this.useCases.parties(tx, useCase))) throw new RollbackRoleNotHeld(useCase.stage, deciders);
+      const open = await tx.getRepository(GateReview).findOne({ select: { id: true }, where: { useCaseId, status: 'open' } });
+      if (open) throw new RollbackDuringReviewError(open.id);
+      await this.useCaseGates.rollBackTo(tx, useCaseId, input.toStage);
+      await this.trail.record(tx, {
+        action: 'use_case.rolled_back',
+        target: { type: 'use_case', id: useCaseId },
+        useCaseId,
+        before: { stage: useCase.stage },
+        after: { stage: input.toStage },
+        reason: input.reason,
+        actor: toAuditActor(principal),
+      });
+      // Read inside the transaction: the answer shows the stage this rollback set.
+      return toUseCaseView(await this.useCases.findRow(tx, useCaseId));
+    }));
+  }
+
+  private async pass(tx: EntityManager, review: GateReview, useCase: UseCaseRow, decisions: SignOff[], actor: AuditActor) {
+    const reviewPolicy = await this.policies.get(review.policyVersion, tx);
+    const interval = reviewPolicy.document.gates.operate_review[review.tier].reviewIntervalMonths ?? 12;
+    const retiring = review.toStage === 'retired';
+    await tx.getRepository(GateReview).update({ id: review.id }, { status: 'passed', closedAt: () => 'now()' });
+    await this.useCaseGates.enterStage(tx, useCase.id, review.toStage, interval);
+    const obligations = await this.obligations.createFromApprovals(tx, review, decisions);
+    await this.trail.record(tx, {
+      action: retiring ? 'use_case.retired' : 'gate_review.passed',
+      target: { type: 'gate_review', id: review.id },
+      useCaseId: useCase.id,
+      before: { stage: useCase.stage },
+      after: { stage: review.toStage },
+      data: { gate: review.gate, revision: review.revision, contentHash: review.contentHash, policyVersion: review.policyVersion, approvals: decisions.filter((d) => d.decision === 'approve').map((d) => ({ signOffId: d.id, signerId: d.signerId, role: d.role })), obligations },
+      actor,
+    });
+  }
+
+  private async close(tx: EntityManager, review: GateReview, status: 'rejected' | 'changes_requested', actor: AuditActor) {
+    await tx.getRepository(GateReview).update({ id: review.id }, { status, closedAt: () => 'now()' });
+    await this.useCaseGates.markActive(tx, review.useCaseId);
+    await this.trail.record(tx, {
+      action: status === 'rejected' ? 'gate_review.rejected' : 'gate_review.changes_requested',
+      target: { type: 'gate_review', id: review.id },
+      useCaseId: review.useCaseId,
+      data: { gate: review.gate, revision: review.revision },
+      actor,
+    });
+  }
+}

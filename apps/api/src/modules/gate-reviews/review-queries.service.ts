@@ -1,0 +1,170 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Principal } from '@app/auth';
+import { NotFoundError } from '@app/errors';
+import { GatePoliciesService } from '../gate-policies/gate-policies.service';
+import { canReadUseCase } from '../use-cases/use-case-access';
+import { asTeamOwned } from '../use-cases/use-case.view';
+import { UseCaseGates } from '../use-cases/use-case-gates.service';
+import { UseCasesService } from '../use-cases/use-cases.service';
+import { clearanceByApproval, clearanceByStage } from './clearance.policy';
+import { GateReview } from './gate-review.entity';
+import { unmetRequirements } from './gate-requirements.policy';
+import { GateReviewsRepository } from './gate-reviews.repository';
+import { GatedTier, Stage } from './lifecycle';
+import { SignOff } from './sign-off.entity';
+import { checkSignOff, evaluateReview, RecordedDecision, ReviewState } from './sign-off.policy';
+
+/**
+ * The read side of gate reviews: a review as the people deciding it see it,
+ * the inbox, clearance for pipelines and the overdue list. It takes no locks
+ * and changes nothing.
+ */
+@Injectable()
+export class ReviewQueries {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly policies: GatePoliciesService,
+    private readonly useCases: UseCasesService,
+    private readonly useCaseGates: UseCaseGates,
+    private readonly repository: GateReviewsRepository,
+  ) {}
+
+  async get(principal: Principal, reviewId: string) {
+    const review = await this.dataSource.getRepository(GateReview).findOneBy({ id: reviewId });
+    if (!review) throw new NotFoundError(`No gate review with id ${reviewId}.`);
+    const useCase = await this.useCases.findRow(this.dataSource.manager, review.useCaseId);
+    if (!canReadUseCase(principal, asTeamOwned(useCase))) throw new NotFoundError(`No gate review with id ${reviewId}.`);
+    return this.view(this.dataSource.manager, reviewId);
+  }
+
+  async listForUseCase(principal: Principal, useCaseId: string) {
+    await this.useCases.get(principal, useCaseId);
+    const reviews = await this.dataSource.getRepository(GateReview).find({ select: { id: true }, where: { useCaseId }, order: { openedAt: 'ASC' } });
+    return Promise.all(reviews.map((review) => this.view(this.dataSource.manager, review.id)));
+  }
+
+  /** The reviews waiting for my decision in a role I hold, oldest first. */
+  async inbox(principal: Principal) {
+    // Sign-offs are made by people: nothing waits for an API key.
+    if (principal.kind !== 'user') return [];
+    // Three queries whatever the number of open reviews: the candidates, then their decisions and their use cases' parties.
+    const candidates = await this.repository.inboxCandidates(principal);
+    if (!candidates.length) return [];
+    const manager = this.dataSource.manager;
+    const [decisions, partiesByUseCase] = await Promise.all([
+      this.repository.currentDecisions(manager, candidates.map(({ review }) => review.id)),
+      this.useCases.partiesOf(manager, candidates.map((c) => ({ id: c.review.useCaseId, developer_team_id: c.developerTeamId, deployer_team_id: c.deployerTeamId }))),
+    ]);
+    const waiting = [];
+    for (const { review } of candidates) {
+      const parties = partiesByUseCase.get(review.useCaseId)!;
+      const current = decisions.get(review.id)!.map(toDecision);
+      const outcome = evaluateReview(review, current);
+      const missingRoles = outcome.status === 'open' ? outcome.missing.map((slot) => slot.role) : [];
+      const roles = missingRoles.filter((role) => {
+        const mine = current.find((d) => d.signerId === principal.userId && d.role === role);
+        if (mine && mine.contentHash === review.contentHash) return false;
+        return checkSignOff({ signer: principal, role, revision: review.revision, review: toState(review), parties, current, tier: review.tier }).allowed;
+      });
+      if (roles.length) waiting.push({ reviewId: review.id, useCaseId: review.useCaseId, gate: review.gate, revision: review.revision, openedAt: review.openedAt.toISOString(), roles });
+    }
+    return waiting;
+  }
+
+  /**
+   * Is the use case cleared for `stage` at `revision`? Yes when it stands at
+   * that stage or beyond and the review that brought it there approved exactly
+   * that revision's content.
+   */
+  async clearance(principal: Principal, useCaseId: string, stage: Stage, revision?: number) {
+    const useCase = await this.useCases.get(principal, useCaseId);
+    const asked = revision ?? useCase.revision;
+    const verdict =
+      clearanceByStage(useCase.stage, stage) ??
+      clearanceByApproval({
+        stage,
+        revision: asked,
+        ...(await this.approvalOf(useCaseId, stage, asked)),
+      });
+    return { useCaseId, stage, revision: asked, ...verdict, currentStage: useCase.stage, currentRevision: useCase.revision };
+  }
+
+  /** The content hash of `revision`, and the latest review that passed the use case into `stage`. */
+  private async approvalOf(useCaseId: string, stage: Stage, revision: number) {
+    const [revisionHash, passed] = await Promise.all([
+      this.useCaseGates.revisionHash(this.dataSource.manager, useCaseId, revision),
+      this.dataSource.getRepository(GateReview).findOne({
+        select: { id: true, revision: true, contentHash: true },
+        where: { useCaseId, status: 'passed', toStage: stage },
+        order: { closedAt: 'DESC' },
+      }),
+    ]);
+    return { revisionHash, passed: passed ?? undefined };
+  }
+
+  /** Operating use cases whose periodic review is due, or whose intended use changed. */
+  async overdue(principal: Principal) {
+    const rows = await this.repository.overdue(principal);
+    return rows.map((row) => ({ useCaseId: row.id, title: row.title, tier: row.tier, nextReviewDue: row.next_review_due, rereviewReason: row.rereview_reason }));
+  }
+
+  /** The requirements of the review's gate for `tier`, under the policy version the review is pinned to. */
+  async requirementsAt(review: Pick<GateReview, 'policyVersion' | 'gate'>, tier: GatedTier, manager?: EntityManager) {
+    const policy = await this.policies.get(review.policyVersion, manager);
+    return policy.document.gates[review.gate][tier];
+  }
+
+  /** A review with its full decision history, as seen inside `manager`'s transaction. */
+  async view(manager: EntityManager, reviewId: string) {
+    const review = await manager.getRepository(GateReview).findOneByOrFail({ id: reviewId });
+    const history = await manager.getRepository(SignOff).find({ where: { reviewId }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const supersededIds = new Set(history.map((s) => s.supersedes).filter(Boolean));
+    const current = history.filter((s) => !supersededIds.has(s.id));
+    const outcome = evaluateReview(review, current.map(toDecision));
+    const useCase = review.status === 'open' ? await this.useCases.findRow(manager, review.useCaseId) : undefined;
+    const gaps = useCase && useCase.tier !== 'prohibited' ? unmetRequirements(await this.requirementsAt(review, useCase.tier, manager), useCase.content) : [];
+    return {
+      id: review.id,
+      useCaseId: review.useCaseId,
+      gate: review.gate,
+      fromStage: review.fromStage,
+      toStage: review.toStage,
+      tier: review.tier,
+      policyVersion: review.policyVersion,
+      openedRevision: review.openedRevision,
+      revision: review.revision,
+      contentHash: review.contentHash,
+      status: review.status,
+      slots: review.slots,
+      missing: review.status === 'open' && outcome.status === 'open' ? outcome.missing : [],
+      /** Evidence and checklist answers the gate asks for at the current tier and the content lacks: the gate cannot pass until they are there. */
+      unmetRequirements: gaps,
+      openedBy: review.openedBy,
+      openedAt: review.openedAt.toISOString(),
+      closedAt: review.closedAt?.toISOString() ?? null,
+      signOffs: history.map((s) => ({
+        id: s.id,
+        signerId: s.signerId,
+        role: s.role,
+        decision: s.decision,
+        comment: s.comment,
+        conditions: s.conditions,
+        revision: s.revision,
+        contentHash: s.contentHash,
+        createdAt: s.createdAt.toISOString(),
+        superseded: supersededIds.has(s.id),
+        stale: s.contentHash !== review.contentHash,
+      })),
+    };
+  }
+}
+
+export function toState(review: GateReview): ReviewState {
+  return { status: review.status, openedBy: review.openedBy, revision: review.revision, contentHash: review.contentHash, slots: review.slots };
+}
+
+export function toDecision(decision: SignOff): RecordedDecision {
+  return { signerId: decision.signerId, role: decision.role, decision: decision.decision, contentHash: decision.contentHash };
+}
