@@ -2,7 +2,9 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { ApiKey } from './api-keys/api-key.entity';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { AccessGuard } from './auth/access.guard';
@@ -13,14 +15,19 @@ import { PrincipalLoader } from './auth/principal.loader';
 import { SignInLimiter } from './auth/sign-in-limiter';
 import { ApiKeyStrategy, JwtStrategy, LocalStrategy } from './auth/strategies';
 import { BootstrapAdmin } from './bootstrap-admin';
+import { TeamMember } from './teams/team-member.entity';
+import { Team } from './teams/team.entity';
 import { TeamsController } from './teams/teams.controller';
 import { TeamsService } from './teams/teams.service';
+import { UserRole } from './users/user-role.entity';
+import { User } from './users/user.entity';
 import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
 
 /** People, teams, roles and machine keys; sign-in; the global access guard. */
 @Module({
   imports: [
+    TypeOrmModule.forFeature([User, UserRole, Team, TeamMember, ApiKey]),
     PassportModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
