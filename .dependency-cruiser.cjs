@@ -4,6 +4,7 @@
  *   apps → libs, never back: a library is shared code and knows no application.
  *   Production code (apps/, libs/, except *.spec.ts) never imports test/.
  *   A library uses another library only through its index (`@app/<lib>`).
+ *   An entity (a table's row type) is imported only inside the module that owns the table.
  *   No import cycles among production files.
  *
  * Tests (test/, *.spec.ts) and benchmarks may import anything.
@@ -34,6 +35,15 @@ module.exports = {
       // $1 is the importing app or library: a library's own files import each other freely.
       from: { path: '^(apps|libs/[^/]+)/', pathNot: SPEC },
       to: { path: '^libs/[^/]+/src/', pathNot: ['^$1/', '^libs/[^/]+/src/index\\.ts$'] },
+    },
+    {
+      name: 'entity-outside-its-module',
+      severity: 'error',
+      comment:
+        "A table is written only by the module that owns it, so its entity is imported only there: other modules call the owner's service " +
+        '(test/entities-match-schema.e2e-spec.ts holds hand-written SQL to the same rule).',
+      from: { path: '^(apps/api/src/(?:modules/)?[^/]+|libs/[^/]+)/', pathNot: SPEC },
+      to: { path: '\\.entity\\.ts$', pathNot: '^$1/' },
     },
     {
       name: 'no-circular',
