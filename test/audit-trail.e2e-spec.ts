@@ -1,6 +1,6 @@
-import { AuditEventInput, AuditOutsideTransactionError, AuditTrail, computeEventHash, eventFromRow, AUDIT_EVENT_COLUMNS, UnstorableAuditValueError } from '@app/audit';
+import { AuditEventShape, AuditOutsideTransactionError, AuditTrail, computeEventHash, eventFromRow, AUDIT_EVENT_COLUMNS, UnstorableAuditValueError } from '@app/audit';
 import { createTestApp, TestApp, withClient } from './support';
-import { countRows, createWidgetAudited, createWidgetTable, headSeq, tamperAsSuperuser, TEST_ACTOR, verifyChain } from './support/audit-helpers';
+import { anyEvent, countRows, createWidgetAudited, createWidgetTable, headSeq, tamperAsSuperuser, TEST_ACTOR, verifyChain } from './support/audit-helpers';
 
 describe('audit trail: writing', () => {
   let t: TestApp;
@@ -39,16 +39,16 @@ describe('audit trail: writing', () => {
 
   it('refuses to record outside a transaction, so an event cannot exist without its change', async () => {
     await expect(
-      t.app.get(AuditTrail).record(t.dataSource.manager, { action: 'use_case.created', target: { type: 'widget', id: '1' }, actor: TEST_ACTOR }),
+      t.app.get(AuditTrail).record(t.dataSource.manager, anyEvent({ action: 'use_case.created', target: { type: 'widget', id: '1' }, actor: TEST_ACTOR })),
     ).rejects.toThrow(AuditOutsideTransactionError);
     expect(await countRows(t, 'audit_events')).toBe(base);
   });
 
   it('refuses an event without an actor, and an action outside the catalogue', async () => {
     const trail = t.app.get(AuditTrail);
-    await expect(t.dataSource.transaction((m) => trail.record(m, { action: 'use_case.created', target: { type: 'w', id: '1' } }))).rejects.toThrow(/actor/);
+    await expect(t.dataSource.transaction((m) => trail.record(m, anyEvent({ action: 'use_case.created', target: { type: 'w', id: '1' } })))).rejects.toThrow(/actor/);
     await expect(
-      t.dataSource.transaction((m) => trail.record(m, { action: 'widget.exploded' as never, target: { type: 'w', id: '1' }, actor: TEST_ACTOR })),
+      t.dataSource.transaction((m) => trail.record(m, anyEvent({ action: 'widget.exploded' as never, target: { type: 'w', id: '1' }, actor: TEST_ACTOR }))),
     ).rejects.toThrow(/catalogue/);
     expect(await countRows(t, 'audit_events')).toBe(base);
   });
@@ -86,13 +86,13 @@ describe('audit trail: the writer refuses what the database cannot give back ide
   });
   afterAll(() => t.close());
 
-  const record = (input: Partial<AuditEventInput>) =>
+  const record = (input: Partial<AuditEventShape>) =>
     t.dataSource.transaction((manager) =>
-      t.app.get(AuditTrail).record(manager, { action: 'use_case.updated', target: { type: 'widget', id: '1' }, actor: TEST_ACTOR, ...input }),
+      t.app.get(AuditTrail).record(manager, anyEvent({ action: 'use_case.updated', target: { type: 'widget', id: '1' }, actor: TEST_ACTOR, ...input })),
     );
 
   // PostgreSQL refuses U+0000 in text and jsonb, and stores an unpaired surrogate as U+FFFD: either way not what was hashed.
-  it.each<[string, Partial<AuditEventInput>, RegExp]>([
+  it.each<[string, Partial<AuditEventShape>, RegExp]>([
     ['U+0000 in a payload value', { after: { name: 'a\u0000b' } }, /payload\.after\.name .*U\+0000/],
     ['U+0000 in a payload member name', { data: { 'a\u0000': 1 } }, /payload\.a\\u0000 .*U\+0000/],
     ['a lone high surrogate in a payload value', { after: { list: ['ok', '\ud800'] } }, /payload\.after\.list\.1 .*surrogate/],

@@ -53,3 +53,110 @@ export type AuditAction = keyof typeof AUDIT_ACTIONS;
 export function isAuditAction(value: string): value is AuditAction {
   return Object.prototype.hasOwnProperty.call(AUDIT_ACTIONS, value);
 }
+
+type Id = string;
+/** Team roles, organisation roles, tiers, stages and gates, as the applications spell them. */
+type Name = string;
+
+interface Roles {
+  roles: Name[];
+}
+interface UserSnapshot extends Roles {
+  email: string;
+  displayName: string;
+  kind: Name;
+  active: boolean;
+}
+interface RoleSlot {
+  role: Name;
+  quorum: number;
+}
+/** Every new revision of a use case's content records these; an action that makes one may add its own facts. */
+export interface ContentChange {
+  revision: number;
+  contentHash: string;
+  previousContentHash: string;
+  changedFields: string[];
+  changes: unknown;
+  tier: Name;
+  rereviewRequired: boolean;
+}
+interface Change<T> {
+  before: T;
+  after: T;
+}
+
+/**
+ * What each action records beyond who, what, when and why: its `data`, and
+ * `before`/`after` where the change has a before and an after. The writer
+ * takes exactly these shapes, so an event's payload is stated once, here,
+ * for every writer and every reader of an export.
+ */
+export interface AuditDetails {
+  'audit.read': { data: { filter: Record<string, unknown>; returned: number } };
+  'audit.exported': { data: { format: Name; filter: Record<string, unknown> } };
+  'audit.verified': { data: { range: { fromSeq?: number; toSeq?: number }; intact: true; toSeq: number; headHash: string } };
+  'user.created': { after: UserSnapshot };
+  'user.updated': Change<UserSnapshot>;
+  'user.deactivated': Change<UserSnapshot>;
+  'user.role_granted': { data: { role: Name } } & Change<Roles>;
+  'user.role_revoked': { data: { role: Name } } & Change<Roles>;
+  'user.password_changed': object;
+  'auth.login_succeeded': { data: SignIn };
+  'auth.login_failed': { data: SignIn };
+  'team.created': { after: { name: string } };
+  'team.member_added': { data: { userId: Id; role: Name } };
+  'team.member_removed': { data: { userId: Id; role: Name } };
+  'api_key.created': { after: { ownerId: Id; name: string; prefix: string; roles: Name[] } };
+  'api_key.revoked': { data: { ownerId: Id; name: string; prefix: string } };
+  'use_case.created': { after: unknown; data: { revision: 1; contentHash: string; tier: Name } };
+  'use_case.updated': { data: ContentChange };
+  'use_case.tier_overridden': { data: ContentChange & { requestId?: Id; proposedBy?: Id; confirmedBy?: Id } };
+  'evidence.attached': {
+    data: ContentChange & { evidenceId: Id; kind: Name; sha256: string | null; url: string | null; previousId: Id | null };
+  };
+  'gate_policy.published': { data: { version: number; documentHash: string; note: string | null } };
+  'gate_review.opened': { data: { gate: Name; tier: Name; policyVersion: number; revision: number; contentHash: string; slots: RoleSlot[] } };
+  'sign_off.recorded': {
+    data: {
+      reviewId: Id;
+      gate: Name;
+      role: Name;
+      decision: Name;
+      revision: number;
+      contentHash: string;
+      conditions: { description: string; ownerId?: Id; dueDate?: string }[];
+      supersedes: Id | null;
+    };
+  };
+  'sign_off.superseded': { data: { reviewId: Id; supersededBy: Id; previousDecision: Name } };
+  'sign_off.staled': { data: { reviewId: Id; revision: number; contentHash: string; staleSignOffs: { signOffId: Id; signerId: Id; role: Name }[] } };
+  'gate_review.passed': PassedGate;
+  'gate_review.rejected': { data: { gate: Name; revision: number } };
+  'gate_review.changes_requested': { data: { gate: Name; revision: number } };
+  'use_case.rolled_back': Change<{ stage: Name }>;
+  'use_case.retired': PassedGate;
+  'obligation.updated': Change<{ status: Name }>;
+  'gate_review.repinned': { data: { gate: Name; policyVersion: number } } & Change<{ tier: Name; slots: RoleSlot[] }>;
+  'gate_review.superseded': { data: { gate: Name } } & Change<{ status: Name; tier: Name }>;
+  'use_case.tier_change_proposed': { data: { requestId: Id; override: Name | null } } & Change<{ tier: Name }>;
+  'use_case.tier_change_refused': { data: { requestId: Id; status: 'refused' | 'superseded'; proposedBy?: Id } };
+  'access.denied': { data: { attempted: string; code: string; status: number; suppressedBefore: number } };
+}
+
+interface SignIn {
+  method?: 'password';
+  email?: string;
+  reason?: string;
+}
+
+interface PassedGate extends Change<{ stage: Name }> {
+  data: {
+    gate: Name;
+    revision: number;
+    contentHash: string;
+    policyVersion: number;
+    approvals: { signOffId: Id; signerId: Id; role: Name }[];
+    obligations: number;
+  };
+}

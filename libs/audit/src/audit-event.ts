@@ -1,14 +1,13 @@
-import { AuditAction } from './audit-actions';
+import { AuditAction, AuditDetails } from './audit-actions';
 
-export type ActorKind = 'user' | 'api_key' | 'system';
+import type { Actor } from '@app/request-context';
 
-export interface AuditActor {
-  id: string;
-  kind: ActorKind;
-  displayName: string;
-  /** The roles the actor held when acting, not the ones held today. */
-  roles: string[];
-}
+/**
+ * Who acted, as the trail records it: the request context's actor (one type
+ * for both), with the roles held when acting, not the ones held today.
+ */
+export type AuditActor = Actor;
+export type ActorKind = Actor['kind'];
 
 /**
  * One event as exported and as hashed (with `hash` left out of the hash input).
@@ -30,20 +29,27 @@ export interface AuditEvent {
   hash: string;
 }
 
-/** What domain code says about a change; the writer adds sequence, time, context and hashes. */
-export interface AuditEventInput {
-  action: AuditAction;
+interface AuditEventCommon {
   target: { type: string; id: string };
   useCaseId?: string | null;
-  /** State before and after the change; either may be omitted for creations and deletions. */
-  before?: unknown;
-  after?: unknown;
-  /** Any further facts about the change. */
-  data?: Record<string, unknown>;
   reason?: string | null;
-  /** Defaults to the actor of the current request. */
+  /**
+   * Who acted. Defaults to the actor of the current request (set by the access
+   * guard); given only where the event's actor is not the caller: a sign-in,
+   * a refusal recorded for someone, a command-line tool.
+   */
   actor?: AuditActor;
 }
+
+/**
+ * What domain code says about a change; the writer adds sequence, time,
+ * context and hashes. `data`, `before` and `after` take the shape the
+ * catalogue (AuditDetails) gives the action.
+ */
+export type AuditEventInput = { [A in AuditAction]: AuditEventCommon & { action: A } & AuditDetails[A] }[AuditAction];
+
+/** The form every event takes in the end, whatever its action: the writer stores `data`, `before` and `after` as one payload. */
+export type AuditEventShape = AuditEventCommon & { action: AuditAction; data?: Record<string, unknown>; before?: unknown; after?: unknown };
 
 /** The row as the driver returns it. */
 export interface AuditEventRow {

@@ -7,6 +7,7 @@ import QueryStream from 'pg-query-stream';
 import { DataSource } from 'typeorm';
 import { ValidationFailedError } from '@app/errors';
 import { ChainHead, ChainVerifier, DEFAULT_CHAIN, GENESIS_HASH, VerificationResult, VerifyRange, verifyRangeProblems } from './audit-chain';
+import { AuditDetails } from './audit-actions';
 import { AUDIT_EVENT_COLUMNS, AuditEvent, AuditEventRow, eventFromRow } from './audit-event';
 import { AuditExportFormat, EXPORT_COLUMNS_SQL } from './audit-export-format';
 import { copyTextToNdjson } from './copy-to-ndjson';
@@ -32,6 +33,10 @@ export type VerificationReport = VerificationResult & { recording: VerificationR
 
 const TRAIL_TARGET = { type: 'audit_trail', id: DEFAULT_CHAIN };
 
+type TrailAccessAction = 'audit.read' | 'audit.exported' | 'audit.verified';
+/** Reading the trail is itself recorded, with what was read. */
+type TrailAccess = { [A in TrailAccessAction]: { action: A } & AuditDetails[A] }[TrailAccessAction];
+
 /** Rows fetched per round trip when streaming; bounds memory whatever the chain's length. */
 const STREAM_BATCH_SIZE = 1_000;
 
@@ -56,7 +61,7 @@ export class AuditReader {
     );
     const items = rows.slice(0, limit).map(eventFromRow);
     const nextCursor = rows.length > limit ? encodeCursor(items[items.length - 1].seq) : null;
-    await this.recordAccess('audit.read', { filter: describeFilter(filter), returned: items.length });
+    await this.recordAccess({ action: 'audit.read', data: { filter: describeFilter(filter), returned: items.length } });
     return { items, nextCursor };
   }
 
@@ -73,7 +78,7 @@ export class AuditReader {
    * later ends the stream with an error, which must cut the response short.
    */
   async exportEvents(filter: AuditFilter, format: AuditExportFormat): Promise<AuditExport> {
-    await this.recordAccess('audit.exported', { format, filter: describeFilter(filter) });
+    await this.recordAccess({ action: 'audit.exported', data: { format, filter: describeFilter(filter) } });
     const runner = this.dataSource.createQueryRunner();
     const client = (await runner.connect()) as PoolClient;
     let released = false;
@@ -148,7 +153,7 @@ export class AuditReader {
       return { recorded: false, reason: 'the range is intact but the chain does not end at its recorded head; check the whole chain (without toSeq) to see where it breaks' };
     }
     try {
-      const event = await this.recordAccess('audit.verified', { range, intact: true, toSeq: result.toSeq, headHash: result.headHash });
+      const event = await this.recordAccess({ action: 'audit.verified', data: { range, intact: true, toSeq: result.toSeq, headHash: result.headHash } });
       return { recorded: true, seq: event.seq };
     } catch (error) {
       // The check itself stands; only its record failed (an event may have been put after the head since the snapshot).
@@ -157,8 +162,8 @@ export class AuditReader {
     }
   }
 
-  private recordAccess(action: 'audit.read' | 'audit.exported' | 'audit.verified', data: Record<string, unknown>) {
-    return this.dataSource.transaction((manager) => this.trail.record(manager, { action, target: TRAIL_TARGET, data }));
+  private recordAccess(access: TrailAccess) {
+    return this.dataSource.transaction((manager) => this.trail.record(manager, { ...access, target: TRAIL_TARGET }));
   }
 
   private async withSnapshot<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {

@@ -5,7 +5,7 @@ import { DomainError } from '@app/errors';
 import { RequestContext } from '@app/request-context';
 import { isAuditAction } from './audit-actions';
 import { canonicalEventTemplate, DEFAULT_CHAIN } from './audit-chain';
-import { AuditEvent, AuditEventInput } from './audit-event';
+import { AuditEvent, AuditEventInput, AuditEventShape } from './audit-event';
 import { assertStorableText, toJsonPayload } from './audit-value';
 
 // Exported from here so that the library's index stays as it is.
@@ -148,7 +148,9 @@ const APPEND_EVENT_SQL = `WITH head AS (
   RETURNING appended.seq, sealed.occurred_at, appended.prev_hash, appended.hash`;
 
 /** `data` with `before` and `after` added when given; a member of `data` is never silently replaced or dropped. */
-function payloadOf(input: AuditEventInput): Record<string, unknown> {
+function payloadOf(typed: AuditEventInput): Record<string, unknown> {
+  // Each action's shape was checked where the event was made; here every event is data, before and after.
+  const input = typed as AuditEventShape;
   const payload: Record<string, unknown> = { ...input.data };
   for (const name of ['before', 'after'] as const) {
     if (input[name] === undefined) continue;

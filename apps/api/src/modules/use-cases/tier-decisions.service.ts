@@ -8,7 +8,7 @@ import { Tier } from '../gate-reviews/lifecycle';
 import { TierOverrideDto } from './dto/checklist.dto';
 import { checkTierConfirmation, checkTierDecider, needsSecondPerson, OverrideVerdict, tierAfterOverride } from './tier-override.policy';
 import { UseCaseView } from './use-case.view';
-import { UseCasesService } from './use-cases.service';
+import { ContentEvent, UseCasesService } from './use-cases.service';
 
 export interface TierChangeRequestView {
   id: string;
@@ -136,7 +136,7 @@ export class TierDecisionsService {
     return rows.map(toView);
   }
 
-  private applyOverride(tx: EntityManager, principal: Principal, id: string, input: { tier: Tier; justification: string } | null, data: Record<string, unknown>) {
+  private applyOverride(tx: EntityManager, principal: Principal, id: string, input: { tier: Tier; justification: string } | null, data: Extract<ContentEvent, { action: 'use_case.tier_overridden' }>['data']) {
     const summary = input ? `tier overridden to ${input.tier}` : 'tier override removed';
     return this.useCases.change(
       principal,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuditTrail, DeniedAttempts } from '@app/audit';
+import { AuditDetails, AuditTrail, ContentChange, DeniedAttempts } from '@app/audit';
 import { Principal, toAuditActor } from '@app/auth';
 import { ConflictError, NotFoundError, ValidationFailedError } from '@app/errors';
 import { GatePoliciesService } from '../gate-policies/gate-policies.service';
@@ -16,6 +16,13 @@ import { deriveTier, effectiveTier, Risk } from './risk-tier.policy';
 import { assertUseCaseAccess, isOnUseCaseTeam, USE_CASE_READERS, visibleUseCasesSql } from './use-case-access';
 import { changedFields, contentDiff, contentHash, UseCaseContent, UseCaseDefinition } from './use-case-content';
 import { asTeamOwned, toUseCaseView, UseCaseRow, UseCaseView } from './use-case.view';
+
+/** The facts a content change adds to its event beyond the change itself, by the action that records it. */
+type ExtraFacts<A extends 'use_case.tier_overridden' | 'evidence.attached'> = Omit<AuditDetails[A]['data'], keyof ContentChange>;
+export type ContentEvent =
+  | { action?: 'use_case.updated'; data?: undefined }
+  | { action: 'use_case.tier_overridden'; data: ExtraFacts<'use_case.tier_overridden'> }
+  | { action: 'evidence.attached'; data: ExtraFacts<'evidence.attached'> };
 
 export interface RevisionView {
   revision: number;
@@ -191,7 +198,7 @@ export class UseCasesService {
     id: string,
     summary: string,
     edit: (content: UseCaseContent) => UseCaseContent,
-    options: { access?: 'read' | 'write'; action?: 'use_case.updated' | 'use_case.tier_overridden' | 'evidence.attached'; data?: Record<string, unknown>; reason?: string } = {},
+    options: { access?: 'read' | 'write'; reason?: string } & ContentEvent = {},
     manager?: EntityManager,
   ): Promise<UseCaseView> {
     const work = async (tx: EntityManager) => {
@@ -215,11 +222,15 @@ export class UseCasesService {
       if (rereview) {
         await tx.query(`UPDATE use_cases SET rereview_reason = 'intended use changed', next_review_due = current_date WHERE id = $1`, [id]);
       }
+      const facts: ContentChange = { revision, contentHash: hash, previousContentHash: row.content_hash, changedFields: changed, changes: contentDiff(before, after), tier, rereviewRequired: rereview };
+      const event =
+        options.action === 'use_case.tier_overridden' ? { action: options.action, data: { ...facts, ...options.data } }
+        : options.action === 'evidence.attached' ? { action: options.action, data: { ...facts, ...options.data } }
+        : { action: 'use_case.updated' as const, data: facts };
       await this.trail.record(tx, {
-        action: options.action ?? 'use_case.updated',
+        ...event,
         target: { type: 'use_case', id },
         useCaseId: id,
-        data: { revision, contentHash: hash, previousContentHash: row.content_hash, changedFields: changed, changes: contentDiff(before, after), tier, rereviewRequired: rereview, ...options.data },
         reason: options.reason,
         actor: toAuditActor(principal),
       });
