@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { Repository } from 'typeorm';
 import { AuditActor } from '@app/audit';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ConflictError } from '@app/errors';
+import { User } from './users/user.entity';
 import { UsersService } from './users/users.service';
 
 /** The documented development login of `npm start` on the embedded database. */
@@ -23,20 +24,19 @@ export class BootstrapAdmin implements OnApplicationBootstrap {
   private readonly logger = new Logger(BootstrapAdmin.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(User) private readonly users: Repository<User>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly users: UsersService,
+    private readonly usersService: UsersService,
   ) {}
 
   async onApplicationBootstrap() {
-    const [{ any }] = await this.dataSource.query('SELECT EXISTS (SELECT 1 FROM users) AS any');
-    if (any) return;
+    if (await this.users.exists()) return;
     const configured = this.config.auth.bootstrapAdmin;
     const development = this.config.database.embedded && this.config.env !== 'production';
     const email = configured.email ?? DEVELOPMENT_ADMIN.email;
     const password = configured.password ?? (development ? DEVELOPMENT_ADMIN.password : randomBytes(18).toString('base64url'));
     try {
-      await this.users.create({ email, displayName: 'Administrator', kind: 'person', password, roles: ['admin'] }, BOOTSTRAP_ACTOR);
+      await this.usersService.create({ email, displayName: 'Administrator', kind: 'person', password, roles: ['admin'] }, BOOTSTRAP_ACTOR);
     } catch (error) {
       // Another instance starting on the same database got there first.
       if (error instanceof ConflictError) return;

@@ -18,10 +18,12 @@ import { BootstrapAdmin } from './bootstrap-admin';
 import { TeamMember } from './teams/team-member.entity';
 import { Team } from './teams/team.entity';
 import { TeamsController } from './teams/teams.controller';
+import { TeamsRepository } from './teams/teams.repository';
 import { TeamsService } from './teams/teams.service';
 import { UserRole } from './users/user-role.entity';
 import { User } from './users/user.entity';
 import { UsersController } from './users/users.controller';
+import { UsersRepository } from './users/users.repository';
 import { UsersService } from './users/users.service';
 
 /** People, teams, roles and machine keys; sign-in; the global access guard. */
@@ -37,6 +39,8 @@ import { UsersService } from './users/users.service';
   controllers: [AuthController, UsersController, TeamsController, ApiKeysController],
   providers: [
     PasswordHasher,
+    UsersRepository,
+    TeamsRepository,
     PrincipalLoader,
     SignInLimiter,
     AuthService,

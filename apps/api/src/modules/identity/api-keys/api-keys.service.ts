@@ -1,42 +1,59 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { FindOptionsSelect, Repository } from 'typeorm';
 import { AuditTrail } from '@app/audit';
 import { OrgRole, Principal, toAuditActor } from '@app/auth';
+import { rowsToEntities } from '@app/database';
 import { ForbiddenError, NotFoundError, ValidationFailedError } from '@app/errors';
+import { UsersRepository } from '../users/users.repository';
+import { ApiKey } from './api-key.entity';
 import { issueApiKeyToken } from './api-key-token';
 
-export interface ApiKeyView {
-  id: string;
-  userId: string;
-  name: string;
-  prefix: string;
-  roles: OrgRole[];
-  createdBy: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
+/** A key as the API shows it: never the secret's hash. */
+export type ApiKeyView = Omit<ApiKey, 'secretHash'>;
 
 /** Shown once, at creation; only its hash is kept. */
 export interface CreatedApiKey extends ApiKeyView {
   token: string;
 }
 
-const KEY_VIEW_SQL = `
-  SELECT id, user_id AS "userId", name, prefix, roles, created_by AS "createdBy", created_at AS "createdAt",
-         last_used_at AS "lastUsedAt", revoked_at AS "revokedAt"
-  FROM api_keys`;
+/** Every column but the secret's hash. */
+const VIEW_COLUMNS: FindOptionsSelect<ApiKey> = {
+  id: true,
+  userId: true,
+  name: true,
+  prefix: true,
+  roles: true,
+  createdBy: true,
+  createdAt: true,
+  lastUsedAt: true,
+  revokedAt: true,
+};
+
+function apiKeyView(key: ApiKeyView): ApiKeyView {
+  return {
+    id: key.id,
+    userId: key.userId,
+    name: key.name,
+    prefix: key.prefix,
+    roles: key.roles,
+    createdBy: key.createdBy,
+    createdAt: key.createdAt,
+    lastUsedAt: key.lastUsedAt,
+    revokedAt: key.revokedAt,
+  };
+}
 
 @Injectable()
 export class ApiKeysService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
+    private readonly users: UsersRepository,
     private readonly trail: AuditTrail,
   ) {}
 
-  listFor(userId: string): Promise<ApiKeyView[]> {
-    return this.dataSource.query(`${KEY_VIEW_SQL} WHERE user_id = $1 ORDER BY created_at`, [userId]);
+  async listFor(userId: string): Promise<ApiKeyView[]> {
+    return (await this.keys.find({ select: VIEW_COLUMNS, where: { userId }, order: { createdAt: 'ASC' } })).map(apiKeyView);
   }
 
   /**
@@ -46,53 +63,59 @@ export class ApiKeysService {
    */
   async create(principal: Principal, ownerId: string, input: { name: string; roles: OrgRole[] }): Promise<CreatedApiKey> {
     if (principal.kind === 'api_key') throw new ForbiddenError('An API key cannot create API keys.');
-    return this.dataSource.transaction(async (manager) => {
-      const [owner]: { kind: string; active: boolean; roles: OrgRole[] }[] = await manager.query(
-        `SELECT u.kind, u.active, coalesce((SELECT array_agg(role) FROM user_roles WHERE user_id = u.id), '{}') AS roles
-         FROM users u WHERE u.id = $1`,
-        [ownerId],
-      );
+    return this.keys.manager.transaction(async (manager) => {
+      const owner = await this.users.findWithAccess(ownerId, manager);
       if (!owner) throw new NotFoundError(`No user with id ${ownerId}.`);
-      if (ownerId !== principal.userId && owner.kind !== 'service') {
+      if (ownerId !== principal.userId && owner.user.kind !== 'service') {
         throw new ForbiddenError('Administrators create API keys for service accounts only; people create their own.');
       }
-      if (!owner.active) throw new ForbiddenError('The owner of the key is deactivated.');
+      if (!owner.user.active) throw new ForbiddenError('The owner of the key is deactivated.');
       const beyondOwner = input.roles.filter((role) => !owner.roles.includes(role));
       if (beyondOwner.length) {
         throw new ValidationFailedError([{ field: 'roles', detail: `the key's owner does not hold: ${beyondOwner.join(', ')}` }]);
       }
       const issued = issueApiKeyToken();
-      const [{ id }] = await manager.query(
-        'INSERT INTO api_keys (user_id, name, prefix, secret_hash, roles, created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
-        [ownerId, input.name, issued.prefix, issued.secretHash, input.roles, principal.userId],
-      );
-      const key = await this.get(id, manager);
+      const [key] = await manager
+        .createQueryBuilder()
+        .insert()
+        .into(ApiKey)
+        .values({ userId: ownerId, name: input.name, prefix: issued.prefix, secretHash: issued.secretHash, roles: input.roles, createdBy: principal.userId })
+        .returning('*')
+        .execute()
+        .then((result) => rowsToEntities(manager, ApiKey, result.raw));
       await this.trail.record(manager, {
         action: 'api_key.created',
-        target: { type: 'api_key', id },
+        target: { type: 'api_key', id: key.id },
         after: { ownerId, name: key.name, prefix: key.prefix, roles: key.roles },
         actor: toAuditActor(principal),
       });
-      return { ...key, token: issued.token };
+      return { ...apiKeyView(key), token: issued.token };
     });
   }
 
   /** Revocation is immediate: every request re-reads the key. `ownerId` limits it to one owner's keys. */
   async revoke(keyId: string, ownerId?: string): Promise<ApiKeyView> {
-    return this.dataSource.transaction(async (manager) => {
-      const [locked] = await manager.query('SELECT user_id, revoked_at FROM api_keys WHERE id = $1 FOR UPDATE', [keyId]);
+    return this.keys.manager.transaction(async (manager) => {
+      const locked = await manager
+        .getRepository(ApiKey)
+        .createQueryBuilder('k')
+        .select(Object.keys(VIEW_COLUMNS).map((property) => `k.${property}`))
+        .where('k.id = :keyId', { keyId })
+        .setLock('pessimistic_write')
+        .getOne();
       // Another person's key is "not found", not "forbidden": ids are not confirmed to outsiders.
-      if (!locked || (ownerId && locked.user_id !== ownerId)) throw new NotFoundError(`No API key with id ${keyId}.`);
-      if (locked.revoked_at) return this.get(keyId, manager);
-      await manager.query('UPDATE api_keys SET revoked_at = now() WHERE id = $1', [keyId]);
-      const key = await this.get(keyId, manager);
+      if (!locked || (ownerId && locked.userId !== ownerId)) throw new NotFoundError(`No API key with id ${keyId}.`);
+      if (locked.revokedAt) return apiKeyView(locked);
+      const [key] = await manager
+        .createQueryBuilder()
+        .update(ApiKey)
+        .set({ revokedAt: () => 'now()' })
+        .where('id = :keyId', { keyId })
+        .returning('*')
+        .execute()
+        .then((result) => rowsToEntities(manager, ApiKey, result.raw));
       await this.trail.record(manager, { action: 'api_key.revoked', target: { type: 'api_key', id: keyId }, data: { ownerId: key.userId, name: key.name, prefix: key.prefix } });
-      return key;
+      return apiKeyView(key);
     });
-  }
-
-  private async get(id: string, manager: EntityManager): Promise<ApiKeyView> {
-    const [key]: ApiKeyView[] = await manager.query(`${KEY_VIEW_SQL} WHERE id = $1`, [id]);
-    return key;
   }
 }

@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
 import { AuditActor, AuditTrail } from '@app/audit';
 import { toAuditActor } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { UnauthorizedError } from '@app/errors';
+import { User } from '../users/user.entity';
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, accessTokenPayload } from './access-token';
 import { PasswordHasher } from './password-hasher';
 import { PrincipalLoader } from './principal.loader';
@@ -28,7 +29,7 @@ export interface SignedIn {
 @Injectable()
 export class AuthService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(User) private readonly users: Repository<User>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly hasher: PasswordHasher,
     private readonly principals: PrincipalLoader,
@@ -44,15 +45,20 @@ export class AuthService {
     const normalised = email.trim().toLowerCase();
     // now() is taken as this statement starts, before it reads the hash: a password change stamped later ends the
     // token even if this sign-in saw the old hash.
-    const [user]: { id: string; password_hash: string | null; active: boolean; checked_at: Date }[] = await this.dataSource.query(
-      'SELECT id, password_hash, active, now() AS checked_at FROM users WHERE email = $1',
-      [normalised],
-    );
-    const passwordOk = await this.hasher.verify(user?.password_hash, password);
+    const {
+      entities: [user],
+      raw: [read],
+    } = await this.users
+      .createQueryBuilder('u')
+      .select(['u.id', 'u.passwordHash', 'u.active'])
+      .addSelect('now()', 'checked_at')
+      .where('u.email = :email', { email: normalised })
+      .getRawAndEntities<{ checked_at: Date }>();
+    const passwordOk = await this.hasher.verify(user?.passwordHash, password);
     const failure = !user ? 'unknown_email' : !passwordOk ? 'wrong_password' : !user.active ? 'deactivated' : undefined;
     const principal = !failure ? await this.principals.forUser(user.id) : undefined;
 
-    await this.dataSource.transaction((manager) =>
+    await this.users.manager.transaction((manager) =>
       this.trail.record(manager, {
         action: principal ? 'auth.login_succeeded' : 'auth.login_failed',
         target: { type: 'user', id: user?.id ?? 'unknown' },
@@ -61,7 +67,7 @@ export class AuthService {
       }),
     );
     if (!principal) throw new UnauthorizedError('The email or password is wrong, or the account is deactivated.');
-    return { userId: principal.userId, checkedAt: user.checked_at };
+    return { userId: principal.userId, checkedAt: read.checked_at };
   }
 
   /** `issuedAt` defaults to now; sign-in passes the moment it read the credentials (see accessTokenPayload). */

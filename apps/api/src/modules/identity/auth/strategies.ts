@@ -1,13 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
 import type { Request } from 'express';
 import { Strategy as CustomStrategy } from 'passport-custom';
 import { ExtractJwt, Strategy as JwtStrategyBase } from 'passport-jwt';
 import { Strategy as LocalStrategyBase } from 'passport-local';
-import { DataSource } from 'typeorm';
-import { OrgRole, Principal } from '@app/auth';
+import { Repository } from 'typeorm';
+import { Principal } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { ApiKey } from '../api-keys/api-key.entity';
 import { API_KEY_MARKER, parseApiKeyToken, secretMatches } from '../api-keys/api-key-token';
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, readAccessTokenClaims } from './access-token';
 import { AuthService, SignedIn } from './auth.service';
@@ -63,7 +64,7 @@ const LAST_USED_RESOLUTION_SECONDS = 60;
 @Injectable()
 export class ApiKeyStrategy extends PassportStrategy(CustomStrategy, 'api-key') {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
     private readonly principals: PrincipalLoader,
   ) {
     super();
@@ -74,16 +75,20 @@ export class ApiKeyStrategy extends PassportStrategy(CustomStrategy, 'api-key') 
     const presented = req.get('x-api-key') ?? (bearer?.startsWith(API_KEY_MARKER) ? bearer : undefined);
     const parsed = presented ? parseApiKeyToken(presented) : undefined;
     if (!parsed) return false;
-    const [key]: { id: string; name: string; user_id: string; secret_hash: string; roles: OrgRole[]; revoked_at: Date | null }[] =
-      await this.dataSource.query('SELECT id, name, user_id, secret_hash, roles, revoked_at FROM api_keys WHERE prefix = $1', [parsed.prefix]);
-    if (!key || key.revoked_at || !secretMatches(parsed.secret, key.secret_hash)) return false;
-    const principal = await this.principals.forApiKey({ id: key.id, name: key.name, userId: key.user_id, roles: key.roles });
+    const key = await this.keys.findOne({
+      select: { id: true, name: true, userId: true, secretHash: true, roles: true, revokedAt: true },
+      where: { prefix: parsed.prefix },
+    });
+    if (!key || key.revokedAt || !secretMatches(parsed.secret, key.secretHash)) return false;
+    const principal = await this.principals.forApiKey(key);
     if (!principal) return false;
-    await this.dataSource.query(
-      `UPDATE api_keys SET last_used_at = now()
-       WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - make_interval(secs => $2))`,
-      [key.id, LAST_USED_RESOLUTION_SECONDS],
-    );
+    await this.keys.manager
+      .createQueryBuilder()
+      .update(ApiKey)
+      .set({ lastUsedAt: () => 'now()' })
+      .where('id = :id', { id: key.id })
+      .andWhere('(last_used_at IS NULL OR last_used_at < now() - make_interval(secs => :seconds))', { seconds: LAST_USED_RESOLUTION_SECONDS })
+      .execute();
     return principal;
   }
 }

@@ -1,62 +1,70 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { AuditTrail } from '@app/audit';
 import { TeamRole } from '@app/auth';
+import { rowsToEntities } from '@app/database';
 import { ConflictError, NotFoundError } from '@app/errors';
+import { User } from '../users/user.entity';
+import { TeamMember } from './team-member.entity';
+import { Team } from './team.entity';
+import { TeamMemberView, TeamsRepository, TeamWithMembers } from './teams.repository';
 
-export interface TeamView {
-  id: string;
-  name: string;
-  createdAt: string;
-  members: { userId: string; displayName: string; role: TeamRole }[];
+/** A team as the API shows it. */
+export type TeamView = Pick<Team, 'id' | 'name' | 'createdAt'> & { members: TeamMemberView[] };
+
+function teamView({ team, members }: TeamWithMembers): TeamView {
+  return { id: team.id, name: team.name, createdAt: team.createdAt, members };
 }
-
-const TEAM_VIEW_SQL = `
-  SELECT t.id, t.name, t.created_at AS "createdAt",
-         coalesce((SELECT json_agg(json_build_object('userId', m.user_id, 'displayName', u.display_name, 'role', m.role)
-                                   ORDER BY u.display_name, m.role)
-                   FROM team_members m JOIN users u ON u.id = m.user_id WHERE m.team_id = t.id), '[]') AS members
-  FROM teams t`;
 
 @Injectable()
 export class TeamsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(Team) private readonly teams: Repository<Team>,
+    private readonly teamsWithMembers: TeamsRepository,
     private readonly trail: AuditTrail,
   ) {}
 
-  list(): Promise<TeamView[]> {
-    return this.dataSource.query(`${TEAM_VIEW_SQL} ORDER BY t.name`);
+  async list(): Promise<TeamView[]> {
+    return (await this.teamsWithMembers.listWithMembers()).map(teamView);
   }
 
-  async get(id: string, manager: EntityManager = this.dataSource.manager): Promise<TeamView> {
-    const [team]: TeamView[] = await manager.query(`${TEAM_VIEW_SQL} WHERE t.id = $1`, [id]);
-    if (!team) throw new NotFoundError(`No team with id ${id}.`);
-    return team;
+  async get(id: string, manager: EntityManager = this.teams.manager): Promise<TeamView> {
+    const found = await this.teamsWithMembers.findWithMembers(id, manager);
+    if (!found) throw new NotFoundError(`No team with id ${id}.`);
+    return teamView(found);
   }
 
   async create(name: string): Promise<TeamView> {
-    return this.dataSource.transaction(async (manager) => {
-      const [existing] = await manager.query('SELECT 1 FROM teams WHERE lower(name) = lower($1)', [name]);
+    return this.teams.manager.transaction(async (manager) => {
+      const existing = await manager.getRepository(Team).createQueryBuilder('t').where('lower(t.name) = lower(:name)', { name }).getExists();
       if (existing) throw new ConflictError(`A team named "${name}" already exists.`);
-      const [{ id }] = await manager.query('INSERT INTO teams (name) VALUES ($1) RETURNING id', [name]);
-      const team = await this.get(id, manager);
-      await this.trail.record(manager, { action: 'team.created', target: { type: 'team', id }, after: { name } });
-      return team;
+      const [team] = await manager
+        .createQueryBuilder()
+        .insert()
+        .into(Team)
+        .values({ name })
+        .returning('*')
+        .execute()
+        .then((result) => rowsToEntities(manager, Team, result.raw));
+      await this.trail.record(manager, { action: 'team.created', target: { type: 'team', id: team.id }, after: { name: team.name } });
+      return teamView({ team, members: [] });
     });
   }
 
   async addMember(teamId: string, userId: string, role: TeamRole): Promise<TeamView> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.teams.manager.transaction(async (manager) => {
       await this.lockTeam(manager, teamId);
-      const [user] = await manager.query('SELECT active FROM users WHERE id = $1', [userId]);
-      if (!user) throw new NotFoundError(`No user with id ${userId}.`);
-      const inserted = await manager.query(
-        'INSERT INTO team_members (team_id, user_id, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1',
-        [teamId, userId, role],
-      );
-      if (inserted.length) {
+      if (!(await manager.getRepository(User).existsBy({ id: userId }))) throw new NotFoundError(`No user with id ${userId}.`);
+      const inserted = await manager
+        .createQueryBuilder()
+        .insert()
+        .into(TeamMember)
+        .values({ teamId, userId, role })
+        .orIgnore()
+        .returning('*')
+        .execute();
+      if (inserted.raw.length) {
         await this.trail.record(manager, { action: 'team.member_added', target: { type: 'team', id: teamId }, data: { userId, role } });
       }
       return this.get(teamId, manager);
@@ -64,10 +72,10 @@ export class TeamsService {
   }
 
   async removeMember(teamId: string, userId: string, role: TeamRole): Promise<TeamView> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.teams.manager.transaction(async (manager) => {
       await this.lockTeam(manager, teamId);
-      const [, deleted] = await manager.query('DELETE FROM team_members WHERE team_id = $1 AND user_id = $2 AND role = $3', [teamId, userId, role]);
-      if (deleted) {
+      const { affected } = await manager.getRepository(TeamMember).delete({ teamId, userId, role });
+      if (affected) {
         await this.trail.record(manager, { action: 'team.member_removed', target: { type: 'team', id: teamId }, data: { userId, role } });
       }
       return this.get(teamId, manager);
@@ -75,7 +83,7 @@ export class TeamsService {
   }
 
   private async lockTeam(manager: EntityManager, id: string) {
-    const [team] = await manager.query('SELECT id FROM teams WHERE id = $1 FOR UPDATE', [id]);
+    const team = await manager.getRepository(Team).createQueryBuilder('t').select('t.id').where('t.id = :id', { id }).setLock('pessimistic_write').getOne();
     if (!team) throw new NotFoundError(`No team with id ${id}.`);
   }
 }

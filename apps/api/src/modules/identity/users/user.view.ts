@@ -1,22 +1,23 @@
 import { OrgRole, TeamMembership } from '@app/auth';
+import { User } from './user.entity';
+import type { UserWithAccess } from './users.repository';
 
 /** A user as the API shows it: never the password hash. */
-export interface UserView {
-  id: string;
-  email: string;
-  displayName: string;
-  kind: 'person' | 'service';
-  active: boolean;
+export type UserView = Pick<User, 'id' | 'email' | 'displayName' | 'kind' | 'active' | 'createdAt' | 'deactivatedAt'> & {
   roles: OrgRole[];
   teams: TeamMembership[];
-  createdAt: string;
-  deactivatedAt: string | null;
-}
+};
 
-export const USER_VIEW_SQL = `
-  SELECT u.id, u.email, u.display_name AS "displayName", u.kind, u.active, u.created_at AS "createdAt",
-         u.deactivated_at AS "deactivatedAt",
-         coalesce((SELECT array_agg(r.role ORDER BY r.role) FROM user_roles r WHERE r.user_id = u.id), '{}') AS roles,
-         coalesce((SELECT json_agg(json_build_object('teamId', m.team_id, 'role', m.role) ORDER BY m.team_id, m.role)
-                   FROM team_members m WHERE m.user_id = u.id), '[]') AS teams
-  FROM users u`;
+export function userView({ user, roles, teams }: UserWithAccess): UserView {
+  return {
+    id: user.id,
+    email: user.email,
+    displayName: user.displayName,
+    kind: user.kind,
+    active: user.active,
+    createdAt: user.createdAt,
+    deactivatedAt: user.deactivatedAt,
+    roles,
+    teams,
+  };
+}

@@ -1,30 +1,35 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, QueryDeepPartialEntity, Repository } from 'typeorm';
 import { AuditActor, AuditTrail, DeniedAttempts } from '@app/audit';
 import { OrgRole, Principal, toAuditActor } from '@app/auth';
+import { rowsToEntities } from '@app/database';
 import { ConflictError, ForbiddenError, NotFoundError, RuleRefusal, ValidationFailedError } from '@app/errors';
 import { PasswordHasher } from '../auth/password-hasher';
 import { CreateUserDto } from './dto/user.dto';
-import { USER_VIEW_SQL, UserView } from './user.view';
+import { UserRole } from './user-role.entity';
+import { User } from './user.entity';
+import { UserView, userView } from './user.view';
+import { UsersRepository } from './users.repository';
 
 @Injectable()
 export class UsersService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly usersWithAccess: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly trail: AuditTrail,
     private readonly denials: DeniedAttempts,
   ) {}
 
-  list(): Promise<UserView[]> {
-    return this.dataSource.query(`${USER_VIEW_SQL} ORDER BY u.email`);
+  async list(): Promise<UserView[]> {
+    return (await this.usersWithAccess.listWithAccess()).map(userView);
   }
 
-  async get(id: string, manager: EntityManager = this.dataSource.manager): Promise<UserView> {
-    const [user]: UserView[] = await manager.query(`${USER_VIEW_SQL} WHERE u.id = $1`, [id]);
-    if (!user) throw new NotFoundError(`No user with id ${id}.`);
-    return user;
+  async get(id: string, manager: EntityManager = this.users.manager): Promise<UserView> {
+    const found = await this.usersWithAccess.findWithAccess(id, manager);
+    if (!found) throw new NotFoundError(`No user with id ${id}.`);
+    return userView(found);
   }
 
   /** Also used at first start, with the system as actor (see BootstrapAdmin). */
@@ -37,26 +42,37 @@ export class UsersService {
     }
     const passwordHash = input.password ? await this.hasher.hash(input.password) : null;
     const email = input.email.trim().toLowerCase();
-    return this.dataSource.transaction(async (manager) => {
-      const [existing] = await manager.query('SELECT 1 FROM users WHERE email = $1', [email]);
-      if (existing) throw new ConflictError(`A user with email ${email} already exists.`);
-      const [{ id }] = await manager.query(
-        'INSERT INTO users (email, display_name, kind, password_hash, password_changed_at) VALUES ($1, $2, $3, $4, CASE WHEN $4::text IS NULL THEN NULL ELSE now() END) RETURNING id',
-        [email, input.displayName, input.kind, passwordHash],
-      );
-      for (const role of input.roles ?? []) await manager.query('INSERT INTO user_roles (user_id, role) VALUES ($1, $2)', [id, role]);
-      const user = await this.get(id, manager);
-      await this.trail.record(manager, { action: 'user.created', target: { type: 'user', id }, after: auditView(user), actor });
-      return user;
+    return this.users.manager.transaction(async (manager) => {
+      if (await manager.getRepository(User).existsBy({ email })) throw new ConflictError(`A user with email ${email} already exists.`);
+      const [user] = await manager
+        .createQueryBuilder()
+        .insert()
+        .into(User)
+        .values({ email, displayName: input.displayName, kind: input.kind, passwordHash, passwordChangedAt: passwordHash === null ? null : () => 'now()' })
+        .returning('*')
+        .execute()
+        .then((result) => rowsToEntities(manager, User, result.raw));
+      const granted = input.roles?.length
+        ? await manager
+            .createQueryBuilder()
+            .insert()
+            .into(UserRole)
+            .values(input.roles.map((role) => ({ userId: user.id, role })))
+            .returning('*')
+            .execute()
+            .then((result) => rowsToEntities(manager, UserRole, result.raw))
+        : [];
+      const created = userView({ user, roles: inRoleOrder(granted.map((row) => row.role)), teams: [] });
+      await this.trail.record(manager, { action: 'user.created', target: { type: 'user', id: user.id }, after: auditView(created), actor });
+      return created;
     });
   }
 
   async rename(id: string, displayName: string): Promise<UserView> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.users.manager.transaction(async (manager) => {
       const before = await this.lockedUser(manager, id);
       if (before.displayName === displayName) return before;
-      await manager.query('UPDATE users SET display_name = $2 WHERE id = $1', [id, displayName]);
-      const after = await this.get(id, manager);
+      const after = await this.updateUser(manager, before, { displayName });
       await this.trail.record(manager, { action: 'user.updated', target: { type: 'user', id }, before: auditView(before), after: auditView(after) });
       return after;
     });
@@ -65,12 +81,11 @@ export class UsersService {
   /** Deactivation is immediate: every request re-reads the active flag. API keys of the user stop with it. */
   async deactivate(principal: Principal, id: string, reason?: string): Promise<UserView> {
     if (principal.userId === id) throw new ConflictError('You cannot deactivate yourself; ask another administrator.');
-    return this.dataSource.transaction(async (manager) => {
+    return this.users.manager.transaction(async (manager) => {
       const before = await this.lockedUser(manager, id);
       if (!before.active) return before;
       await this.assertNotLastAdmin(manager, before, 'deactivate');
-      await manager.query('UPDATE users SET active = false, deactivated_at = now() WHERE id = $1', [id]);
-      const after = await this.get(id, manager);
+      const after = await this.updateUser(manager, before, { active: false, deactivatedAt: () => 'now()' });
       await this.trail.record(manager, {
         action: 'user.deactivated',
         target: { type: 'user', id },
@@ -86,26 +101,41 @@ export class UsersService {
   /** Nobody grants a role to themselves (separation of duties): an administrator who wants to assess asks another administrator. */
   async grantRole(principal: Principal, id: string, role: OrgRole): Promise<UserView> {
     const attempt = { actor: toAuditActor(principal), attempted: 'user.role_granted', target: { type: 'user', id } };
-    return this.denials.watch(attempt, () => this.dataSource.transaction(async (manager) => {
+    return this.denials.watch(attempt, () => this.users.manager.transaction(async (manager) => {
       if (principal.userId === id) {
         throw new RuleRefusal(403, 'self-grant', 'You cannot grant a role to yourself; ask another administrator.', 'Role grant refused');
       }
       const before = await this.lockedUser(manager, id);
       if (before.roles.includes(role)) return before;
-      await manager.query('INSERT INTO user_roles (user_id, role) VALUES ($1, $2)', [id, role]);
-      const after = await this.get(id, manager);
+      const [granted] = await manager
+        .createQueryBuilder()
+        .insert()
+        .into(UserRole)
+        .values({ userId: id, role })
+        .returning('*')
+        .execute()
+        .then((result) => rowsToEntities(manager, UserRole, result.raw));
+      // The user's row lock serialises every change to their roles: before.roles and this grant are all of them.
+      const after: UserView = { ...before, roles: inRoleOrder([...before.roles, granted.role]) };
       await this.trail.record(manager, { action: 'user.role_granted', target: { type: 'user', id }, data: { role }, before: { roles: before.roles }, after: { roles: after.roles } });
       return after;
     }));
   }
 
   async revokeRole(id: string, role: OrgRole): Promise<UserView> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.users.manager.transaction(async (manager) => {
       const before = await this.lockedUser(manager, id);
       if (!before.roles.includes(role)) return before;
       if (role === 'admin') await this.assertNotLastAdmin(manager, before, 'revoke the admin role of');
-      await manager.query('DELETE FROM user_roles WHERE user_id = $1 AND role = $2', [id, role]);
-      const after = await this.get(id, manager);
+      const revoked = await manager
+        .createQueryBuilder()
+        .delete()
+        .from(UserRole)
+        .where('user_id = :id AND role = :role', { id, role })
+        .returning('*')
+        .execute()
+        .then((result) => rowsToEntities(manager, UserRole, result.raw));
+      const after: UserView = { ...before, roles: before.roles.filter((held) => !revoked.some((row) => row.role === held)) };
       await this.trail.record(manager, { action: 'user.role_revoked', target: { type: 'user', id }, data: { role }, before: { roles: before.roles }, after: { roles: after.roles } });
       return after;
     });
@@ -113,31 +143,56 @@ export class UsersService {
 
   async changeOwnPassword(principal: Principal, currentPassword: string, newPassword: string): Promise<void> {
     if (principal.kind !== 'user') throw new ForbiddenError('An API key cannot change a password; sign in as the person.');
-    const [row]: { password_hash: string | null }[] = await this.dataSource.query('SELECT password_hash FROM users WHERE id = $1', [principal.userId]);
-    if (!(await this.hasher.verify(row?.password_hash, currentPassword))) {
+    const user = await this.users.findOne({ select: { id: true, passwordHash: true }, where: { id: principal.userId } });
+    if (!(await this.hasher.verify(user?.passwordHash, currentPassword))) {
       throw new ValidationFailedError([{ field: 'currentPassword', detail: 'currentPassword is wrong' }]);
     }
     const hash = await this.hasher.hash(newPassword);
-    await this.dataSource.transaction(async (manager) => {
-      await manager.query('UPDATE users SET password_hash = $2, password_changed_at = now() WHERE id = $1', [principal.userId, hash]);
+    await this.users.manager.transaction(async (manager) => {
+      await manager.getRepository(User).update({ id: principal.userId }, { passwordHash: hash, passwordChangedAt: () => 'now()' });
       await this.trail.record(manager, { action: 'user.password_changed', target: { type: 'user', id: principal.userId }, actor: toAuditActor(principal) });
     });
   }
 
+  /** Locks the user's row (every change to a user and their roles takes this lock first), then reads them. */
   private async lockedUser(manager: EntityManager, id: string): Promise<UserView> {
-    const [locked] = await manager.query('SELECT id FROM users WHERE id = $1 FOR UPDATE', [id]);
+    const locked = await manager.getRepository(User).createQueryBuilder('u').select('u.id').where('u.id = :id', { id }).setLock('pessimistic_write').getOne();
     if (!locked) throw new NotFoundError(`No user with id ${id}.`);
     return this.get(id, manager);
+  }
+
+  /** Changes columns of a locked user; the view after is the row the update returned, with the roles and teams read under the lock. */
+  private async updateUser(manager: EntityManager, before: UserView, changes: QueryDeepPartialEntity<User>): Promise<UserView> {
+    const [user] = await manager
+      .createQueryBuilder()
+      .update(User)
+      .set(changes)
+      .where('id = :id', { id: before.id })
+      .returning('*')
+      .execute()
+      .then((result) => rowsToEntities(manager, User, result.raw));
+    return userView({ user, roles: before.roles, teams: before.teams });
   }
 
   /** Serialised on the admin role rows, so two administrators cannot remove each other at once. */
   private async assertNotLastAdmin(manager: EntityManager, user: UserView, doing: string) {
     if (!user.roles.includes('admin')) return;
-    const admins: { user_id: string }[] = await manager.query(
-      `SELECT r.user_id FROM user_roles r JOIN users u ON u.id = r.user_id WHERE r.role = 'admin' AND u.active FOR UPDATE OF r`,
-    );
+    const admins = await manager
+      .getRepository(UserRole)
+      .createQueryBuilder('r')
+      .select('r.userId', 'userId')
+      .innerJoin(User, 'u', 'u.id = r.userId')
+      .where('r.role = :role', { role: 'admin' })
+      .andWhere('u.active')
+      .setLock('pessimistic_write', undefined, ['r'])
+      .getRawMany();
     if (admins.length <= 1) throw new ConflictError(`You cannot ${doing} the last active administrator.`);
   }
+}
+
+/** As the database orders them (array_agg ORDER BY role): the roles are fixed lower-case names, so code-point order is the same. */
+function inRoleOrder(roles: OrgRole[]): OrgRole[] {
+  return [...roles].sort();
 }
 
 /** What the trail keeps of a user: identity and access, never credentials. */

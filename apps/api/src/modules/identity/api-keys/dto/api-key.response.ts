@@ -9,9 +9,9 @@ export class ApiKeyResponse implements ApiKeyView {
   @ApiProperty({ description: 'The start of the token, to recognise it by' }) prefix: string;
   @ApiProperty({ enum: ORG_ROLES, isArray: true }) roles: OrgRole[];
   @ApiProperty({ format: 'uuid' }) createdBy: string;
-  @ApiProperty({ format: 'date-time' }) createdAt: string;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true }) lastUsedAt: string | null;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true }) revokedAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time' }) createdAt: Date;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) lastUsedAt: Date | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) revokedAt: Date | null;
 }
 
 /** Answered once, at creation: only the token's hash is kept. */

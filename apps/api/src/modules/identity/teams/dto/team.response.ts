@@ -11,6 +11,6 @@ export class TeamMemberResponse {
 export class TeamResponse implements TeamView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() name: string;
-  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ type: String, format: 'date-time' }) createdAt: Date;
   @ApiProperty({ type: [TeamMemberResponse] }) members: TeamMemberResponse[];
 }

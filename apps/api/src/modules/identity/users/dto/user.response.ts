@@ -16,6 +16,6 @@ export class UserResponse implements UserView {
   @ApiProperty() active: boolean;
   @ApiProperty({ enum: ORG_ROLES, isArray: true }) roles: OrgRole[];
   @ApiProperty({ type: [TeamMembershipResponse] }) teams: TeamMembershipResponse[];
-  @ApiProperty({ format: 'date-time' }) createdAt: string;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true }) deactivatedAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time' }) createdAt: Date;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) deactivatedAt: Date | null;
 }
