@@ -1,11 +1,15 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
 import { AuditActor, AuditTrail } from '@app/audit';
-import { NotFoundError, ValidationFailedError } from '@app/errors';
+import { rowsToEntities } from '@app/database';
+import { ValidationFailedError } from '@app/errors';
+import { GatePolicyVersionNotFound, NoGatePolicyPublished } from './gate-policies.errors';
+import { lockGatePoliciesForPublishing } from './gate-policies.repository';
 import { DEFAULT_GATE_POLICY_DATA, GatePolicyDocument, validateGatePolicy } from './gate-policy';
+import { GatePolicy } from './gate-policy.entity';
 
 export interface GatePolicyVersion {
   version: number;
@@ -15,8 +19,6 @@ export interface GatePolicyVersion {
   publishedBy: string;
   publishedAt: string;
 }
-
-const POLICY_SQL = `SELECT version, document, document_hash AS "documentHash", note, published_by AS "publishedBy", published_at AS "publishedAt" FROM gate_policies`;
 
 const BOOTSTRAP_ACTOR: AuditActor = { id: 'system:bootstrap', kind: 'system', displayName: 'First start', roles: [] };
 
@@ -32,12 +34,12 @@ export class GatePoliciesService implements OnApplicationBootstrap {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(GatePolicy) private readonly policies: Repository<GatePolicy>,
     private readonly trail: AuditTrail,
   ) {}
 
   async onApplicationBootstrap() {
-    const [{ any }] = await this.dataSource.query('SELECT EXISTS (SELECT 1 FROM gate_policies) AS any');
-    if (any) return;
+    if (await this.policies.exists()) return;
     await this.publish(DEFAULT_GATE_POLICY_DATA, 'The default policy shipped with Gatehouse', BOOTSTRAP_ACTOR).catch((error: { driverError?: { code?: string } }) => {
       // Another instance starting on the same database published it first.
       if (error.driverError?.code !== '23505') throw error;
@@ -45,16 +47,18 @@ export class GatePoliciesService implements OnApplicationBootstrap {
     this.logger.log('Published the default gate policy as version 1.');
   }
 
-  list(): Promise<Omit<GatePolicyVersion, 'document'>[]> {
-    return this.dataSource.query(
-      `SELECT version, document_hash AS "documentHash", note, published_by AS "publishedBy", published_at AS "publishedAt" FROM gate_policies ORDER BY version`,
-    );
+  async list(): Promise<Omit<GatePolicyVersion, 'document'>[]> {
+    const policies = await this.policies.find({
+      select: { version: true, documentHash: true, note: true, publishedBy: true, publishedAt: true },
+      order: { version: 'ASC' },
+    });
+    return policies.map(({ document: _document, ...summary }) => ({ ...summary, publishedAt: summary.publishedAt.toISOString() }));
   }
 
   async current(manager: EntityManager = this.dataSource.manager): Promise<GatePolicyVersion> {
-    const [policy]: GatePolicyVersion[] = await manager.query(`${POLICY_SQL} ORDER BY version DESC LIMIT 1`);
-    if (!policy) throw new NotFoundError('No gate policy has been published.');
-    return policy;
+    const [policy] = await manager.getRepository(GatePolicy).find({ order: { version: 'DESC' }, take: 1 });
+    if (!policy) throw new NoGatePolicyPublished();
+    return toVersion(policy);
   }
 
   /**
@@ -65,8 +69,9 @@ export class GatePoliciesService implements OnApplicationBootstrap {
   async get(version: number, manager: EntityManager = this.dataSource.manager): Promise<GatePolicyVersion> {
     const cached = this.published.get(version);
     if (cached) return cached;
-    const [policy]: GatePolicyVersion[] = await manager.query(`${POLICY_SQL} WHERE version = $1`, [version]);
-    if (!policy) throw new NotFoundError(`No gate policy version ${version}.`);
+    const found = await manager.getRepository(GatePolicy).findOneBy({ version });
+    if (!found) throw new GatePolicyVersionNotFound(version);
+    const policy = toVersion(found);
     this.published.set(version, policy);
     return policy;
   }
@@ -77,23 +82,27 @@ export class GatePoliciesService implements OnApplicationBootstrap {
     const documentHash = createHash('sha256').update(canonicalize(document)!).digest('hex');
     return this.dataSource.transaction(async (manager) => {
       // One publisher at a time: the next version number is read under this lock.
-      await manager.query('LOCK TABLE gate_policies IN SHARE ROW EXCLUSIVE MODE');
-      const [{ next }] = await manager.query('SELECT coalesce(max(version), 0) + 1 AS next FROM gate_policies');
-      await manager.query('INSERT INTO gate_policies (version, document, document_hash, note, published_by) VALUES ($1, $2, $3, $4, $5)', [
-        next,
-        JSON.stringify(document),
-        documentHash,
-        note ?? null,
-        actor?.id ?? 'unknown',
-      ]);
+      await lockGatePoliciesForPublishing(manager);
+      const policies = manager.getRepository(GatePolicy);
+      const { next }: { next: number } = (await policies.createQueryBuilder('p').select('coalesce(max(p.version), 0) + 1', 'next').getRawOne())!;
+      const inserted = await policies
+        .createQueryBuilder()
+        .insert()
+        .values({ version: next, document: document as GatePolicyDocument, documentHash, note: note ?? null, publishedBy: actor?.id ?? 'unknown' })
+        .returning('*')
+        .execute();
+      const [policy] = rowsToEntities(manager, GatePolicy, inserted.raw);
       await this.trail.record(manager, {
         action: 'gate_policy.published',
-        target: { type: 'gate_policy', id: String(next) },
-        data: { version: next, documentHash, note: note ?? null },
+        target: { type: 'gate_policy', id: String(policy.version) },
+        data: { version: policy.version, documentHash: policy.documentHash, note: policy.note },
         actor,
       });
-      const [policy]: GatePolicyVersion[] = await manager.query(`${POLICY_SQL} WHERE version = $1`, [next]);
-      return policy;
+      return toVersion(policy);
     });
   }
+}
+
+function toVersion(policy: GatePolicy): GatePolicyVersion {
+  return { ...policy, publishedAt: policy.publishedAt.toISOString() };
 }
