@@ -175,7 +175,7 @@ describe('tokens and keys', () => {
       await t.dataSource.query(`UPDATE idempotency_keys SET status_code = NULL, response = NULL, lease_until = now() + interval '1 minute' WHERE key = 'running'`);
       const res = await createTeam('running', name);
       expect(res.status).toBe(409);
-      expect(res.body.detail).toMatch(/still being processed/);
+      expect(res.body.type).toBe('urn:gatehouse:problem:idempotency-key-in-progress');
     });
 
     it('a stored response expires after 24 hours: the key is free again', async () => {

@@ -8,8 +8,12 @@ import { from, Observable, of } from 'rxjs';
 import { catchError, finalize, mergeMap } from 'rxjs/operators';
 import { DataSource } from 'typeorm';
 import { Principal, PUBLIC_ROUTE } from '@app/auth';
-import { ConflictError, DomainError, ValidationFailedError } from '@app/errors';
+import { ValidationFailedError } from '@app/errors';
+import { IdempotencyKey } from './idempotency-key.entity';
 import { IdempotencyKeysStore, StoredKey } from './idempotency-keys.store';
+import { IdempotencyKeyInProgress, IdempotencyKeyReused, SecretNotReplayed } from './idempotency.errors';
+// Registers idempotency_keys' entity with the data source (TypeOrmModule.forFeature), wherever AppModule is built.
+import './idempotency.module';
 import { SECRET_REQUEST, SECRET_RESPONSE } from './secret-route.decorators';
 
 const HEADER = 'idempotency-key';
@@ -40,7 +44,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     @InjectDataSource() dataSource: DataSource,
     private readonly reflector: Reflector,
   ) {
-    this.keys = new IdempotencyKeysStore(dataSource);
+    this.keys = new IdempotencyKeysStore(dataSource.getRepository(IdempotencyKey));
   }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -86,10 +90,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
 /** The answer to a retry of a request that was already received. */
 function replay(stored: StoredKey, requestHash: string, secretFields: string[] | undefined, res: Response): unknown {
-  if (stored.request_hash !== requestHash) throw new IdempotencyKeyReused();
-  if (stored.status_code === null) throw new ConflictError('A request with this Idempotency-Key is still being processed; retry shortly.');
+  if (stored.requestHash !== requestHash) throw new IdempotencyKeyReused();
+  if (stored.statusCode === null) throw new IdempotencyKeyInProgress();
   if (secretFields) throw new SecretNotReplayed(stored.response);
-  res.status(stored.status_code);
+  res.status(stored.statusCode);
   res.setHeader('Idempotent-Replayed', 'true');
   return stored.response;
 }
@@ -97,28 +101,4 @@ function replay(stored: StoredKey, requestHash: string, secretFields: string[] |
 function withoutFields(body: unknown, fields: string[] | undefined): unknown {
   if (!fields || typeof body !== 'object' || body === null) return body;
   return Object.fromEntries(Object.entries(body).filter(([name]) => !fields.includes(name)));
-}
-
-class IdempotencyKeyReused extends DomainError {
-  readonly code = 'idempotency-key-reused';
-  readonly status = 422;
-  readonly title = 'Idempotency key reused';
-  constructor() {
-    super('This Idempotency-Key was used for a different request; use a new key for a new request.');
-  }
-}
-
-/** The first response held a secret, which is shown once and was not kept: a retry learns what was created, not the secret. */
-class SecretNotReplayed extends DomainError {
-  readonly code = 'idempotency-key-spent';
-  readonly status = 409;
-  readonly title = 'Response not replayed';
-  constructor(firstResponse: unknown) {
-    const id = (firstResponse as { id?: unknown } | null)?.id;
-    super(
-      `This Idempotency-Key was used already${typeof id === 'string' ? ` and created ${id}` : ''}; that response held a secret, which is shown only once and not kept. ` +
-        'If it was lost, revoke what was created and send a new request with a new key.',
-      { firstResponse },
-    );
-  }
 }
