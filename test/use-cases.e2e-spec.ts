@@ -150,7 +150,8 @@ describe('use cases', () => {
 
     it('lets an assessor or legal override the tier with a justification, recorded, but not the team', async () => {
       const useCase = await givenUseCase(t, developer.token, teamA);
-      await t.http().put(`/api/use-cases/${useCase.id}/tier-override`).set(as(developer)).send({ tier: 'minimal', justification: 'we think it is fine' }).expect(403);
+      const byTeam = await t.http().put(`/api/use-cases/${useCase.id}/tier-override`).set(as(developer)).send({ tier: 'minimal', justification: 'we think it is fine' }).expect(403);
+      expect(byTeam.body.type).toBe('urn:gatehouse:problem:permission-required');
       await t.http().put(`/api/use-cases/${useCase.id}/tier-override`).set(as(assessor)).send({ tier: 'high' }).expect(422);
       const res = await t.http().put(`/api/use-cases/${useCase.id}/tier-override`).set(as(legal)).send({ tier: 'prohibited', justification: 'Emotion recognition at work (EU AI Act art. 5)' }).expect(200);
       expect(res.body).toMatchObject({ tier: 'prohibited', derivedTier: 'minimal', revision: 2, content: { tierOverride: { tier: 'prohibited' } } });
@@ -183,10 +184,31 @@ describe('use cases', () => {
       await t.http().get(`/api/use-cases/${useCase.id}`).set(as(outsider)).expect(404);
       await t.http().patch(`/api/use-cases/${useCase.id}`).set(as(outsider)).send({ title: 'mine now' }).expect(404);
       await t.http().get(`/api/use-cases/${useCase.id}`).set(as(legal)).expect(200);
-      await t.http().patch(`/api/use-cases/${useCase.id}`).set(as(legal)).send({ title: 'legal edit' }).expect(403);
+      const byLegal = await t.http().patch(`/api/use-cases/${useCase.id}`).set(as(legal)).send({ title: 'legal edit' }).expect(403);
+      expect(byLegal.body.type).toBe('urn:gatehouse:problem:not-on-team');
       const admin = await adminUser(t);
-      await t.http().patch(`/api/use-cases/${useCase.id}`).set(bearer(admin.token)).send({ title: 'admin edit' }).expect(403);
+      const byAdmin = await t.http().patch(`/api/use-cases/${useCase.id}`).set(bearer(admin.token)).send({ title: 'admin edit' }).expect(403);
+      expect(byAdmin.body.type).toBe('urn:gatehouse:problem:not-on-team');
       expect((await t.http().get(`/api/use-cases/${useCase.id}`).set(as(developer))).body.revision).toBe(1);
+      // The refusal is a governed one: the trail records it under the rule's code.
+      const denied = await t.dataSource.query(`SELECT payload FROM audit_events WHERE action = 'access.denied' AND use_case_id = $1 AND actor_id = $2`, [useCase.id, legal.id]);
+      expect(denied.map((event: { payload: unknown }) => event.payload)).toEqual([expect.objectContaining({ attempted: 'use_case.updated', code: 'not-on-team', status: 403 })]);
+    });
+
+    it('refuses every change to a retired use case with use-case-retired (409), even from its team', async () => {
+      const useCase = await givenUseCase(t, developer.token, teamA);
+      // As a passed retire gate leaves it.
+      await t.dataSource.query(`UPDATE use_cases SET stage = 'retired', status = 'retired' WHERE id = $1`, [useCase.id]);
+      const edit = await t.http().patch(`/api/use-cases/${useCase.id}`).set(as(developer)).send({ title: 'after retirement' });
+      expect(edit.status).toBe(409);
+      expect(edit.body.type).toBe('urn:gatehouse:problem:use-case-retired');
+      const link = await t.http().post(`/api/use-cases/${useCase.id}/evidence/links`).set(as(developer)).send({ kind: 'datasheet', title: 'Datasheet', url: 'https://wiki.example.com/x' });
+      expect(link.status).toBe(409);
+      expect(link.body.type).toBe('urn:gatehouse:problem:use-case-retired');
+      const tier = await t.http().put(`/api/use-cases/${useCase.id}/tier-override`).set(as(legal)).send({ tier: 'high', justification: 'Decided after retirement, which is too late' });
+      expect(tier.status).toBe(409);
+      expect(tier.body.type).toBe('urn:gatehouse:problem:use-case-retired');
+      expect((await t.http().get(`/api/use-cases/${useCase.id}`).set(as(developer))).body).toMatchObject({ revision: 1, stage: 'retired' });
     });
 
     it('lists only what the caller may see, with filters and a cursor', async () => {

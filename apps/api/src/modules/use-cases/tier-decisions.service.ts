@@ -1,13 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
 import { AuditActor, AuditTrail, DeniedAttempts } from '@app/audit';
 import { Principal, toAuditActor } from '@app/auth';
-import { NotFoundError, RuleRefusal } from '@app/errors';
+import { rowsToEntities } from '@app/database';
 import { Tier } from '../gate-reviews/lifecycle';
 import { TierOverrideDto } from './dto/checklist.dto';
+import { TierChangeRequest, TierChangeRequestStatus } from './tier-change-request.entity';
 import { checkTierConfirmation, checkTierDecider, needsSecondPerson, OverrideVerdict, tierAfterOverride } from './tier-override.policy';
 import { UseCaseView } from './use-case.view';
+import { TierChangeClosed, TierChangeRequestNotFound, TierDecisionRefused } from './use-cases.errors';
 import { ContentEvent, UseCasesService } from './use-cases.service';
 
 export interface TierChangeRequestView {
@@ -20,28 +22,13 @@ export interface TierChangeRequestView {
   toTier: Tier;
   proposedBy: string;
   proposedAt: string;
-  status: 'pending' | 'confirmed' | 'refused' | 'superseded';
+  status: TierChangeRequestStatus;
   decidedBy: string | null;
   decidedAt: string | null;
   comment: string | null;
 }
 
 export type TierDecisionOutcome = { outcome: 'applied'; useCase: UseCaseView } | { outcome: 'pending'; request: TierChangeRequestView };
-
-interface RequestRow {
-  id: string;
-  use_case_id: string;
-  tier: Tier | null;
-  justification: string;
-  from_tier: Tier;
-  to_tier: Tier;
-  proposed_by: string;
-  proposed_at: Date;
-  status: TierChangeRequestView['status'];
-  decided_by: string | null;
-  decided_at: Date | null;
-  comment: string | null;
-}
 
 const TIER_CHANGE_DECISION = 'use_case.tier_change_decided';
 
@@ -57,6 +44,7 @@ const TIER_CHANGE_DECISION = 'use_case.tier_change_decided';
 export class TierDecisionsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(TierChangeRequest) private readonly requestRows: Repository<TierChangeRequest>,
     private readonly useCases: UseCasesService,
     private readonly trail: AuditTrail,
     private readonly denials: DeniedAttempts,
@@ -68,31 +56,41 @@ export class TierDecisionsService {
     const attempt = { actor, attempted: 'use_case.tier_overridden', target: { type: 'use_case', id }, useCaseId: id };
     return this.denials.watch(attempt, () =>
       this.dataSource.transaction(async (tx) => {
-        const row = await this.useCases.lockForChange(tx, principal, id, 'read');
-        assertAllowed(checkTierDecider(principal, await this.useCases.parties(tx, row)));
+        const useCase = await this.useCases.lockUseCaseForChange(tx, principal, id, 'read');
+        assertAllowed(checkTierDecider(principal, await this.useCases.partiesOfUseCase(tx, useCase)));
         const requested = input?.tier ?? null;
-        const next = tierAfterOverride(row.derived_tier, requested);
+        const next = tierAfterOverride(useCase.derivedTier, requested);
         await this.supersedePending(tx, actor, id, 'a newer tier decision replaced it');
-        if (needsSecondPerson(row.tier, next)) {
-          const [created]: RequestRow[] = await tx.query(
-            `INSERT INTO tier_change_requests (use_case_id, tier, justification, from_tier, to_tier, proposed_by)
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
-            [id, requested, input?.justification ?? 'remove the tier override', row.tier, next, principal.userId],
-          );
+        if (needsSecondPerson(useCase.tier, next)) {
+          const inserted = await tx
+            .createQueryBuilder()
+            .insert()
+            .into(TierChangeRequest)
+            .values({
+              useCaseId: id,
+              tier: requested,
+              justification: input?.justification ?? 'remove the tier override',
+              fromTier: useCase.tier,
+              toTier: next,
+              proposedBy: principal.userId,
+            })
+            .returning('*')
+            .execute();
+          const [created] = rowsToEntities(tx, TierChangeRequest, inserted.raw);
           await this.trail.record(tx, {
             action: 'use_case.tier_change_proposed',
             target: { type: 'tier_change_request', id: created.id },
             useCaseId: id,
-            before: { tier: row.tier },
-            after: { tier: next },
-            data: { requestId: created.id, override: requested },
+            before: { tier: created.fromTier },
+            after: { tier: created.toTier },
+            data: { requestId: created.id, override: created.tier },
             reason: created.justification,
             actor,
           });
           return { outcome: 'pending', request: toView(created) };
         }
-        const useCase = await this.applyOverride(tx, principal, id, input, {});
-        return { outcome: 'applied', useCase };
+        const changed = await this.applyOverride(tx, principal, id, input, {});
+        return { outcome: 'applied', useCase: changed };
       }),
     );
   }
@@ -103,11 +101,17 @@ export class TierDecisionsService {
     const attempt = { actor, attempted: TIER_CHANGE_DECISION, target: { type: 'tier_change_request', id: requestId }, useCaseId: id };
     return this.denials.watch(attempt, () =>
       this.dataSource.transaction(async (tx) => {
-        const row = await this.useCases.lockForChange(tx, principal, id, 'read');
-        const [request]: RequestRow[] = await tx.query('SELECT * FROM tier_change_requests WHERE id = $1 AND use_case_id = $2 FOR UPDATE', [requestId, id]);
-        if (!request) throw new NotFoundError(`No tier change request ${requestId} on this use case.`);
-        if (request.status !== 'pending') throw new RuleRefusal(409, 'tier-change-closed', `The request is ${request.status}; it takes no more decisions.`);
-        const parties = await this.useCases.parties(tx, row);
+        // The use case first, then the request: the lock order of every change to a use case.
+        const useCase = await this.useCases.lockUseCaseForChange(tx, principal, id, 'read');
+        const request = await tx
+          .getRepository(TierChangeRequest)
+          .createQueryBuilder('r')
+          .where('r.id = :requestId AND r.useCaseId = :id', { requestId, id })
+          .setLock('pessimistic_write')
+          .getOne();
+        if (!request) throw new TierChangeRequestNotFound(requestId);
+        if (request.status !== 'pending') throw new TierChangeClosed(request.status);
+        const parties = await this.useCases.partiesOfUseCase(tx, useCase);
         if (decision === 'refuse') {
           assertAllowed(checkTierDecider(principal, parties));
           const refused = await this.close(tx, requestId, 'refused', principal.userId, comment);
@@ -115,25 +119,25 @@ export class TierDecisionsService {
             action: 'use_case.tier_change_refused',
             target: { type: 'tier_change_request', id: requestId },
             useCaseId: id,
-            data: { requestId, status: 'refused', proposedBy: request.proposed_by },
+            data: { requestId: refused.id, status: 'refused', proposedBy: refused.proposedBy },
             reason: comment,
             actor,
           });
           return { outcome: 'pending', request: toView(refused) };
         }
-        assertAllowed(checkTierConfirmation(principal, parties, { proposedBy: request.proposed_by, fromTier: request.from_tier }, row.tier));
-        await this.close(tx, requestId, 'confirmed', principal.userId, comment);
-        const override = request.tier ? { tier: request.tier, justification: request.justification } : null;
-        const useCase = await this.applyOverride(tx, principal, id, override, { requestId, proposedBy: request.proposed_by, confirmedBy: principal.userId });
-        return { outcome: 'applied', useCase };
+        assertAllowed(checkTierConfirmation(principal, parties, { proposedBy: request.proposedBy, fromTier: request.fromTier }, useCase.tier));
+        const confirmed = await this.close(tx, requestId, 'confirmed', principal.userId, comment);
+        const override = confirmed.tier ? { tier: confirmed.tier, justification: confirmed.justification } : null;
+        const changed = await this.applyOverride(tx, principal, id, override, { requestId: confirmed.id, proposedBy: confirmed.proposedBy, confirmedBy: confirmed.decidedBy! });
+        return { outcome: 'applied', useCase: changed };
       }),
     );
   }
 
   async requests(principal: Principal, id: string): Promise<TierChangeRequestView[]> {
     await this.useCases.get(principal, id);
-    const rows: RequestRow[] = await this.dataSource.query('SELECT * FROM tier_change_requests WHERE use_case_id = $1 ORDER BY proposed_at, id', [id]);
-    return rows.map(toView);
+    const requests = await this.requestRows.find({ where: { useCaseId: id }, order: { proposedAt: 'ASC', id: 'ASC' } });
+    return requests.map(toView);
   }
 
   private applyOverride(tx: EntityManager, principal: Principal, id: string, input: { tier: Tier; justification: string } | null, data: Extract<ContentEvent, { action: 'use_case.tier_overridden' }>['data']) {
@@ -149,49 +153,64 @@ export class TierDecisionsService {
   }
 
   private async supersedePending(tx: EntityManager, actor: AuditActor, useCaseId: string, why: string) {
-    const pending: { id: string }[] = await tx.query(`SELECT id FROM tier_change_requests WHERE use_case_id = $1 AND status = 'pending' FOR UPDATE`, [useCaseId]);
+    const requests = tx.getRepository(TierChangeRequest);
+    const pending = await requests
+      .createQueryBuilder('r')
+      .select('r.id')
+      .where('r.useCaseId = :useCaseId AND r.status = :status', { useCaseId, status: 'pending' })
+      .setLock('pessimistic_write')
+      .getMany();
     for (const { id } of pending) {
-      await tx.query(`UPDATE tier_change_requests SET status = 'superseded', decided_at = now(), comment = $2 WHERE id = $1`, [id, why]);
+      const result = await tx
+        .createQueryBuilder()
+        .update(TierChangeRequest)
+        .set({ status: 'superseded', decidedAt: () => 'now()', comment: why })
+        .where('id = :id', { id })
+        .returning(['id', 'status', 'comment'])
+        .execute();
+      const [superseded] = rowsToEntities(tx, TierChangeRequest, result.raw);
       await this.trail.record(tx, {
         action: 'use_case.tier_change_refused',
-        target: { type: 'tier_change_request', id },
+        target: { type: 'tier_change_request', id: superseded.id },
         useCaseId,
-        data: { requestId: id, status: 'superseded' },
-        reason: why,
+        data: { requestId: superseded.id, status: 'superseded' },
+        reason: superseded.comment,
         actor,
       });
     }
   }
 
-  private async close(tx: EntityManager, requestId: string, status: 'confirmed' | 'refused', deciderId: string, comment?: string): Promise<RequestRow> {
-    await tx.query(`UPDATE tier_change_requests SET status = $2, decided_by = $3, decided_at = now(), comment = $4 WHERE id = $1`, [
-      requestId,
-      status,
-      deciderId,
-      comment ?? null,
-    ]);
-    const [closed]: RequestRow[] = await tx.query('SELECT * FROM tier_change_requests WHERE id = $1', [requestId]);
+  /** Records the decision on the request and returns the request as it now stands. */
+  private async close(tx: EntityManager, requestId: string, status: 'confirmed' | 'refused', deciderId: string, comment?: string): Promise<TierChangeRequest> {
+    const result = await tx
+      .createQueryBuilder()
+      .update(TierChangeRequest)
+      .set({ status, decidedBy: deciderId, decidedAt: () => 'now()', comment: comment ?? null })
+      .where('id = :requestId', { requestId })
+      .returning('*')
+      .execute();
+    const [closed] = rowsToEntities(tx, TierChangeRequest, result.raw);
     return closed;
   }
 }
 
 function assertAllowed(verdict: OverrideVerdict): void {
-  if (!verdict.allowed) throw new RuleRefusal(verdict.status, verdict.code, verdict.reason, 'Tier decision refused');
+  if (!verdict.allowed) throw new TierDecisionRefused(verdict.status, verdict.code, verdict.reason);
 }
 
-function toView(row: RequestRow): TierChangeRequestView {
+function toView(request: TierChangeRequest): TierChangeRequestView {
   return {
-    id: row.id,
-    useCaseId: row.use_case_id,
-    tier: row.tier,
-    justification: row.justification,
-    fromTier: row.from_tier,
-    toTier: row.to_tier,
-    proposedBy: row.proposed_by,
-    proposedAt: row.proposed_at.toISOString(),
-    status: row.status,
-    decidedBy: row.decided_by,
-    decidedAt: row.decided_at?.toISOString() ?? null,
-    comment: row.comment,
+    id: request.id,
+    useCaseId: request.useCaseId,
+    tier: request.tier,
+    justification: request.justification,
+    fromTier: request.fromTier,
+    toTier: request.toTier,
+    proposedBy: request.proposedBy,
+    proposedAt: request.proposedAt.toISOString(),
+    status: request.status,
+    decidedBy: request.decidedBy,
+    decidedAt: request.decidedAt?.toISOString() ?? null,
+    comment: request.comment,
   };
 }

@@ -1,5 +1,5 @@
 import { Principal } from '@app/auth';
-import { ForbiddenError, HiddenRefusal, NotFoundError } from '@app/errors';
+import { HiddenRefusal, NotFoundError } from '@app/errors';
 import { assertUseCaseAccess, canReadUseCase, visibleUseCasesSql } from './use-case-access';
 
 const useCase = { id: 'uc', developerTeamId: 'team-dev', deployerTeamId: 'team-ops' };
@@ -15,7 +15,7 @@ describe('assertUseCaseAccess', () => {
   it('lets legal, assessors, compliance officers and admins read but not write', () => {
     for (const role of ['legal', 'assessor', 'compliance_officer', 'admin'] as const) {
       expect(() => assertUseCaseAccess(principal({ roles: [role] }), useCase, 'read')).not.toThrow();
-      expect(() => assertUseCaseAccess(principal({ roles: [role] }), useCase, 'write')).toThrow(ForbiddenError);
+      expect(() => assertUseCaseAccess(principal({ roles: [role] }), useCase, 'write')).toThrow(expect.objectContaining({ status: 403, code: 'not-on-team' }));
     }
   });
 
@@ -23,6 +23,7 @@ describe('assertUseCaseAccess', () => {
     const outsider = principal({ teams: [{ teamId: 'team-other', role: 'developer' }] });
     expect(() => assertUseCaseAccess(outsider, useCase, 'read')).toThrow(NotFoundError);
     expect(() => assertUseCaseAccess(outsider, useCase, 'write')).toThrow(HiddenRefusal);
+    expect(() => assertUseCaseAccess(outsider, useCase, 'write')).toThrow(expect.objectContaining({ status: 404, refusalCode: 'not-on-team' }));
   });
 });
 

@@ -1,5 +1,6 @@
 import { OrgRole, Principal } from '@app/auth';
-import { ForbiddenError, HiddenRefusal, NotFoundError } from '@app/errors';
+import { HiddenRefusal, NotFoundError } from '@app/errors';
+import { NOT_ON_TEAM, NotOnUseCaseTeam } from './use-cases.errors';
 
 /** Organisation roles that read every use case (and change none through this access). */
 export const USE_CASE_READERS: readonly OrgRole[] = ['admin', 'legal', 'assessor', 'compliance_officer'];
@@ -52,9 +53,9 @@ export function assertUseCaseAccess(principal: Principal, useCase: TeamOwned, ac
   if (!canReadUseCase(principal, useCase)) {
     const detail = `No use case with id ${useCase.id}.`;
     // A refused write is recorded in the trail even though the answer does not confirm the id.
-    throw access === 'write' ? new HiddenRefusal(detail, 'not-on-team') : new NotFoundError(detail);
+    throw access === 'write' ? new HiddenRefusal(detail, NOT_ON_TEAM) : new NotFoundError(detail);
   }
   if (access === 'write' && !isOnUseCaseTeam(principal, useCase)) {
-    throw new ForbiddenError("Only developers and deployers of the use case's teams change it.");
+    throw new NotOnUseCaseTeam();
   }
 }

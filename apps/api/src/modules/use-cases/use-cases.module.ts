@@ -2,13 +2,15 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { GatePoliciesModule } from '../gate-policies/gate-policies.module';
 import { ReviewAlignmentModule } from '../gate-reviews/review-alignment.module';
+import { TierChangeRequest } from './tier-change-request.entity';
 import { TierDecisionsService } from './tier-decisions.service';
+import { UseCaseRevision } from './use-case-revision.entity';
 import { UseCase } from './use-case.entity';
 import { UseCasesController } from './use-cases.controller';
 import { UseCasesService } from './use-cases.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([UseCase]), GatePoliciesModule, ReviewAlignmentModule],
+  imports: [TypeOrmModule.forFeature([UseCase, UseCaseRevision, TierChangeRequest]), GatePoliciesModule, ReviewAlignmentModule],
   controllers: [UseCasesController],
   providers: [UseCasesService, TierDecisionsService],
   exports: [UseCasesService],

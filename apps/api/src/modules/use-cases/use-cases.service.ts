@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
 import { AuditDetails, AuditTrail, ContentChange, DeniedAttempts } from '@app/audit';
 import { Principal, toAuditActor } from '@app/auth';
-import { ConflictError, NotFoundError, ValidationFailedError } from '@app/errors';
+import { rowsToEntities } from '@app/database';
+import { ValidationFailedError } from '@app/errors';
 import { GatePoliciesService } from '../gate-policies/gate-policies.service';
 import { ReviewAlignment } from '../gate-reviews/review-alignment.service';
 import { UseCaseParties } from '../gate-reviews/sign-off.policy';
@@ -13,9 +14,13 @@ import { RiskDto } from './dto/risk.dto';
 import { CreateUseCaseDto, ListUseCasesQuery, UpdateUseCaseDto } from './dto/use-case.dto';
 import { decodeUseCaseCursor } from './dto/use-case-cursor';
 import { deriveTier, effectiveTier, Risk } from './risk-tier.policy';
-import { assertUseCaseAccess, isOnUseCaseTeam, USE_CASE_READERS, visibleUseCasesSql } from './use-case-access';
+import { assertUseCaseAccess, isOnUseCaseTeam, TeamOwned } from './use-case-access';
 import { changedFields, contentDiff, contentHash, UseCaseContent, UseCaseDefinition } from './use-case-content';
-import { asTeamOwned, toUseCaseView, UseCaseRow, UseCaseView } from './use-case.view';
+import { UseCaseRevision } from './use-case-revision.entity';
+import { UseCase } from './use-case.entity';
+import { toUseCaseRow, UseCaseRow, UseCaseView, useCaseView } from './use-case.view';
+import { RevisionNotFound, RiskNotFound, UseCaseNotFound, UseCaseRetiredError } from './use-cases.errors';
+import { activeReadersAmong, authorsOf, countExistingTeams, pageOfVisibleUseCases } from './use-cases.repository';
 
 /** The facts a content change adds to its event beyond the change itself, by the action that records it. */
 type ExtraFacts<A extends 'use_case.tier_overridden' | 'evidence.attached'> = Omit<AuditDetails[A]['data'], keyof ContentChange>;
@@ -43,6 +48,7 @@ export interface RevisionView {
 export class UseCasesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(UseCaseRevision) private readonly revisionRows: Repository<UseCaseRevision>,
     private readonly trail: AuditTrail,
     private readonly policies: GatePoliciesService,
     private readonly reviews: ReviewAlignment,
@@ -66,69 +72,50 @@ export class UseCasesService {
       evidence: [],
     };
     return this.dataSource.transaction(async (manager) => {
-      const teams = await manager.query('SELECT id FROM teams WHERE id = ANY($1)', [[developerTeamId, deployerTeamId]]);
-      if (teams.length !== new Set([developerTeamId, deployerTeamId]).size) {
+      const teamIds = [...new Set([developerTeamId, deployerTeamId])];
+      if ((await countExistingTeams(manager, teamIds)) !== teamIds.length) {
         throw new ValidationFailedError([{ field: 'developerTeamId', detail: 'developerTeamId and deployerTeamId must be existing teams' }]);
       }
       const tier = deriveTier(content.risks);
       const hash = contentHash(content);
-      const [{ id }] = await manager.query(
-        `INSERT INTO use_cases (developer_team_id, deployer_team_id, tier, derived_tier, content, revision, content_hash, created_by)
-         VALUES ($1, $2, $3, $3, $4, 1, $5, $6) RETURNING id`,
-        [developerTeamId, deployerTeamId, tier, JSON.stringify(content), hash, principal.userId],
-      );
-      await this.writeRevision(manager, id, 1, content, hash, changedFields(null, content), 'registered', principal);
+      const inserted = await manager
+        .createQueryBuilder()
+        .insert()
+        .into(UseCase)
+        .values({ developerTeamId, deployerTeamId, tier, derivedTier: tier, content, revision: 1, contentHash: hash, createdBy: principal.userId })
+        .returning('*')
+        .execute();
+      // The row as stored: the view and the event say what the database holds.
+      const [created] = rowsToEntities(manager, UseCase, inserted.raw);
+      await this.writeRevision(manager, created.id, 1, content, hash, changedFields(null, content), 'registered', principal);
       await this.trail.record(manager, {
         action: 'use_case.created',
-        target: { type: 'use_case', id },
-        useCaseId: id,
-        after: content,
-        data: { revision: 1, contentHash: hash, tier },
+        target: { type: 'use_case', id: created.id },
+        useCaseId: created.id,
+        after: created.content,
+        data: { revision: 1, contentHash: created.contentHash, tier: created.tier },
         actor: toAuditActor(principal),
       });
-      return toUseCaseView(await this.lockedRow(manager, id));
+      return useCaseView(created);
     });
   }
 
   async get(principal: Principal, id: string): Promise<UseCaseView> {
-    const row = await this.findRow(this.dataSource.manager, id);
-    assertUseCaseAccess(principal, asTeamOwned(row), 'read');
-    return toUseCaseView(row);
+    const useCase = await this.findUseCase(this.dataSource.manager, id);
+    assertUseCaseAccess(principal, useCase, 'read');
+    return useCaseView(useCase);
   }
 
   async list(principal: Principal, query: ListUseCasesQuery): Promise<{ items: UseCaseView[]; nextCursor: string | null }> {
-    const conditions: string[] = [];
-    const params: unknown[] = [];
-    const where = (sql: string, value: unknown) => {
-      params.push(value);
-      conditions.push(sql.replaceAll('?', `$${params.length}`));
-    };
-    conditions.push(visibleUseCasesSql(principal, 'use_cases', params));
-    if (query.team) where('(developer_team_id = ? OR deployer_team_id = ?)', query.team);
-    if (query.stage) where('stage = ?', query.stage);
-    if (query.tier) where('tier = ?', query.tier);
-    if (query.status) where('status = ?', query.status);
-    if (query.q) {
-      where(
-        `(content->>'title' ILIKE ? OR content->>'businessProblem' ILIKE ? OR content->>'intendedUse' ILIKE ?)`,
-        `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
-      );
-    }
+    let after;
     if (query.cursor) {
-      const position = decodeUseCaseCursor(query.cursor);
-      if (!position) throw new ValidationFailedError([{ field: 'cursor', detail: 'cursor is not a cursor this API returned' }]);
-      params.push(position.createdAt, position.id);
-      conditions.push(`(created_at, id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+      after = decodeUseCaseCursor(query.cursor);
+      if (!after) throw new ValidationFailedError([{ field: 'cursor', detail: 'cursor is not a cursor this API returned' }]);
     }
-    // created_at as text keeps its microseconds, which a JavaScript Date would drop from the cursor.
-    const rows: (UseCaseRow & { created_at_exact: string })[] = await this.dataSource.query(
-      `SELECT *, created_at::text AS created_at_exact FROM use_cases ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''} ORDER BY created_at, id LIMIT ${query.limit + 1}`,
-      params,
-    );
-    const items = rows.slice(0, query.limit).map(toUseCaseView);
-    const last = rows.length > query.limit ? rows[query.limit - 1] : undefined;
-    const nextCursor = last ? Buffer.from(`${last.created_at_exact}|${last.id}`).toString('base64url') : null;
-    return { items, nextCursor };
+    const page = await pageOfVisibleUseCases(this.dataSource.manager, principal, query, after);
+    const last = page.useCases.at(-1);
+    const nextCursor = page.hasMore && last ? Buffer.from(`${page.lastCreatedAt}|${last.id}`).toString('base64url') : null;
+    return { items: page.useCases.map(useCaseView), nextCursor };
   }
 
   update(principal: Principal, id: string, input: UpdateUseCaseDto): Promise<UseCaseView> {
@@ -141,14 +128,14 @@ export class UseCasesService {
 
   replaceRisk(principal: Principal, id: string, riskId: string, input: RiskDto): Promise<UseCaseView> {
     return this.change(principal, id, 'risk updated', (content) => {
-      if (!content.risks.some((risk) => risk.id === riskId)) throw new NotFoundError(`No risk with id ${riskId} on this use case.`);
+      if (!content.risks.some((risk) => risk.id === riskId)) throw new RiskNotFound(riskId);
       return { ...content, risks: content.risks.map((risk) => (risk.id === riskId ? toRisk(riskId, input) : risk)) };
     });
   }
 
   removeRisk(principal: Principal, id: string, riskId: string): Promise<UseCaseView> {
     return this.change(principal, id, 'risk removed', (content) => {
-      if (!content.risks.some((risk) => risk.id === riskId)) throw new NotFoundError(`No risk with id ${riskId} on this use case.`);
+      if (!content.risks.some((risk) => risk.id === riskId)) throw new RiskNotFound(riskId);
       return { ...content, risks: content.risks.filter((risk) => risk.id !== riskId) };
     });
   }
@@ -166,22 +153,20 @@ export class UseCasesService {
 
   async revisions(principal: Principal, id: string): Promise<RevisionView[]> {
     await this.get(principal, id);
-    return this.dataSource.query(
-      `SELECT revision, content_hash AS "contentHash", changed_fields AS "changedFields", summary, author_id AS "authorId", created_at AS "createdAt"
-       FROM use_case_revisions WHERE use_case_id = $1 ORDER BY revision`,
-      [id],
-    );
+    const revisions = await this.revisionRows.find({
+      select: { revision: true, contentHash: true, changedFields: true, summary: true, authorId: true, createdAt: true },
+      where: { useCaseId: id },
+      order: { revision: 'ASC' },
+    });
+    return revisions.map(revisionView);
   }
 
   async revision(principal: Principal, id: string, revision: number): Promise<RevisionView & { content: UseCaseContent }> {
     await this.get(principal, id);
-    const [row] = await this.dataSource.query(
-      `SELECT revision, content, content_hash AS "contentHash", changed_fields AS "changedFields", summary, author_id AS "authorId", created_at AS "createdAt"
-       FROM use_case_revisions WHERE use_case_id = $1 AND revision = $2`,
-      [id, revision],
-    );
-    if (!row) throw new NotFoundError(`Use case ${id} has no revision ${revision}.`);
-    return row;
+    const found = await this.revisionRows.findOneBy({ useCaseId: id, revision });
+    if (!found) throw new RevisionNotFound(id, revision);
+    const { revision: number, ...rest } = revisionView(found);
+    return { revision: number, content: found.content, ...rest };
   }
 
   async diff(principal: Principal, id: string, from: number, to: number) {
@@ -202,27 +187,34 @@ export class UseCasesService {
     manager?: EntityManager,
   ): Promise<UseCaseView> {
     const work = async (tx: EntityManager) => {
-      const row = await this.lockForChange(tx, principal, id, options.access ?? 'write');
-      const before = row.content;
+      const current = await this.lockUseCaseForChange(tx, principal, id, options.access ?? 'write');
+      const before = current.content;
       const after = edit(structuredClone(before));
       const hash = contentHash(after);
-      if (hash === row.content_hash) return toUseCaseView(row);
+      if (hash === current.contentHash) return useCaseView(current);
 
       const derived = deriveTier(after.risks);
-      const tier = effectiveTier(derived, after.tierOverride);
-      const revision = row.revision + 1;
       const changed = changedFields(before, after);
-      await tx.query(
-        `UPDATE use_cases SET content = $2, content_hash = $3, revision = $4, tier = $5, derived_tier = $6, updated_at = now() WHERE id = $1`,
-        [id, JSON.stringify(after), hash, revision, tier, derived],
-      );
-      await this.writeRevision(tx, id, revision, after, hash, changed, summary, principal);
       // In operate, a new intended use needs a new review: the one that passed approved another use.
-      const rereview = row.stage === 'operate' && changed.includes('intendedUse');
-      if (rereview) {
-        await tx.query(`UPDATE use_cases SET rereview_reason = 'intended use changed', next_review_due = current_date WHERE id = $1`, [id]);
-      }
-      const facts: ContentChange = { revision, contentHash: hash, previousContentHash: row.content_hash, changedFields: changed, changes: contentDiff(before, after), tier, rereviewRequired: rereview };
+      const rereview = current.stage === 'operate' && changed.includes('intendedUse');
+      const result = await tx
+        .createQueryBuilder()
+        .update(UseCase)
+        .set({
+          content: after,
+          contentHash: hash,
+          revision: current.revision + 1,
+          tier: effectiveTier(derived, after.tierOverride),
+          derivedTier: derived,
+          updatedAt: () => 'now()',
+          ...(rereview ? { rereviewReason: 'intended use changed', nextReviewDue: () => 'current_date' } : {}),
+        })
+        .where('id = :id', { id })
+        .returning(['revision', 'contentHash', 'tier'])
+        .execute();
+      const [{ revision, contentHash: storedHash, tier }] = rowsToEntities(tx, UseCase, result.raw);
+      await this.writeRevision(tx, id, revision, after, storedHash, changed, summary, principal);
+      const facts: ContentChange = { revision, contentHash: storedHash, previousContentHash: current.contentHash, changedFields: changed, changes: contentDiff(before, after), tier, rereviewRequired: rereview };
       const event =
         options.action === 'use_case.tier_overridden' ? { action: options.action, data: { ...facts, ...options.data } }
         : options.action === 'evidence.attached' ? { action: options.action, data: { ...facts, ...options.data } }
@@ -234,8 +226,9 @@ export class UseCasesService {
         reason: options.reason,
         actor: toAuditActor(principal),
       });
-      await this.reviews.afterContentChange(tx, toAuditActor(principal), { id, revision, contentHash: hash, tier });
-      return toUseCaseView(await this.lockedRow(tx, id));
+      await this.reviews.afterContentChange(tx, toAuditActor(principal), { id, revision, contentHash: storedHash, tier });
+      // Read again: aligning the open review may have changed the use case's status.
+      return useCaseView(await this.findUseCase(tx, id, true));
     };
     if (manager) return work(manager);
     const attempt = { actor: toAuditActor(principal), attempted: options.action ?? 'use_case.updated', target: { type: 'use_case', id }, useCaseId: id };
@@ -247,52 +240,51 @@ export class UseCasesService {
    * its authors. A revision that only records a tier decision is not
    * authorship: the assessor or lawyer who decided the tier stays independent.
    */
-  async parties(manager: EntityManager, row: UseCaseRow): Promise<UseCaseParties> {
-    return (await this.partiesOf(manager, [row])).get(row.id)!;
+  async partiesOfUseCase(manager: EntityManager, useCase: TeamOwned): Promise<UseCaseParties> {
+    return (await this.partiesOfUseCases(manager, [useCase])).get(useCase.id)!;
   }
 
-  /** parties() for many use cases, in one query, by use case id. */
-  async partiesOf(manager: EntityManager, rows: Pick<UseCaseRow, 'id' | 'developer_team_id' | 'deployer_team_id'>[]): Promise<Map<string, UseCaseParties>> {
-    const authors: { use_case_id: string; author_ids: string[] }[] = rows.length
-      ? await manager.query(
-          `SELECT use_case_id, array_agg(DISTINCT author_id) AS author_ids FROM use_case_revisions
-           WHERE use_case_id = ANY($1::uuid[]) AND NOT (changed_fields <@ ARRAY['tierOverride']::text[]) GROUP BY use_case_id`,
-          [[...new Set(rows.map((row) => row.id))]],
-        )
-      : [];
-    const authorIds = new Map(authors.map((a) => [a.use_case_id, a.author_ids]));
-    return new Map(rows.map((row) => [row.id, { developerTeamId: row.developer_team_id, deployerTeamId: row.deployer_team_id, authorIds: authorIds.get(row.id) ?? [] }]));
+  /** partiesOfUseCase() for many use cases, in one query, by use case id. */
+  async partiesOfUseCases(manager: EntityManager, useCases: TeamOwned[]): Promise<Map<string, UseCaseParties>> {
+    const authorIds = await authorsOf(manager, [...new Set(useCases.map((useCase) => useCase.id))]);
+    return new Map(
+      useCases.map((useCase) => [useCase.id, { developerTeamId: useCase.developerTeamId, deployerTeamId: useCase.deployerTeamId, authorIds: authorIds.get(useCase.id) ?? [] }]),
+    );
+  }
+
+  /** partiesOfUseCase() for the snake_case row gate reviews read. */
+  parties(manager: EntityManager, row: UseCaseRow): Promise<UseCaseParties> {
+    return this.partiesOfUseCase(manager, teamOwned(row));
+  }
+
+  /** partiesOfUseCases() for the snake_case rows gate reviews read. */
+  partiesOf(manager: EntityManager, rows: Pick<UseCaseRow, 'id' | 'developer_team_id' | 'deployer_team_id'>[]): Promise<Map<string, UseCaseParties>> {
+    return this.partiesOfUseCases(manager, rows.map(teamOwned));
   }
 
   /**
    * Which of these user ids belong to active people who may read the use case
    * (a member of its teams, or an organisation role that reads every use case).
    */
-  async readersAmong(manager: EntityManager, userIds: string[], row: UseCaseRow): Promise<Set<string>> {
-    if (!userIds.length) return new Set();
-    const rows: { id: string }[] = await manager.query(
-      `SELECT u.id FROM users u
-       WHERE u.id = ANY($1::uuid[]) AND u.active AND u.kind = 'person'
-         AND (EXISTS (SELECT 1 FROM team_members m WHERE m.user_id = u.id AND m.team_id IN ($2, $3))
-              OR EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = ANY($4)))`,
-      [userIds, row.developer_team_id, row.deployer_team_id, USE_CASE_READERS],
-    );
-    return new Set(rows.map((r) => r.id));
+  readersAmong(manager: EntityManager, userIds: string[], row: UseCaseRow): Promise<Set<string>> {
+    return activeReadersAmong(manager, userIds, row.developer_team_id, row.deployer_team_id);
   }
 
   /** Would the caller be allowed to change this use case? Checked without a lock, before slow work; the change checks again under its lock. */
   async assertMayChange(principal: Principal, id: string): Promise<void> {
-    const row = await this.findRow(this.dataSource.manager, id);
-    assertUseCaseAccess(principal, asTeamOwned(row), 'write');
-    if (row.stage === 'retired') throw new ConflictError('A retired use case is not changed any more.');
+    assertMayChange(principal, await this.findUseCase(this.dataSource.manager, id), 'write');
   }
 
   /** Locks the use case for the rest of the transaction, after checking the caller may change it. */
+  async lockUseCaseForChange(manager: EntityManager, principal: Principal, id: string, access: 'read' | 'write' = 'write'): Promise<UseCase> {
+    const useCase = await this.findUseCase(manager, id, true);
+    assertMayChange(principal, useCase, access);
+    return useCase;
+  }
+
+  /** lockUseCaseForChange() as the snake_case row gate reviews read. */
   async lockForChange(manager: EntityManager, principal: Principal, id: string, access: 'read' | 'write' = 'write'): Promise<UseCaseRow> {
-    const row = await this.lockedRow(manager, id);
-    assertUseCaseAccess(principal, asTeamOwned(row), access);
-    if (row.stage === 'retired') throw new ConflictError('A retired use case is not changed any more.');
-    return row;
+    return toUseCaseRow(await this.lockUseCaseForChange(manager, principal, id, access));
   }
 
   private async writeRevision(
@@ -305,23 +297,54 @@ export class UseCasesService {
     summary: string,
     principal: Principal,
   ) {
-    await manager.query(
-      `INSERT INTO use_case_revisions (use_case_id, revision, content, content_hash, changed_fields, summary, author_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [id, revision, JSON.stringify(content), hash, changed, summary, principal.userId],
-    );
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(UseCaseRevision)
+      .values({ useCaseId: id, revision, content, contentHash: hash, changedFields: changed, summary, authorId: principal.userId })
+      .updateEntity(false)
+      .execute();
   }
 
-  /** The use case row (locked for the rest of the transaction with `lock`), or 404. */
+  /** The use case (locked for the rest of the transaction with `lock`), or 404. */
+  async findUseCase(manager: EntityManager, id: string, lock = false): Promise<UseCase> {
+    const query = manager.getRepository(UseCase).createQueryBuilder('u').where('u.id = :id', { id });
+    const useCase = await (lock ? query.setLock('pessimistic_write') : query).getOne();
+    if (!useCase) throw new UseCaseNotFound(id);
+    return useCase;
+  }
+
+  /** findUseCase() as the snake_case row gate reviews read. */
   async findRow(manager: EntityManager, id: string, lock = false): Promise<UseCaseRow> {
-    const [row]: UseCaseRow[] = await manager.query(`SELECT * FROM use_cases WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`, [id]);
-    if (!row) throw new NotFoundError(`No use case with id ${id}.`);
-    return row;
+    return toUseCaseRow(await this.findUseCase(manager, id, lock));
   }
 
   lockedRow(manager: EntityManager, id: string) {
     return this.findRow(manager, id, true);
   }
+}
+
+/** The team and retirement checks of every change, in this order: an outsider learns nothing about the stage. */
+function assertMayChange(principal: Principal, useCase: UseCase, access: 'read' | 'write'): void {
+  assertUseCaseAccess(principal, useCase, access);
+  if (useCase.stage === 'retired') throw new UseCaseRetiredError(useCase.id);
+}
+
+const teamOwned = (row: Pick<UseCaseRow, 'id' | 'developer_team_id' | 'deployer_team_id'>): TeamOwned => ({
+  id: row.id,
+  developerTeamId: row.developer_team_id,
+  deployerTeamId: row.deployer_team_id,
+});
+
+function revisionView(revision: UseCaseRevision): RevisionView {
+  return {
+    revision: revision.revision,
+    contentHash: revision.contentHash,
+    changedFields: revision.changedFields,
+    summary: revision.summary,
+    authorId: revision.authorId,
+    createdAt: revision.createdAt.toISOString(),
+  };
 }
 
 function toRisk(id: string, input: RiskDto): Risk {
