@@ -56,7 +56,8 @@ describe('evidence', () => {
     const v1 = await upload(useCase.id, developer, Buffer.from('version one')).expect(201);
     const v2 = await upload(useCase.id, developer, Buffer.from('version two'), { kind: 'model_card', title: 'Model card v2', previousId: v1.body.id }).expect(201);
     expect(v2.body.previousId).toBe(v1.body.id);
-    await upload(useCase.id, developer, Buffer.from('fork'), { kind: 'model_card', title: 'fork', previousId: v1.body.id }).expect(409);
+    const fork = await upload(useCase.id, developer, Buffer.from('fork'), { kind: 'model_card', title: 'fork', previousId: v1.body.id }).expect(409);
+    expect(fork.body.type).toBe('urn:gatehouse:problem:evidence-already-superseded');
 
     const list = await t.http().get(`/api/use-cases/${useCase.id}/evidence`).set(bearer(developer.token)).expect(200);
     expect(list.body.map((e: { id: string; supersededBy: string | null }) => [e.id, e.supersededBy])).toEqual([[v1.body.id, v2.body.id], [v2.body.id, null]]);
@@ -72,7 +73,8 @@ describe('evidence', () => {
     const link = await t.http().post(`/api/use-cases/${useCase.id}/evidence/links`).set(bearer(developer.token))
       .send({ kind: 'datasheet', title: 'Datasheet', url: 'https://wiki.example.com/datasheet' }).expect(201);
     expect(link.body).toMatchObject({ source: 'link', url: 'https://wiki.example.com/datasheet', sha256: null });
-    await t.http().get(`/api/use-cases/${useCase.id}/evidence/${link.body.id}/content`).set(bearer(developer.token)).expect(409);
+    const download = await t.http().get(`/api/use-cases/${useCase.id}/evidence/${link.body.id}/content`).set(bearer(developer.token)).expect(409);
+    expect(download.body.type).toBe('urn:gatehouse:problem:evidence-is-a-link');
     const bad = await t.http().post(`/api/use-cases/${useCase.id}/evidence/links`).set(bearer(developer.token)).send({ kind: 'horoscope', title: '', url: 'javascript:alert(1)' });
     expect(bad.status).toBe(422);
     expect(new Set(bad.body.errors.map((e: { field: string }) => e.field))).toEqual(new Set(['kind', 'title', 'url']));
@@ -94,7 +96,8 @@ describe('evidence', () => {
     const file = await upload(useCase.id, developer, Buffer.from('secret model card')).expect(201);
     await t.http().get(`/api/use-cases/${useCase.id}/evidence/${file.body.id}/content`).set(bearer(outsider.token)).expect(404);
     await upload(useCase.id, outsider, Buffer.from('planted')).expect(404);
-    await upload(useCase.id, legal, Buffer.from('legal cannot edit')).expect(403);
+    const refused = await upload(useCase.id, legal, Buffer.from('legal cannot edit')).expect(403);
+    expect(refused.body.type).toBe('urn:gatehouse:problem:not-on-team');
   });
 
   describe('large files', () => {

@@ -1,9 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { DataSource, EntityManager } from 'typeorm';
-import { DomainError } from '@app/errors';
+import { DataSource, EntityManager, Repository } from 'typeorm';
+import { EvidenceBlobChunk } from './evidence-blob-chunk.entity';
+import { EvidenceBlob } from './evidence-blob.entity';
+import { EvidenceUploadChunk } from './evidence-upload-chunk.entity';
+import { EvidenceTooLargeError } from './evidence.errors';
+import { commitWithoutWaitingForFlush, copyStagedChunksToBlob } from './evidence.repository';
 
 export interface StoredContent {
   key: string;
@@ -29,23 +33,17 @@ export interface EvidenceStore {
 
 export const EVIDENCE_STORE = Symbol('EVIDENCE_STORE');
 
-export class EvidenceTooLargeError extends DomainError {
-  readonly code = 'payload-too-large';
-  readonly status = 413;
-  readonly title = 'Payload too large';
-
-  constructor(maxBytes: number) {
-    super(`An evidence file may not exceed ${maxBytes} bytes (GATEHOUSE_EVIDENCE_MAX_BYTES).`);
-  }
-}
-
 /** 256 KiB: few round trips, and short-lived enough for the garbage collector to keep memory flat. */
 const CHUNK_BYTES = 256 * 1024;
 
 /** Bytes in PostgreSQL, as numbered bytea chunks, hashed while they stream in. */
 @Injectable()
 export class PostgresEvidenceStore implements EvidenceStore {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(EvidenceUploadChunk) private readonly staged: Repository<EvidenceUploadChunk>,
+    @InjectRepository(EvidenceBlobChunk) private readonly chunks: Repository<EvidenceBlobChunk>,
+  ) {}
 
   /**
    * Each chunk is committed on its own, through a connection taken only for
@@ -66,8 +64,8 @@ export class PostgresEvidenceStore implements EvidenceStore {
       // Staged bytes are disposable until the link commits (durably, which flushes these too), so each
       // chunk's commit does not wait for its own WAL flush: a hundred chunks, not a hundred fsyncs.
       await this.dataSource.transaction(async (tx) => {
-        await tx.query('SET LOCAL synchronous_commit = off');
-        await tx.query('INSERT INTO evidence_upload_chunks (upload_id, seq, data) VALUES ($1, $2, $3)', [key, chunkSeq, data]);
+        await commitWithoutWaitingForFlush(tx);
+        await tx.createQueryBuilder().insert().into(EvidenceUploadChunk).values({ uploadId: key, seq: chunkSeq, data }).updateEntity(false).execute();
       });
       pending = [];
       pendingBytes = 0;
@@ -91,32 +89,47 @@ export class PostgresEvidenceStore implements EvidenceStore {
 
   /** Moves the staged chunks into the immutable blob tables, inside the caller's transaction. */
   async commit(manager: EntityManager, staged: StoredContent): Promise<void> {
-    await manager.query('INSERT INTO evidence_blobs (id, size_bytes, sha256) VALUES ($1, $2, $3)', [staged.key, staged.sizeBytes, staged.sha256]);
-    await manager.query('INSERT INTO evidence_blob_chunks (blob_id, seq, data) SELECT upload_id, seq, data FROM evidence_upload_chunks WHERE upload_id = $1', [staged.key]);
-    await manager.query('DELETE FROM evidence_upload_chunks WHERE upload_id = $1', [staged.key]);
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(EvidenceBlob)
+      .values({ id: staged.key, sizeBytes: staged.sizeBytes, sha256: staged.sha256 })
+      .updateEntity(false)
+      .execute();
+    await copyStagedChunksToBlob(manager, staged.key);
+    await manager.getRepository(EvidenceUploadChunk).delete({ uploadId: staged.key });
   }
 
   async discard(key: string): Promise<void> {
-    await this.dataSource.query('DELETE FROM evidence_upload_chunks WHERE upload_id = $1', [key]).catch(() => undefined);
+    await this.staged.delete({ uploadId: key }).catch(() => undefined);
   }
 
   async sweep(olderThanMs: number): Promise<number> {
-    const result = await this.dataSource.query(
-      `DELETE FROM evidence_upload_chunks WHERE upload_id IN (SELECT upload_id FROM evidence_upload_chunks WHERE created_at < now() - make_interval(secs => $1))`,
-      [olderThanMs / 1000],
-    );
-    return Number((result as [unknown, number])[1] ?? 0);
+    // Every chunk of an upload that has one chunk past the age: an upload is swept whole, never in part.
+    const result = await this.staged
+      .createQueryBuilder()
+      .delete()
+      .where('upload_id IN (SELECT old.upload_id FROM evidence_upload_chunks old WHERE old.created_at < now() - make_interval(secs => :seconds))', {
+        seconds: olderThanMs / 1000,
+      })
+      .execute();
+    return result.affected ?? 0;
   }
 
   read(key: string): Readable {
-    const dataSource = this.dataSource;
-    async function* chunks() {
+    const chunks = this.chunks;
+    async function* pieces() {
+      // One chunk per query, in order: memory stays flat whatever the file's size.
       for (let seq = 0; ; seq++) {
-        const [row]: { data: Buffer }[] = await dataSource.query('SELECT data FROM evidence_blob_chunks WHERE blob_id = $1 AND seq = $2', [key, seq]);
+        const row: { data: Buffer } | undefined = await chunks
+          .createQueryBuilder('c')
+          .select('c.data', 'data')
+          .where('c.blob_id = :key AND c.seq = :seq', { key, seq })
+          .getRawOne();
         if (!row) return;
         yield row.data;
       }
     }
-    return Readable.from(chunks(), { objectMode: false });
+    return Readable.from(pieces(), { objectMode: false });
   }
 }

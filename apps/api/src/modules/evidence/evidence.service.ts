@@ -1,15 +1,17 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { Readable } from 'node:stream';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
 import { DeniedAttempts } from '@app/audit';
 import { Principal, toAuditActor } from '@app/auth';
-import { ConflictError, NotFoundError } from '@app/errors';
+import { rowsToEntities } from '@app/database';
 import { EvidenceReference, UseCaseContent } from '../use-cases/use-case-content';
 import { UseCasesService } from '../use-cases/use-cases.service';
 import { EvidenceFileFields } from './dto/evidence.dto';
 import { EvidenceKind } from './evidence-kinds';
 import { EVIDENCE_STORE, EvidenceStore } from './evidence-store';
+import { Evidence } from './evidence.entity';
+import { EvidenceAlreadySupersededError, EvidenceIsALinkError, EvidenceNotFound } from './evidence.errors';
 import { IncomingFile } from './multipart-upload';
 
 export interface EvidenceView {
@@ -33,11 +35,8 @@ export interface EvidenceView {
 const ABANDONED_UPLOAD_AGE_MS = 60 * 60 * 1000;
 const SWEEP_EVERY_MS = 15 * 60 * 1000;
 
-const EVIDENCE_SQL = `
-  SELECT e.id, e.use_case_id AS "useCaseId", e.kind, e.title, e.source, e.url, e.file_name AS "fileName", e.media_type AS "mediaType",
-         e.size_bytes::float8 AS "sizeBytes", e.sha256, e.previous_id AS "previousId", next.id AS "supersededBy",
-         e.uploaded_by AS "uploadedBy", e.uploaded_at AS "uploadedAt", e.blob_id AS "blobId"
-  FROM evidence e LEFT JOIN evidence next ON next.previous_id = e.id`;
+/** Evidence with the id of the version that superseded it, if one did. */
+type EvidenceWithSuccessor = { evidence: Evidence; supersededBy: string | null };
 
 /**
  * Evidence files and links. Content is immutable: a new version is a new row
@@ -51,6 +50,7 @@ export class EvidenceService implements OnApplicationBootstrap, OnModuleDestroy 
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(Evidence) private readonly evidence: Repository<Evidence>,
     @Inject(EVIDENCE_STORE) private readonly store: EvidenceStore,
     private readonly useCases: UseCasesService,
     private readonly denials: DeniedAttempts,
@@ -110,18 +110,19 @@ export class EvidenceService implements OnApplicationBootstrap, OnModuleDestroy 
 
   async list(principal: Principal, useCaseId: string): Promise<EvidenceView[]> {
     await this.useCases.get(principal, useCaseId);
-    const rows = await this.dataSource.query(`${EVIDENCE_SQL} WHERE e.use_case_id = $1 ORDER BY e.uploaded_at, e.id`, [useCaseId]);
-    return rows.map(withoutBlob);
+    const found = await withSuccessors(this.withSuccessor().where('e.useCaseId = :useCaseId', { useCaseId }).orderBy('e.uploadedAt').addOrderBy('e.id'));
+    return found.map(toView);
   }
 
   async get(principal: Principal, useCaseId: string, evidenceId: string): Promise<EvidenceView> {
-    return withoutBlob(await this.find(principal, useCaseId, evidenceId));
+    return toView(await this.find(principal, useCaseId, evidenceId));
   }
 
   async download(principal: Principal, useCaseId: string, evidenceId: string): Promise<{ evidence: EvidenceView; content: Readable }> {
-    const row = await this.find(principal, useCaseId, evidenceId);
-    if (row.source !== 'file' || !row.blobId) throw new ConflictError(`Evidence ${evidenceId} is a link (${row.url}); it has no content to download.`);
-    return { evidence: withoutBlob(row), content: this.store.read(row.blobId) };
+    const found = await this.find(principal, useCaseId, evidenceId);
+    const { source, blobId, url } = found.evidence;
+    if (source !== 'file' || !blobId) throw new EvidenceIsALinkError(evidenceId, url);
+    return { evidence: toView(found), content: this.store.read(blobId) };
   }
 
   private async attach(
@@ -131,39 +132,70 @@ export class EvidenceService implements OnApplicationBootstrap, OnModuleDestroy 
     fields: EvidenceFileFields,
     content: { source: 'file' | 'link'; url?: string; fileName?: string; mediaType?: string; sizeBytes?: number; sha256?: string; blobId?: string },
   ): Promise<EvidenceView> {
+    const repository = manager.getRepository(Evidence);
     if (fields.previousId) {
-      const [previous] = await manager.query(
-        `SELECT e.use_case_id, EXISTS (SELECT 1 FROM evidence n WHERE n.previous_id = e.id) AS superseded FROM evidence e WHERE e.id = $1 FOR UPDATE`,
-        [fields.previousId],
-      );
-      if (!previous || previous.use_case_id !== useCaseId) throw new NotFoundError(`No evidence ${fields.previousId} on this use case to supersede.`);
-      if (previous.superseded) throw new ConflictError(`Evidence ${fields.previousId} already has a newer version; supersede that one.`);
+      // Locks the version to supersede: two uploads superseding it take turns, and the second sees the first's.
+      const previous: { use_case_id: string; superseded: boolean } | undefined = await repository
+        .createQueryBuilder('e')
+        .select('e.use_case_id', 'use_case_id')
+        .addSelect('EXISTS (SELECT 1 FROM evidence n WHERE n.previous_id = e.id)', 'superseded')
+        .where('e.id = :previousId', { previousId: fields.previousId })
+        .setLock('pessimistic_write')
+        .getRawOne();
+      if (!previous || previous.use_case_id !== useCaseId) throw new EvidenceNotFound(`No evidence ${fields.previousId} on this use case to supersede.`);
+      if (previous.superseded) throw new EvidenceAlreadySupersededError(fields.previousId);
     }
-    const [{ id }] = await manager.query(
-      `INSERT INTO evidence (use_case_id, kind, title, source, url, file_name, media_type, size_bytes, sha256, blob_id, previous_id, uploaded_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
-      [useCaseId, fields.kind, fields.title, content.source, content.url ?? null, content.fileName ?? null, content.mediaType ?? null,
-        content.sizeBytes ?? null, content.sha256 ?? null, content.blobId ?? null, fields.previousId ?? null, principal.userId],
-    );
-    const reference: EvidenceReference = { id, kind: fields.kind, title: fields.title, sha256: content.sha256 ?? null, url: content.url ?? null };
+    const inserted = await repository
+      .createQueryBuilder()
+      .insert()
+      .values({
+        useCaseId,
+        kind: fields.kind,
+        title: fields.title,
+        source: content.source,
+        url: content.url ?? null,
+        fileName: content.fileName ?? null,
+        mediaType: content.mediaType ?? null,
+        sizeBytes: content.sizeBytes ?? null,
+        sha256: content.sha256 ?? null,
+        blobId: content.blobId ?? null,
+        previousId: fields.previousId ?? null,
+        uploadedBy: principal.userId,
+      })
+      .returning('*')
+      .execute();
+    const [attached] = rowsToEntities(manager, Evidence, inserted.raw);
+    const { id, kind, title, sha256, url, previousId } = attached;
+    const reference: EvidenceReference = { id, kind, title, sha256, url };
     await this.useCases.change(
       principal,
       useCaseId,
-      fields.previousId ? `evidence ${fields.previousId} superseded by ${id}` : `evidence ${id} attached`,
-      (current) => withEvidence(current, reference, fields.previousId),
-      { action: 'evidence.attached', data: { evidenceId: id, kind: fields.kind, sha256: content.sha256 ?? null, url: content.url ?? null, previousId: fields.previousId ?? null } },
+      previousId ? `evidence ${previousId} superseded by ${id}` : `evidence ${id} attached`,
+      (current) => withEvidence(current, reference, previousId ?? undefined),
+      { action: 'evidence.attached', data: { evidenceId: id, kind, sha256, url, previousId } },
       manager,
     );
-    const [row] = await manager.query(`${EVIDENCE_SQL} WHERE e.id = $1`, [id]);
-    return withoutBlob(row);
+    // Just inserted: nothing supersedes it yet.
+    return toView({ evidence: attached, supersededBy: null });
   }
 
-  private async find(principal: Principal, useCaseId: string, evidenceId: string) {
+  private async find(principal: Principal, useCaseId: string, evidenceId: string): Promise<EvidenceWithSuccessor> {
     await this.useCases.get(principal, useCaseId);
-    const [row] = await this.dataSource.query(`${EVIDENCE_SQL} WHERE e.id = $1 AND e.use_case_id = $2`, [evidenceId, useCaseId]);
-    if (!row) throw new NotFoundError(`No evidence ${evidenceId} on use case ${useCaseId}.`);
-    return row as EvidenceView & { blobId: string | null };
+    const [found] = await withSuccessors(this.withSuccessor().where('e.id = :evidenceId AND e.useCaseId = :useCaseId', { evidenceId, useCaseId }));
+    if (!found) throw new EvidenceNotFound(`No evidence ${evidenceId} on use case ${useCaseId}.`);
+    return found;
   }
+
+  /** Evidence as `e`, with the id of its successor selected as `superseded_by` (previous_id is unique: at most one). */
+  private withSuccessor(): SelectQueryBuilder<Evidence> {
+    return this.evidence.createQueryBuilder('e').leftJoin(Evidence, 'next', 'next.previousId = e.id').addSelect('next.id', 'superseded_by');
+  }
+}
+
+async function withSuccessors(query: SelectQueryBuilder<Evidence>): Promise<EvidenceWithSuccessor[]> {
+  const { entities, raw } = await query.getRawAndEntities<{ e_id: string; superseded_by: string | null }>();
+  const successors = new Map(raw.map((row) => [row.e_id, row.superseded_by]));
+  return entities.map((evidence) => ({ evidence, supersededBy: successors.get(evidence.id) ?? null }));
 }
 
 const attemptOn = (principal: Principal, useCaseId: string) => ({
@@ -179,7 +211,21 @@ function withEvidence(content: UseCaseContent, reference: EvidenceReference, pre
   return { ...content, evidence: [...others, reference] };
 }
 
-function withoutBlob(row: EvidenceView & { blobId?: string | null }): EvidenceView {
-  const { blobId: _blobId, ...view } = row;
-  return { ...view, uploadedAt: new Date(view.uploadedAt).toISOString() };
+function toView({ evidence, supersededBy }: EvidenceWithSuccessor): EvidenceView {
+  return {
+    id: evidence.id,
+    useCaseId: evidence.useCaseId,
+    kind: evidence.kind,
+    title: evidence.title,
+    source: evidence.source,
+    url: evidence.url,
+    fileName: evidence.fileName,
+    mediaType: evidence.mediaType,
+    sizeBytes: evidence.sizeBytes,
+    sha256: evidence.sha256,
+    previousId: evidence.previousId,
+    supersededBy,
+    uploadedBy: evidence.uploadedBy,
+    uploadedAt: evidence.uploadedAt.toISOString(),
+  };
 }

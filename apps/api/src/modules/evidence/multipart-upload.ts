@@ -5,7 +5,7 @@ import type { Request } from 'express';
 import { Readable } from 'node:stream';
 import { DomainError, FieldError, inputProblems, textProblem, toFieldErrors, ValidationFailedError } from '@app/errors';
 import { EvidenceFileFields } from './dto/evidence.dto';
-import { EvidenceTooLargeError } from './evidence-store';
+import { EvidenceTooLargeError, UploadIncompleteError } from './evidence.errors';
 
 export interface IncomingFile {
   fields: EvidenceFileFields;
@@ -16,17 +16,6 @@ export interface IncomingFile {
 
 /** An upload that sends nothing for this long is ended, and what it sent is discarded. */
 export const UPLOAD_IDLE_TIMEOUT_MS = 30_000;
-
-/** The body ended (or the client went away, or went quiet) before the multipart form was complete. */
-export class UploadIncompleteError extends DomainError {
-  readonly code = 'upload-incomplete';
-  readonly status = 400;
-  readonly title = 'Upload incomplete';
-
-  constructor(detail = 'The multipart body ended before the file was complete; nothing was stored. Send it again.') {
-    super(detail);
-  }
-}
 
 /** Room for the multipart boundaries and form fields around the file itself. */
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;

@@ -1,0 +1,48 @@
+import { DomainError, NotFoundError } from '@app/errors';
+
+/** Over GATEHOUSE_EVIDENCE_MAX_BYTES: refused while it streams in, nothing kept. */
+export class EvidenceTooLargeError extends DomainError {
+  readonly code = 'payload-too-large';
+  readonly status = 413;
+  readonly title = 'Payload too large';
+
+  constructor(maxBytes: number) {
+    super(`An evidence file may not exceed ${maxBytes} bytes (GATEHOUSE_EVIDENCE_MAX_BYTES).`);
+  }
+}
+
+/** The body ended (or the client went away, or went quiet) before the multipart form was complete. */
+export class UploadIncompleteError extends DomainError {
+  readonly code = 'upload-incomplete';
+  readonly status = 400;
+  readonly title = 'Upload incomplete';
+
+  constructor(detail = 'The multipart body ended before the file was complete; nothing was stored. Send it again.') {
+    super(detail);
+  }
+}
+
+/** A link is evidence without stored content: there is nothing to download. */
+export class EvidenceIsALinkError extends DomainError {
+  readonly code = 'evidence-is-a-link';
+  readonly status = 409;
+  readonly title = 'Evidence has no content';
+
+  constructor(evidenceId: string, url: string | null) {
+    super(`Evidence ${evidenceId} is a link (${url}); it has no content to download.`, { evidenceId });
+  }
+}
+
+/** Versions form a chain: only the newest version of a piece of evidence is superseded. */
+export class EvidenceAlreadySupersededError extends DomainError {
+  readonly code = 'evidence-already-superseded';
+  readonly status = 409;
+  readonly title = 'Evidence already superseded';
+
+  constructor(evidenceId: string) {
+    super(`Evidence ${evidenceId} already has a newer version; supersede that one.`, { evidenceId });
+  }
+}
+
+/** No such evidence on this use case. Answered as 404 `not-found`. */
+export class EvidenceNotFound extends NotFoundError {}
