@@ -441,7 +441,7 @@ describe('deny by default', () => {
       await t.http().get('/undeclared').expect(401);
       const res = await t.http().get('/undeclared').set(bearer((await adminUser(t)).token));
       expect(res.status).toBe(403);
-      expect(res.body.detail).toMatch(/declares no access policy/);
+      expect(res.body.type).toBe('urn:gatehouse:problem:no-access-policy');
     } finally {
       await t.close();
     }

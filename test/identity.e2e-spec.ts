@@ -1,7 +1,38 @@
 import { createHmac } from 'node:crypto';
+import { PrincipalLoader } from '../apps/api/src/modules/identity/auth/principal.loader';
+import { UsersService } from '../apps/api/src/modules/identity/users/users.service';
 import { adminUser, bearer, createTestApp, givenApiKey, givenTeam, givenUser, TEST_ADMIN, TEST_JWT_SECRET, TestApp, tokenFor } from './support';
 
 const PROBLEM_JSON = /^application\/problem\+json/;
+const problem = (code: string) => `urn:gatehouse:problem:${code}`;
+
+/**
+ * Sends `request` while another transaction holds an uncommitted insert made with `insertSql`, waits until
+ * the request's own insert is blocked behind it, then commits: the request's check saw nothing, and its
+ * insert meets the unique index.
+ */
+async function racingInsert<T>(t: TestApp, insertSql: string, blockedInsertInto: string, request: () => PromiseLike<T>): Promise<T> {
+  const runner = t.dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.startTransaction();
+    await runner.query(insertSql);
+    const pending = Promise.resolve(request());
+    for (let waited = 0; ; waited += 20) {
+      const [{ blocked }] = await t.dataSource.query(
+        `SELECT count(*)::int AS blocked FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1`,
+        [`INSERT INTO "${blockedInsertInto}"%`],
+      );
+      if (blocked > 0) break;
+      if (waited > 10_000) throw new Error(`the request's insert into ${blockedInsertInto} never waited on the held one`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await runner.commitTransaction();
+    return await pending;
+  } finally {
+    await runner.release();
+  }
+}
 
 /** Signs a JWT by hand, to forge the tokens an attacker would try. */
 function forgeToken(header: object, payload: object, secret: string | null): string {
@@ -146,8 +177,11 @@ describe('identity and access', () => {
     it('cannot mint further keys or change a password', async () => {
       const admin = await adminUser(t);
       const key = await givenApiKey(t, admin, ['admin']);
-      await t.http().post('/api/me/api-keys').set(bearer(key.token)).send({ name: 'child', roles: [] }).expect(403);
-      await t.http().post('/api/me/password').set(bearer(key.token)).send({ currentPassword: TEST_ADMIN.password, newPassword: 'a-brand-new-password' }).expect(403);
+      const mint = await t.http().post('/api/me/api-keys').set(bearer(key.token)).send({ name: 'child', roles: [] });
+      expect({ status: mint.status, type: mint.body.type }).toEqual({ status: 403, type: problem('api-key-cannot-create-keys') });
+      const password = await t.http().post('/api/me/password').set(bearer(key.token)).send({ currentPassword: TEST_ADMIN.password, newPassword: 'a-brand-new-password' });
+      expect({ status: password.status, type: password.body.type }).toEqual({ status: 403, type: problem('api-key-cannot-change-password') });
+      await t.http().post('/api/auth/login').send(TEST_ADMIN).expect(200);
     });
 
     it('are created by an admin for service accounts, not for people', async () => {
@@ -155,7 +189,18 @@ describe('identity and access', () => {
       const person = await givenUser(t);
       const service = await t.http().post('/api/users').set(bearer(admin.token)).send({ email: 'pipeline@gatehouse.test', displayName: 'Release pipeline', kind: 'service' }).expect(201);
       await t.http().post(`/api/users/${service.body.id}/api-keys`).set(bearer(admin.token)).send({ name: 'deploy', roles: [] }).expect(201);
-      await t.http().post(`/api/users/${person.id}/api-keys`).set(bearer(admin.token)).send({ name: 'theirs', roles: [] }).expect(403);
+      const theirs = await t.http().post(`/api/users/${person.id}/api-keys`).set(bearer(admin.token)).send({ name: 'theirs', roles: [] });
+      expect({ status: theirs.status, type: theirs.body.type }).toEqual({ status: 403, type: problem('key-for-another-person') });
+      expect((await t.http().get(`/api/users/${person.id}/api-keys`).set(bearer(admin.token)).expect(200)).body).toEqual([]);
+    });
+
+    it('are not given to a deactivated service account', async () => {
+      const admin = await adminUser(t);
+      const service = await t.http().post('/api/users').set(bearer(admin.token)).send({ email: 'retired-pipeline@gatehouse.test', displayName: 'Retired pipeline', kind: 'service' }).expect(201);
+      await t.http().post(`/api/users/${service.body.id}/deactivate`).set(bearer(admin.token)).expect(200);
+      const res = await t.http().post(`/api/users/${service.body.id}/api-keys`).set(bearer(admin.token)).send({ name: 'late', roles: [] });
+      expect({ status: res.status, type: res.body.type }).toEqual({ status: 403, type: problem('key-owner-deactivated') });
+      expect((await t.http().get(`/api/users/${service.body.id}/api-keys`).set(bearer(admin.token)).expect(200)).body).toEqual([]);
     });
   });
 
@@ -184,19 +229,54 @@ describe('identity and access', () => {
 
     it('will not remove the last administrator or let an admin deactivate themselves', async () => {
       const admin = await adminUser(t);
-      await t.http().post(`/api/users/${admin.id}/deactivate`).set(bearer(admin.token)).expect(409);
-      await t.http().delete(`/api/users/${admin.id}/roles/admin`).set(bearer(admin.token)).expect(409);
+      const self = await t.http().post(`/api/users/${admin.id}/deactivate`).set(bearer(admin.token));
+      expect({ status: self.status, type: self.body.type }).toEqual({ status: 409, type: problem('self-deactivation') });
+      const last = await t.http().delete(`/api/users/${admin.id}/roles/admin`).set(bearer(admin.token));
+      expect({ status: last.status, type: last.body.type }).toEqual({ status: 409, type: problem('last-admin') });
+      const me = await t.http().get('/api/me').set(bearer(admin.token)).expect(200);
+      expect(me.body).toMatchObject({ active: true, roles: ['admin'] });
+    });
+
+    it('will not deactivate the last active administrator either', async () => {
+      const admin = await adminUser(t);
+      // Only an administrator reaches this through the API, and then the target is not the last one: the rule is the service's.
+      const bystander = (await t.app.get(PrincipalLoader).forUser((await givenUser(t)).id))!;
+      await expect(t.app.get(UsersService).deactivate(bystander, admin.id)).rejects.toMatchObject({ status: 409, code: 'last-admin' });
+      await t.http().get('/api/me').set(bearer(admin.token)).expect(200);
+    });
+
+    it('refuses a second user with the same email, whatever its case, also when both arrive at once', async () => {
+      const admin = await adminUser(t);
+      const create = (email: string) =>
+        t.http().post('/api/users').set(bearer(admin.token)).send({ email, displayName: 'Twin', kind: 'person', password: 'twin-password-123' });
+      await create('twin@gatehouse.test').expect(201);
+      const again = await create('TWIN@gatehouse.test');
+      expect({ status: again.status, type: again.body.type }).toEqual({ status: 409, type: problem('email-taken') });
+
+      const raced = await racingInsert(t, `INSERT INTO users (email, display_name, kind) VALUES ('racing-twin@gatehouse.test', 'First', 'service')`, 'users', () =>
+        create('Racing-Twin@gatehouse.test'),
+      );
+      expect({ status: raced.status, type: raced.body.type }).toEqual({ status: 409, type: problem('email-taken') });
     });
 
     it('manages teams and memberships', async () => {
       const admin = await adminUser(t);
       const dev = await givenUser(t);
       const team = await t.http().post('/api/teams').set(bearer(admin.token)).send({ name: 'Fraud models' }).expect(201);
-      await t.http().post('/api/teams').set(bearer(admin.token)).send({ name: 'fraud MODELS' }).expect(409);
+      const taken = await t.http().post('/api/teams').set(bearer(admin.token)).send({ name: 'fraud MODELS' });
+      expect({ status: taken.status, type: taken.body.type }).toEqual({ status: 409, type: problem('team-name-taken') });
       await t.http().put(`/api/teams/${team.body.id}/members/${dev.id}/developer`).set(bearer(admin.token)).expect(200);
       const me = await t.http().get('/api/me').set(bearer(dev.token)).expect(200);
       expect(me.body.teams).toEqual([{ teamId: team.body.id, role: 'developer' }]);
       await t.http().put(`/api/teams/${team.body.id}/members/${dev.id}/tester`).set(bearer(admin.token)).expect(422);
+    });
+
+    it('refuses a team name taken by a team created at the same moment', async () => {
+      const admin = await adminUser(t);
+      const raced = await racingInsert(t, `INSERT INTO teams (name) VALUES ('Racing team')`, 'teams', () =>
+        t.http().post('/api/teams').set(bearer(admin.token)).send({ name: 'RACING TEAM' }),
+      );
+      expect({ status: raced.status, type: raced.body.type }).toEqual({ status: 409, type: problem('team-name-taken') });
     });
 
     it('records every identity change in the trail, with no secret in it', async () => {

@@ -4,8 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { AuditActor } from '@app/audit';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { ConflictError } from '@app/errors';
 import { User } from './users/user.entity';
+import { EmailTakenError } from './users/users.errors';
 import { UsersService } from './users/users.service';
 
 /** The documented development login of `npm start` on the embedded database. */
@@ -39,7 +39,7 @@ export class BootstrapAdmin implements OnApplicationBootstrap {
       await this.usersService.create({ email, displayName: 'Administrator', kind: 'person', password, roles: ['admin'] }, BOOTSTRAP_ACTOR);
     } catch (error) {
       // Another instance starting on the same database got there first.
-      if (error instanceof ConflictError) return;
+      if (error instanceof EmailTakenError) return;
       throw error;
     }
     if (configured.email) {

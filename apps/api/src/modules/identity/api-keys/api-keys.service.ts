@@ -4,10 +4,11 @@ import { FindOptionsSelect, Repository } from 'typeorm';
 import { AuditTrail } from '@app/audit';
 import { OrgRole, Principal, toAuditActor } from '@app/auth';
 import { rowsToEntities } from '@app/database';
-import { ForbiddenError, NotFoundError, ValidationFailedError } from '@app/errors';
+import { NotFoundError, ValidationFailedError } from '@app/errors';
 import { UsersRepository } from '../users/users.repository';
 import { ApiKey } from './api-key.entity';
 import { issueApiKeyToken } from './api-key-token';
+import { KeyCreatedByKeyRefusal, KeyForAnotherPersonRefusal, KeyOwnerDeactivatedRefusal } from './api-keys.errors';
 
 /** A key as the API shows it: never the secret's hash. */
 export type ApiKeyView = Omit<ApiKey, 'secretHash'>;
@@ -62,14 +63,12 @@ export class ApiKeysService {
    * key cannot mint further keys.
    */
   async create(principal: Principal, ownerId: string, input: { name: string; roles: OrgRole[] }): Promise<CreatedApiKey> {
-    if (principal.kind === 'api_key') throw new ForbiddenError('An API key cannot create API keys.');
+    if (principal.kind === 'api_key') throw new KeyCreatedByKeyRefusal();
     return this.keys.manager.transaction(async (manager) => {
       const owner = await this.users.findWithAccess(ownerId, manager);
       if (!owner) throw new NotFoundError(`No user with id ${ownerId}.`);
-      if (ownerId !== principal.userId && owner.user.kind !== 'service') {
-        throw new ForbiddenError('Administrators create API keys for service accounts only; people create their own.');
-      }
-      if (!owner.user.active) throw new ForbiddenError('The owner of the key is deactivated.');
+      if (ownerId !== principal.userId && owner.user.kind !== 'service') throw new KeyForAnotherPersonRefusal();
+      if (!owner.user.active) throw new KeyOwnerDeactivatedRefusal();
       const beyondOwner = input.roles.filter((role) => !owner.roles.includes(role));
       if (beyondOwner.length) {
         throw new ValidationFailedError([{ field: 'roles', detail: `the key's owner does not hold: ${beyondOwner.join(', ')}` }]);

@@ -3,8 +3,9 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { decideAccess, Permission, Principal, PUBLIC_ROUTE, ROUTE_PERMISSION, toAuditActor } from '@app/auth';
 import { DeniedAttempts } from '@app/audit';
-import { ForbiddenError, isTransientDatabaseFailure, RuleRefusal, ServiceUnavailableError, UnauthorizedError } from '@app/errors';
+import { isTransientDatabaseFailure, ServiceUnavailableError, UnauthorizedError } from '@app/errors';
 import { RequestContext } from '@app/request-context';
+import { NoAccessPolicyRefusal, PermissionRequiredRefusal } from './auth.errors';
 
 /** Tries an access token, then an API key. */
 class CredentialsGuard extends AuthGuard(['jwt', 'api-key']) {
@@ -46,12 +47,12 @@ export class AccessGuard implements CanActivate {
     this.context.setActor(toAuditActor(principal));
 
     const permission = this.reflector.getAllAndOverride<Permission | undefined>(ROUTE_PERMISSION, targets);
-    if (!permission) throw new ForbiddenError('This route declares no access policy, so it is closed to everyone.');
+    if (!permission) throw new NoAccessPolicyRefusal();
     const decision = decideAccess(principal, permission);
     if (!decision.allowed) {
       // Every route is a governed action of some kind; a signed-in caller refused at the door is recorded (throttled).
       const route = `${request.method} ${request.route?.path ?? request.path}`;
-      const refusal = new RuleRefusal(403, 'permission-required', `Not allowed: ${decision.reason}.`, 'Not allowed');
+      const refusal = new PermissionRequiredRefusal(decision.reason);
       await this.denials.record({ actor: toAuditActor(principal), attempted: route, target: { type: 'route', id: route } }, refusal);
       throw refusal;
     }

@@ -4,10 +4,12 @@ import { EntityManager, Repository } from 'typeorm';
 import { AuditTrail } from '@app/audit';
 import { TeamRole } from '@app/auth';
 import { rowsToEntities } from '@app/database';
-import { ConflictError, NotFoundError } from '@app/errors';
+import { NotFoundError } from '@app/errors';
+import { isUniqueViolation } from '../unique-violation';
 import { User } from '../users/user.entity';
 import { TeamMember } from './team-member.entity';
 import { Team } from './team.entity';
+import { TeamNameTakenError } from './teams.errors';
 import { TeamMemberView, TeamsRepository, TeamWithMembers } from './teams.repository';
 
 /** A team as the API shows it. */
@@ -38,7 +40,7 @@ export class TeamsService {
   async create(name: string): Promise<TeamView> {
     return this.teams.manager.transaction(async (manager) => {
       const existing = await manager.getRepository(Team).createQueryBuilder('t').where('lower(t.name) = lower(:name)', { name }).getExists();
-      if (existing) throw new ConflictError(`A team named "${name}" already exists.`);
+      if (existing) throw new TeamNameTakenError(name);
       const [team] = await manager
         .createQueryBuilder()
         .insert()
@@ -46,7 +48,11 @@ export class TeamsService {
         .values({ name })
         .returning('*')
         .execute()
-        .then((result) => rowsToEntities(manager, Team, result.raw));
+        .then((result) => rowsToEntities(manager, Team, result.raw))
+        .catch((error: unknown) => {
+          // Created by a concurrent request since the check above.
+          throw isUniqueViolation(error, 'teams_name_unique') ? new TeamNameTakenError(name) : error;
+        });
       await this.trail.record(manager, { action: 'team.created', target: { type: 'team', id: team.id }, after: { name: team.name } });
       return teamView({ team, members: [] });
     });

@@ -4,12 +4,14 @@ import { EntityManager, QueryDeepPartialEntity, Repository } from 'typeorm';
 import { AuditActor, AuditTrail, DeniedAttempts } from '@app/audit';
 import { OrgRole, Principal, toAuditActor } from '@app/auth';
 import { rowsToEntities } from '@app/database';
-import { ConflictError, ForbiddenError, NotFoundError, RuleRefusal, ValidationFailedError } from '@app/errors';
+import { NotFoundError, ValidationFailedError } from '@app/errors';
 import { PasswordHasher } from '../auth/password-hasher';
+import { isUniqueViolation } from '../unique-violation';
 import { CreateUserDto } from './dto/user.dto';
 import { UserRole } from './user-role.entity';
 import { User } from './user.entity';
 import { UserView, userView } from './user.view';
+import { EmailTakenError, LastAdminRefusal, PasswordChangeByApiKeyRefusal, SelfDeactivationRefusal, SelfGrantRefusal } from './users.errors';
 import { UsersRepository } from './users.repository';
 
 @Injectable()
@@ -43,7 +45,7 @@ export class UsersService {
     const passwordHash = input.password ? await this.hasher.hash(input.password) : null;
     const email = input.email.trim().toLowerCase();
     return this.users.manager.transaction(async (manager) => {
-      if (await manager.getRepository(User).existsBy({ email })) throw new ConflictError(`A user with email ${email} already exists.`);
+      if (await manager.getRepository(User).existsBy({ email })) throw new EmailTakenError(email);
       const [user] = await manager
         .createQueryBuilder()
         .insert()
@@ -51,7 +53,11 @@ export class UsersService {
         .values({ email, displayName: input.displayName, kind: input.kind, passwordHash, passwordChangedAt: passwordHash === null ? null : () => 'now()' })
         .returning('*')
         .execute()
-        .then((result) => rowsToEntities(manager, User, result.raw));
+        .then((result) => rowsToEntities(manager, User, result.raw))
+        .catch((error: unknown) => {
+          // Created by a concurrent request since the check above.
+          throw isUniqueViolation(error, 'users_email_unique') ? new EmailTakenError(email) : error;
+        });
       const granted = input.roles?.length
         ? await manager
             .createQueryBuilder()
@@ -80,7 +86,7 @@ export class UsersService {
 
   /** Deactivation is immediate: every request re-reads the active flag. API keys of the user stop with it. */
   async deactivate(principal: Principal, id: string, reason?: string): Promise<UserView> {
-    if (principal.userId === id) throw new ConflictError('You cannot deactivate yourself; ask another administrator.');
+    if (principal.userId === id) throw new SelfDeactivationRefusal();
     return this.users.manager.transaction(async (manager) => {
       const before = await this.lockedUser(manager, id);
       if (!before.active) return before;
@@ -103,7 +109,7 @@ export class UsersService {
     const attempt = { actor: toAuditActor(principal), attempted: 'user.role_granted', target: { type: 'user', id } };
     return this.denials.watch(attempt, () => this.users.manager.transaction(async (manager) => {
       if (principal.userId === id) {
-        throw new RuleRefusal(403, 'self-grant', 'You cannot grant a role to yourself; ask another administrator.', 'Role grant refused');
+        throw new SelfGrantRefusal();
       }
       const before = await this.lockedUser(manager, id);
       if (before.roles.includes(role)) return before;
@@ -142,7 +148,7 @@ export class UsersService {
   }
 
   async changeOwnPassword(principal: Principal, currentPassword: string, newPassword: string): Promise<void> {
-    if (principal.kind !== 'user') throw new ForbiddenError('An API key cannot change a password; sign in as the person.');
+    if (principal.kind !== 'user') throw new PasswordChangeByApiKeyRefusal();
     const user = await this.users.findOne({ select: { id: true, passwordHash: true }, where: { id: principal.userId } });
     if (!(await this.hasher.verify(user?.passwordHash, currentPassword))) {
       throw new ValidationFailedError([{ field: 'currentPassword', detail: 'currentPassword is wrong' }]);
@@ -186,7 +192,7 @@ export class UsersService {
       .andWhere('u.active')
       .setLock('pessimistic_write', undefined, ['r'])
       .getRawMany();
-    if (admins.length <= 1) throw new ConflictError(`You cannot ${doing} the last active administrator.`);
+    if (admins.length <= 1) throw new LastAdminRefusal(doing);
   }
 }
 
