@@ -12,12 +12,6 @@ import { assertStorableText, toJsonPayload } from './audit-value';
 export { UnstorableAuditValueError } from './audit-value';
 
 /**
- * An event already sits where the writer was to append: someone inserted it
- * past the head without the writer. Nothing more can be recorded until an
- * operator looks; a 500 (with the cause in the log), not a 409 the client
- * could act on.
- */
-/**
  * The chain holds an event after its recorded head that the writer did not
  * append: someone wrote to the table directly. Nothing is recorded — so
  * nothing changes — until an administrator has examined the chain: a change

@@ -28,8 +28,10 @@ export function buildDataSourceOptions(settings: DatabaseConnectionSettings): Da
     applicationName: 'gatehouse',
     migrations,
     migrationsTableName: 'schema_migrations',
-    // The schema is owned by migrations alone.
+    // The schema is owned by migrations alone: no synchronising, and no CREATE EXTENSION at
+    // connect (TypeORM installs uuid-ossp when an entity generates uuids; ids come from gen_random_uuid()).
     synchronize: false,
+    installExtensions: false,
     migrationsRun: false,
     extra: {
       max: settings.poolSize,

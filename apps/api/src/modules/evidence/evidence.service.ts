@@ -69,7 +69,7 @@ export class EvidenceService implements OnApplicationBootstrap, OnModuleDestroy 
       const staged = await this.store.stage(file.content, maxBytes);
       try {
         return await this.dataSource.transaction(async (manager) => {
-          await this.useCases.lockForChange(manager, principal, useCaseId);
+          await this.useCases.lockUseCaseForChange(manager, principal, useCaseId);
           await this.store.commit(manager, staged);
           return this.attach(manager, principal, useCaseId, file.fields, {
             source: 'file', fileName: file.fileName, mediaType: file.mediaType, sizeBytes: staged.sizeBytes, sha256: staged.sha256, blobId: staged.key,
@@ -85,7 +85,7 @@ export class EvidenceService implements OnApplicationBootstrap, OnModuleDestroy 
   attachLink(principal: Principal, useCaseId: string, fields: EvidenceFileFields & { url: string }): Promise<EvidenceView> {
     return this.denials.watch(attemptOn(principal, useCaseId), () =>
       this.dataSource.transaction(async (manager) => {
-        await this.useCases.lockForChange(manager, principal, useCaseId);
+        await this.useCases.lockUseCaseForChange(manager, principal, useCaseId);
         return this.attach(manager, principal, useCaseId, fields, { source: 'link', url: fields.url });
       }),
     );

@@ -5,7 +5,6 @@ import { AuditTrail } from '@app/audit';
 import { Principal, toAuditActor } from '@app/auth';
 import { NotFoundError } from '@app/errors';
 import { assertUseCaseAccess } from '../use-cases/use-case-access';
-import { asTeamOwned } from '../use-cases/use-case.view';
 import { UseCasesService } from '../use-cases/use-cases.service';
 import { GateReview } from './gate-review.entity';
 import { Obligation } from './obligation.entity';
@@ -48,8 +47,8 @@ export class ObligationsService {
 
   async update(principal: Principal, useCaseId: string, obligationId: string, status: 'open' | 'closed', note?: string) {
     return this.dataSource.transaction(async (tx) => {
-      const useCase = await this.useCases.lockedRow(tx, useCaseId);
-      assertUseCaseAccess(principal, asTeamOwned(useCase), 'write');
+      const useCase = await this.useCases.findUseCase(tx, useCaseId, true);
+      assertUseCaseAccess(principal, useCase, 'write');
       const obligation = await tx
         .getRepository(Obligation)
         .createQueryBuilder('o')

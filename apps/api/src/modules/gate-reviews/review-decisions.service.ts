@@ -8,7 +8,8 @@ import { NotFoundError, RuleRefusal, ValidationFailedError } from '@app/errors';
 import { GatePoliciesService } from '../gate-policies/gate-policies.service';
 import { assertUseCaseAccess, canReadUseCase } from '../use-cases/use-case-access';
 import { UseCaseGates } from '../use-cases/use-case-gates.service';
-import { asTeamOwned, toUseCaseView, UseCaseRow } from '../use-cases/use-case.view';
+import type { UseCase } from '../use-cases/use-case.entity';
+import { useCaseView } from '../use-cases/use-case.view';
 import { UseCasesService } from '../use-cases/use-cases.service';
 import { ConditionDto, OpenReviewDto, RollbackDto, SignOffDto } from './dto/gate-review.dto';
 import { GateReview } from './gate-review.entity';
@@ -52,7 +53,7 @@ export class ReviewDecisions {
 
   async open(principal: Principal, useCaseId: string, input: OpenReviewDto) {
     return this.dataSource.transaction(async (tx) => {
-      const useCase = await this.useCases.lockForChange(tx, principal, useCaseId);
+      const useCase = await this.useCases.lockUseCaseForChange(tx, principal, useCaseId);
       const refused = reviewOpeningErrors(useCase, input);
       if (refused.length) throw new ValidationFailedError(refused);
       const open = await tx.getRepository(GateReview).findOne({ select: { id: true }, where: { useCaseId, status: 'open' } });
@@ -75,7 +76,7 @@ export class ReviewDecisions {
         slots,
         openedRevision: useCase.revision,
         revision: useCase.revision,
-        contentHash: useCase.content_hash,
+        contentHash: useCase.contentHash,
         openedBy: principal.userId,
       });
       const id: string = inserted.identifiers[0].id;
@@ -84,7 +85,7 @@ export class ReviewDecisions {
         action: 'gate_review.opened',
         target: { type: 'gate_review', id },
         useCaseId,
-        data: { gate: input.gate, tier, policyVersion: policy.version, revision: useCase.revision, contentHash: useCase.content_hash, slots },
+        data: { gate: input.gate, tier, policyVersion: policy.version, revision: useCase.revision, contentHash: useCase.contentHash, slots },
         reason: input.reason,
         actor: toAuditActor(principal),
       });
@@ -109,10 +110,10 @@ export class ReviewDecisions {
     const found = await reviews.findOne({ select: { useCaseId: true }, where: { id: reviewId } });
     if (!found) throw new NotFoundError(`No gate review with id ${reviewId}.`);
     // Use case first, then review: the same order as content changes, so they never deadlock.
-    const useCase = await this.useCases.lockedRow(tx, found.useCaseId);
-    if (!canReadUseCase(principal, asTeamOwned(useCase))) throw new NotFoundError(`No gate review with id ${reviewId}.`);
+    const useCase = await this.useCases.findUseCase(tx, found.useCaseId, true);
+    if (!canReadUseCase(principal, useCase)) throw new NotFoundError(`No gate review with id ${reviewId}.`);
     const review = await reviews.createQueryBuilder('r').setLock('pessimistic_write').where('r.id = :reviewId', { reviewId }).getOneOrFail();
-    const parties = await this.useCases.parties(tx, useCase);
+    const parties = await this.useCases.partiesOfUseCase(tx, useCase);
     const current = (await this.repository.currentDecisions(tx, [reviewId])).get(reviewId)!;
     const requirements = useCase.tier === 'prohibited' ? undefined : await this.queries.requirementsAt(review, useCase.tier, tx);
     const slots = requirements?.signOffs.map(({ role, quorum }) => ({ role, quorum })) ?? review.slots;
@@ -180,7 +181,7 @@ export class ReviewDecisions {
   }
 
   /** An obligation's owner is a real, active person who may read the use case; nothing else would survive the pass. */
-  private async assertConditionOwners(tx: EntityManager, conditions: ConditionDto[], useCase: UseCaseRow) {
+  private async assertConditionOwners(tx: EntityManager, conditions: ConditionDto[], useCase: UseCase) {
     const ownerIds = [...new Set(conditions.map((c) => c.ownerId).filter((id): id is string => Boolean(id)))];
     const readers = await this.useCases.readersAmong(tx, ownerIds, useCase);
     const errors = conditions.flatMap((condition, index) =>
@@ -195,13 +196,13 @@ export class ReviewDecisions {
   async rollback(principal: Principal, useCaseId: string, input: RollbackDto) {
     const attempt = { actor: toAuditActor(principal), attempted: 'use_case.rolled_back', target: { type: 'use_case', id: useCaseId }, useCaseId };
     return this.denials.watch(attempt, () => this.dataSource.transaction(async (tx) => {
-      const useCase = await this.useCases.lockedRow(tx, useCaseId);
-      assertUseCaseAccess(principal, asTeamOwned(useCase), 'read');
+      const useCase = await this.useCases.findUseCase(tx, useCaseId, true);
+      assertUseCaseAccess(principal, useCase, 'read');
       const wrongTarget = rollbackTargetError(useCase.stage, input.toStage);
       if (wrongTarget) throw new ValidationFailedError([{ field: 'toStage', detail: wrongTarget }]);
       const policy = await this.policies.current(tx);
       const deciders = rollbackDeciders(policy.document, useCase.stage as Exclude<Stage, 'retired'>, useCase.tier);
-      if (!mayDecideRollback(principal, deciders, await this.useCases.parties(tx, useCase))) throw new RollbackRoleNotHeld(useCase.stage, deciders);
+      if (!mayDecideRollback(principal, deciders, await this.useCases.partiesOfUseCase(tx, useCase))) throw new RollbackRoleNotHeld(useCase.stage, deciders);
       const open = await tx.getRepository(GateReview).findOne({ select: { id: true }, where: { useCaseId, status: 'open' } });
       if (open) throw new RollbackDuringReviewError(open.id);
       await this.useCaseGates.rollBackTo(tx, useCaseId, input.toStage);
@@ -215,11 +216,11 @@ export class ReviewDecisions {
         actor: toAuditActor(principal),
       });
       // Read inside the transaction: the answer shows the stage this rollback set.
-      return toUseCaseView(await this.useCases.findRow(tx, useCaseId));
+      return useCaseView(await this.useCases.findUseCase(tx, useCaseId));
     }));
   }
 
-  private async pass(tx: EntityManager, review: GateReview, useCase: UseCaseRow, decisions: SignOff[], actor: AuditActor) {
+  private async pass(tx: EntityManager, review: GateReview, useCase: UseCase, decisions: SignOff[], actor: AuditActor) {
     const reviewPolicy = await this.policies.get(review.policyVersion, tx);
     const interval = reviewPolicy.document.gates.operate_review[review.tier].reviewIntervalMonths ?? 12;
     const retiring = review.toStage === 'retired';

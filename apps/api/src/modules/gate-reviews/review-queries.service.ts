@@ -5,7 +5,6 @@ import { Principal } from '@app/auth';
 import { NotFoundError } from '@app/errors';
 import { GatePoliciesService } from '../gate-policies/gate-policies.service';
 import { canReadUseCase } from '../use-cases/use-case-access';
-import { asTeamOwned } from '../use-cases/use-case.view';
 import { UseCaseGates } from '../use-cases/use-case-gates.service';
 import { UseCasesService } from '../use-cases/use-cases.service';
 import { clearanceByApproval, clearanceByStage } from './clearance.policy';
@@ -34,8 +33,8 @@ export class ReviewQueries {
   async get(principal: Principal, reviewId: string) {
     const review = await this.dataSource.getRepository(GateReview).findOneBy({ id: reviewId });
     if (!review) throw new NotFoundError(`No gate review with id ${reviewId}.`);
-    const useCase = await this.useCases.findRow(this.dataSource.manager, review.useCaseId);
-    if (!canReadUseCase(principal, asTeamOwned(useCase))) throw new NotFoundError(`No gate review with id ${reviewId}.`);
+    const useCase = await this.useCases.findUseCase(this.dataSource.manager, review.useCaseId);
+    if (!canReadUseCase(principal, useCase)) throw new NotFoundError(`No gate review with id ${reviewId}.`);
     return this.view(this.dataSource.manager, reviewId);
   }
 
@@ -55,7 +54,7 @@ export class ReviewQueries {
     const manager = this.dataSource.manager;
     const [decisions, partiesByUseCase] = await Promise.all([
       this.repository.currentDecisions(manager, candidates.map(({ review }) => review.id)),
-      this.useCases.partiesOf(manager, candidates.map((c) => ({ id: c.review.useCaseId, developer_team_id: c.developerTeamId, deployer_team_id: c.deployerTeamId }))),
+      this.useCases.partiesOfUseCases(manager, candidates.map((c) => ({ id: c.review.useCaseId, developerTeamId: c.developerTeamId, deployerTeamId: c.deployerTeamId }))),
     ]);
     const waiting = [];
     for (const { review } of candidates) {
@@ -123,7 +122,7 @@ export class ReviewQueries {
     const supersededIds = new Set(history.map((s) => s.supersedes).filter(Boolean));
     const current = history.filter((s) => !supersededIds.has(s.id));
     const outcome = evaluateReview(review, current.map(toDecision));
-    const useCase = review.status === 'open' ? await this.useCases.findRow(manager, review.useCaseId) : undefined;
+    const useCase = review.status === 'open' ? await this.useCases.findUseCase(manager, review.useCaseId) : undefined;
     const gaps = useCase && useCase.tier !== 'prohibited' ? unmetRequirements(await this.requirementsAt(review, useCase.tier, manager), useCase.content) : [];
     return {
       id: review.id,

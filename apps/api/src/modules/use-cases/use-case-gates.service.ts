@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Stage } from '../gate-reviews/lifecycle';
+import { UseCaseRevision } from './use-case-revision.entity';
 import { UseCase } from './use-case.entity';
 
 /**
@@ -48,12 +49,7 @@ export class UseCaseGates {
 
   /** The content hash of one revision, or undefined when the use case has no such revision. */
   async revisionHash(manager: EntityManager, useCaseId: string, revision: number): Promise<string | undefined> {
-    const row: { content_hash: string } | undefined = await manager
-      .createQueryBuilder()
-      .select('r.content_hash', 'content_hash')
-      .from('use_case_revisions', 'r')
-      .where('r.use_case_id = :useCaseId AND r.revision = :revision', { useCaseId, revision })
-      .getRawOne();
-    return row?.content_hash;
+    const found = await manager.getRepository(UseCaseRevision).findOne({ select: { contentHash: true }, where: { useCaseId, revision } });
+    return found?.contentHash;
   }
 }

@@ -18,7 +18,7 @@ import { assertUseCaseAccess, isOnUseCaseTeam, TeamOwned } from './use-case-acce
 import { changedFields, contentDiff, contentHash, UseCaseContent, UseCaseDefinition } from './use-case-content';
 import { UseCaseRevision } from './use-case-revision.entity';
 import { UseCase } from './use-case.entity';
-import { toUseCaseRow, UseCaseRow, UseCaseView, useCaseView } from './use-case.view';
+import { UseCaseView, useCaseView } from './use-case.view';
 import { RevisionNotFound, RiskNotFound, UseCaseNotFound, UseCaseRetiredError } from './use-cases.errors';
 import { activeReadersAmong, authorsOf, countExistingTeams, pageOfVisibleUseCases } from './use-cases.repository';
 
@@ -252,22 +252,12 @@ export class UseCasesService {
     );
   }
 
-  /** partiesOfUseCase() for the snake_case row gate reviews read. */
-  parties(manager: EntityManager, row: UseCaseRow): Promise<UseCaseParties> {
-    return this.partiesOfUseCase(manager, teamOwned(row));
-  }
-
-  /** partiesOfUseCases() for the snake_case rows gate reviews read. */
-  partiesOf(manager: EntityManager, rows: Pick<UseCaseRow, 'id' | 'developer_team_id' | 'deployer_team_id'>[]): Promise<Map<string, UseCaseParties>> {
-    return this.partiesOfUseCases(manager, rows.map(teamOwned));
-  }
-
   /**
    * Which of these user ids belong to active people who may read the use case
    * (a member of its teams, or an organisation role that reads every use case).
    */
-  readersAmong(manager: EntityManager, userIds: string[], row: UseCaseRow): Promise<Set<string>> {
-    return activeReadersAmong(manager, userIds, row.developer_team_id, row.deployer_team_id);
+  readersAmong(manager: EntityManager, userIds: string[], useCase: TeamOwned): Promise<Set<string>> {
+    return activeReadersAmong(manager, userIds, useCase.developerTeamId, useCase.deployerTeamId);
   }
 
   /** Would the caller be allowed to change this use case? Checked without a lock, before slow work; the change checks again under its lock. */
@@ -280,11 +270,6 @@ export class UseCasesService {
     const useCase = await this.findUseCase(manager, id, true);
     assertMayChange(principal, useCase, access);
     return useCase;
-  }
-
-  /** lockUseCaseForChange() as the snake_case row gate reviews read. */
-  async lockForChange(manager: EntityManager, principal: Principal, id: string, access: 'read' | 'write' = 'write'): Promise<UseCaseRow> {
-    return toUseCaseRow(await this.lockUseCaseForChange(manager, principal, id, access));
   }
 
   private async writeRevision(
@@ -314,14 +299,6 @@ export class UseCasesService {
     return useCase;
   }
 
-  /** findUseCase() as the snake_case row gate reviews read. */
-  async findRow(manager: EntityManager, id: string, lock = false): Promise<UseCaseRow> {
-    return toUseCaseRow(await this.findUseCase(manager, id, lock));
-  }
-
-  lockedRow(manager: EntityManager, id: string) {
-    return this.findRow(manager, id, true);
-  }
 }
 
 /** The team and retirement checks of every change, in this order: an outsider learns nothing about the stage. */
@@ -330,11 +307,6 @@ function assertMayChange(principal: Principal, useCase: UseCase, access: 'read' 
   if (useCase.stage === 'retired') throw new UseCaseRetiredError(useCase.id);
 }
 
-const teamOwned = (row: Pick<UseCaseRow, 'id' | 'developer_team_id' | 'deployer_team_id'>): TeamOwned => ({
-  id: row.id,
-  developerTeamId: row.developer_team_id,
-  deployerTeamId: row.deployer_team_id,
-});
 
 function revisionView(revision: UseCaseRevision): RevisionView {
   return {
