@@ -1,10 +1,9 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AuditModule } from '@app/audit';
 import { AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { RequestContextModule } from '@app/request-context';
-import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
+import { IdempotencyModule } from './idempotency/idempotency.module';
 import { LoggingModule } from './logging.module';
 import { AuditApiModule } from './modules/audit/audit.module';
 import { HealthModule } from './modules/health/health.module';
@@ -33,9 +32,9 @@ export class AppModule {
         UseCasesModule,
         EvidenceModule,
         GateReviewsModule,
+        IdempotencyModule,
         ...extraImports,
       ],
-      providers: [{ provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
     };
   }
 }

@@ -12,8 +12,6 @@ import { ValidationFailedError } from '@app/errors';
 import { IdempotencyKey } from './idempotency-key.entity';
 import { IdempotencyKeysStore, StoredKey } from './idempotency-keys.store';
 import { IdempotencyKeyInProgress, IdempotencyKeyReused, SecretNotReplayed } from './idempotency.errors';
-// Registers idempotency_keys' entity with the data source (TypeOrmModule.forFeature), wherever AppModule is built.
-import './idempotency.module';
 import { SECRET_REQUEST, SECRET_RESPONSE } from './secret-route.decorators';
 
 const HEADER = 'idempotency-key';

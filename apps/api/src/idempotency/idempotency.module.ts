@@ -1,13 +1,12 @@
 import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdempotencyKey } from './idempotency-key.entity';
+import { IdempotencyInterceptor } from './idempotency.interceptor';
 
-/**
- * idempotency_keys, owned here. The interceptor is provided by AppModule (it
- * applies to every route); it reads and writes the table through this
- * module's entity.
- */
+/** Idempotency-Key on every POST (a global interceptor), and the table that holds the keys, idempotency_keys. */
 @Module({
   imports: [TypeOrmModule.forFeature([IdempotencyKey])],
+  providers: [{ provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
 })
 export class IdempotencyModule {}
