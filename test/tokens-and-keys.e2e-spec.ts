@@ -1,5 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { adminUser, bearer, createTestApp, givenUser, TEST_ADMIN, TEST_JWT_SECRET, TestApp, TestUser } from './support';
+import { adminUser, bearer, createTestApp, givenUser, TEST_ADMIN, TEST_JWT_SECRET, TestApp, TestUser, withClient } from './support';
 
 const PROBLEM_JSON = /^application\/problem\+json/;
 
@@ -176,6 +176,23 @@ describe('tokens and keys', () => {
       const res = await createTeam('running', name);
       expect(res.status).toBe(409);
       expect(res.body.type).toBe('urn:gatehouse:problem:idempotency-key-in-progress');
+    });
+
+    it('a key that other requests keep claiming and releasing is given up after a few tries: 409, and nothing runs', async () => {
+      // Every claim of this key loses and the row is gone again when read: the churn of competing requests, made constant.
+      await withClient(t.database.url, async (owner) => {
+        await owner.query(`CREATE FUNCTION lose_every_claim() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN CASE WHEN NEW.key = 'churning' THEN NULL ELSE NEW END; END $$`);
+        await owner.query('CREATE TRIGGER lose_every_claim BEFORE INSERT ON idempotency_keys FOR EACH ROW EXECUTE FUNCTION lose_every_claim()');
+      });
+      try {
+        const name = `team-${randomUUID()}`;
+        const res = await createTeam('churning', name);
+        expect(res.status).toBe(409);
+        expect(res.body.type).toBe('urn:gatehouse:problem:idempotency-key-contended');
+        expect(await t.dataSource.query('SELECT id FROM teams WHERE name = $1', [name])).toEqual([]);
+      } finally {
+        await withClient(t.database.url, (owner) => owner.query('DROP TRIGGER lose_every_claim ON idempotency_keys; DROP FUNCTION lose_every_claim()'));
+      }
     });
 
     it('a stored response expires after 24 hours: the key is free again', async () => {
