@@ -8,6 +8,7 @@ import { CreateRuntimeRoleCredentials1764100800000 } from './1764100800000-Creat
 import { StageEvidenceUploads1764104400000 } from './1764104400000-StageEvidenceUploads';
 import { LeaseIdempotencyKeys1764109800000 } from './1764109800000-LeaseIdempotencyKeys';
 import { PageUseCasesInCreationOrder1764117000000 } from './1764117000000-PageUseCasesInCreationOrder';
+import { PageTheInbox1764124200000 } from './1764124200000-PageTheInbox';
 
 /** Every migration, oldest first. A new migration is added here as well as in its own file. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -20,4 +21,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   StageEvidenceUploads1764104400000,
   LeaseIdempotencyKeys1764109800000,
   PageUseCasesInCreationOrder1764117000000,
+  PageTheInbox1764124200000,
 ];

@@ -1,7 +1,7 @@
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { AuditReader } from '@app/audit';
 import { adminUser, bearer, createTestApp, givenApiKey, givenTeam, givenUser, TestApp, TestUser } from './support';
-import { givenDevelopers, givenReviewWorld, givenUseCaseAt, openReview, ReviewWorld, satisfyRequirements, signOff } from './support/review-world';
+import { givenDevelopers, givenReviewWorld, wholeInbox, givenUseCaseAt, openReview, ReviewWorld, satisfyRequirements, signOff } from './support/review-world';
 
 describe('gate reviews and sign-offs', () => {
   let t: TestApp;
@@ -212,7 +212,7 @@ describe('gate reviews and sign-offs', () => {
     it("lists a review in the inbox of those who still have to sign, oldest first, not in the opener's", async () => {
       const useCaseId = await givenUseCaseAt(t, world, 'limited');
       const review = await openReview(t, world, useCaseId, 'design_to_develop', 'limited');
-      const inbox = async (token: string) => (await t.http().get('/api/me/inbox').set(bearer(token)).expect(200)).body.filter((r: { reviewId: string }) => r.reviewId === review.id);
+      const inbox = async (token: string) => (await wholeInbox(t, token)).filter((r) => r.reviewId === review.id);
       expect(await inbox(world.legal.token)).toEqual([expect.objectContaining({ reviewId: review.id, roles: ['legal'] })]);
       expect(await inbox(world.opener.token)).toEqual([]);
       await signOff(t, world.legal, review.id, 'legal', review.revision).expect(201);
@@ -231,7 +231,7 @@ describe('gate reviews and sign-offs', () => {
       await signOff(t, many.developer, limited3.id, 'developer', limited3.revision).expect(201);
       const inbox = async (user: TestUser) => {
         const ids = new Set(opened.map((review) => review.id));
-        const items: { reviewId: string; roles: string[] }[] = (await t.http().get('/api/me/inbox').set(bearer(user.token)).expect(200)).body;
+        const items = await wholeInbox(t, user.token);
         return items.filter((item) => ids.has(item.reviewId)).map((item) => [item.reviewId, item.roles]);
       };
       const waiting = (role: string, ...reviews: { id: string }[]) => reviews.map((review) => [review.id, [role]]);
@@ -255,6 +255,30 @@ describe('gate reviews and sign-offs', () => {
       opened.push(await openReview(t, many, await givenUseCaseAt(t, many, 'minimal'), 'design_to_develop', 'minimal'));
       expect(await readsDuring(() => inbox(many.developer))).toBe(3);
       expect(await inbox(many.developer)).toHaveLength(6);
+    });
+
+    it('pages the inbox oldest first: every waiting review once, whatever the page size, and a cursor it never gave is refused', async () => {
+      const paged = await givenReviewWorld(t);
+      for (const tier of ['limited', 'high', 'limited', 'high', 'limited'] as const) {
+        await openReview(t, paged, await givenUseCaseAt(t, paged, tier), 'design_to_develop', tier);
+      }
+      // Legal reads every use case (one plan), a developer only their team's (the other).
+      for (const person of [paged.legal, paged.developer]) {
+        const all = await wholeInbox(t, person.token, 200);
+        expect(all.length).toBeGreaterThanOrEqual(5);
+        const byAge = [...all].sort((a, b) => a.openedAt.localeCompare(b.openedAt) || a.reviewId.localeCompare(b.reviewId));
+        expect(all.map((item) => item.reviewId)).toEqual(byAge.map((item) => item.reviewId));
+        for (const limit of [1, 2, 3]) expect(await wholeInbox(t, person.token, limit)).toEqual(all);
+      }
+      const first = (await t.http().get('/api/me/inbox').query({ limit: 1 }).set(bearer(paged.legal.token)).expect(200)).body;
+      expect(first.items).toHaveLength(1);
+      expect(first.nextCursor).toEqual(expect.any(String));
+      for (const cursor of ['not-a-cursor', Buffer.from('2025-13-01 00:00:00+00|x').toString('base64url')]) {
+        const refused = await t.http().get('/api/me/inbox').query({ cursor }).set(bearer(paged.legal.token)).expect(422);
+        expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'cursor' })]);
+      }
+      await t.http().get('/api/me/inbox').query({ limit: 0 }).set(bearer(paged.legal.token)).expect(422);
+      await t.http().get('/api/me/inbox').query({ limit: 201 }).set(bearer(paged.legal.token)).expect(422);
     });
 
     it('answers whether a use case is cleared for a stage at a revision, with the reason, to a pipeline key', async () => {

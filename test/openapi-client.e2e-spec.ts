@@ -89,8 +89,8 @@ export async function titleOf(id: string): Promise<string> {
 }
 
 export async function waitingForMe(): Promise<string[]> {
-  const { data = [] } = await api.GET('/api/me/inbox');
-  return data.map((item) => \`\${item.gate} at revision \${item.revision}: \${item.roles.join(', ')}\`);
+  const { data } = await api.GET('/api/me/inbox', { params: { query: { limit: 200 } } });
+  return (data?.items ?? []).map((item) => \`\${item.gate} at revision \${item.revision}: \${item.roles.join(', ')}\`);
 }
 
 /** A lowering is applied at once (200, the use case) or proposed to a second person (202, the request). */

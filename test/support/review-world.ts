@@ -81,6 +81,28 @@ export function signOff(t: TestApp, user: TestUser, reviewId: string, role: stri
   return t.http().post(`/api/reviews/${reviewId}/sign-offs`).set(bearer(user.token)).send({ role, decision, comment: `${decision} as ${role}`, revision, ...extra });
 }
 
+export interface InboxItem {
+  reviewId: string;
+  useCaseId: string;
+  gate: string;
+  revision: number;
+  openedAt: string;
+  roles: string[];
+}
+
+/** The whole inbox of a person, page after page (`limit` a page), in the order the pages give it. */
+export async function wholeInbox(t: TestApp, token: string, limit = 200): Promise<InboxItem[]> {
+  const items: InboxItem[] = [];
+  let cursor: string | null = null;
+  do {
+    const query: Record<string, string | number> = cursor ? { limit, cursor } : { limit };
+    const page: { items: InboxItem[]; nextCursor: string | null } = (await t.http().get('/api/me/inbox').query(query).set(bearer(token)).expect(200)).body;
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return items;
+}
+
 /** Many developers of one team, as service accounts (no password hashing), with tokens. */
 export async function givenDevelopers(t: TestApp, teamId: string, count: number): Promise<TestUser[]> {
   return asSetup(t, async () => {

@@ -4,8 +4,8 @@ import { Allow, CurrentPrincipal, Principal } from '@app/auth';
 import { ApiProblems } from '@app/errors';
 import { UseCaseIdParams } from '../use-cases/dto/use-case.dto';
 import { UseCaseResponse } from '../use-cases/dto/use-case.response';
-import { ClearanceQuery, ObligationParams, OpenReviewDto, ReviewIdParams, RollbackDto, SignOffDto, UpdateObligationDto } from './dto/gate-review.dto';
-import { ClearanceResponse, GateReviewResponse, InboxItemResponse, ObligationResponse, OverdueUseCaseResponse } from './dto/gate-review.response';
+import { ClearanceQuery, InboxQuery, ObligationParams, OpenReviewDto, ReviewIdParams, RollbackDto, SignOffDto, UpdateObligationDto } from './dto/gate-review.dto';
+import { ClearanceResponse, GateReviewResponse, InboxPageResponse, ObligationResponse, OverdueUseCaseResponse } from './dto/gate-review.response';
 import { ObligationsService } from './obligations.service';
 import { ReviewDecisions } from './review-decisions.service';
 import { ReviewQueries } from './review-queries.service';
@@ -99,9 +99,10 @@ export class GateReviewsController {
 
   @Get('me/inbox')
   @Allow('authenticated')
-  @ApiOperation({ summary: 'Reviews waiting for my sign-off in the roles I hold, oldest first' })
-  @ApiOkResponse({ type: [InboxItemResponse] })
-  inbox(@CurrentPrincipal() principal: Principal) {
-    return this.queries.inbox(principal);
+  @ApiOperation({ summary: 'Reviews waiting for my sign-off in the roles I hold, oldest first, a page at a time' })
+  @ApiOkResponse({ type: InboxPageResponse })
+  @ApiProblems(422)
+  inbox(@CurrentPrincipal() principal: Principal, @Query() query: InboxQuery) {
+    return this.queries.inbox(principal, query);
   }
 }

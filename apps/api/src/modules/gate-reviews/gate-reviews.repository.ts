@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '@app/auth';
 import { rowsToEntities } from '@app/database';
-import { visibleUseCasesSql } from '../use-cases/use-case-access';
+import type { KeysetCursor } from '../../http/keyset-cursor';
+import { readsEveryUseCase, visibleUseCasesSql } from '../use-cases/use-case-access';
 import { GateReview } from './gate-review.entity';
 import { SignOff } from './sign-off.entity';
 
@@ -12,6 +13,12 @@ export interface InboxCandidate {
   review: GateReview;
   developerTeamId: string;
   deployerTeamId: string;
+}
+
+/** A page of candidates, and where the next page starts (none after the last). */
+export interface InboxCandidates {
+  candidates: InboxCandidate[];
+  next: KeysetCursor | undefined;
 }
 
 /**
@@ -24,25 +31,32 @@ export class GateReviewsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * The open reviews, oldest first, on use cases the principal may see, not
-   * opened by them, with a slot of a role they hold for that use case still
-   * short of its quorum of current approvals. A narrowing, not the rule:
-   * checkSignOff still decides on each of these.
+   * A page of the open reviews, oldest first, on use cases the principal may
+   * see, not opened by them, with a slot of a role they hold for that use case
+   * still short of its quorum of current approvals. A narrowing, not the rule:
+   * checkSignOff still decides on each of these. Reads one row past the page,
+   * to tell whether there is a next one.
    *
-   * The visible open reviews are a materialised step of their own: planned
-   * together with the slot test (whose cost PostgreSQL cannot estimate), a
-   * developer's few use cases would be joined to every open review of the
-   * organisation instead of looked up through gate_reviews_one_open.
+   * Two plans, chosen by who asks, because each is fast for one kind of reader
+   * and slow for the other:
+   * - Someone who reads every use case walks gate_reviews_open_by_age from the
+   *   cursor, testing reviews only until the page is full.
+   * - A team member's visible open reviews are a materialised step of their
+   *   own: planned together with the slot test (whose cost PostgreSQL cannot
+   *   estimate), their few use cases would be joined to every open review of
+   *   the organisation instead of looked up through gate_reviews_one_open.
    */
-  async inboxCandidates(principal: Principal): Promise<InboxCandidate[]> {
+  async inboxCandidates(principal: Principal, page: { limit: number; after?: KeysetCursor }): Promise<InboxCandidates> {
     const params: unknown[] = [principal.userId, principal.roles, principal.teams.map((m) => m.teamId), principal.teams.map((m) => m.role)];
-    const rows: (Record<string, unknown> & { developer_team_id: string; deployer_team_id: string })[] = await this.dataSource.query(
-      `WITH visible_open AS MATERIALIZED (
-         SELECT r.*, u.developer_team_id, u.deployer_team_id
-         FROM gate_reviews r JOIN use_cases u ON u.id = r.use_case_id
-         WHERE r.status = 'open' AND r.opened_by <> $1 AND ${visibleUseCasesSql(principal, 'u', params)}
-       )
-       SELECT * FROM visible_open r
+    let after = '';
+    if (page.after) {
+      params.push(page.after.at, page.after.id);
+      after = `AND (r.opened_at, r.id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
+    }
+    const visible = `SELECT r.*, u.developer_team_id, u.deployer_team_id
+       FROM gate_reviews r JOIN use_cases u ON u.id = r.use_case_id
+       WHERE r.status = 'open' AND r.opened_by <> $1 ${after} AND ${visibleUseCasesSql(principal, 'u', params)}`;
+    const waitingForMe = `SELECT r.*, r.opened_at::text AS opened_at_text FROM %SOURCE% r
        WHERE EXISTS (
          SELECT 1 FROM jsonb_to_recordset(r.slots) AS slot (role text, quorum int)
          WHERE (slot.role = ANY($2::text[])
@@ -54,11 +68,19 @@ export class GateReviewsRepository {
                WHERE s.review_id = r.id ORDER BY s.signer_id, s.created_at DESC, s.id DESC
              ) AS latest
              WHERE latest.role = slot.role AND latest.decision = 'approve' AND latest.content_hash = r.content_hash))
-       ORDER BY r.opened_at, r.id`,
-      params,
-    );
-    const reviews = rowsToEntities(this.dataSource.manager, GateReview, rows);
-    return rows.map((row, index) => ({ review: reviews[index], developerTeamId: row.developer_team_id, deployerTeamId: row.deployer_team_id }));
+       ORDER BY r.opened_at, r.id
+       LIMIT ${Number(page.limit) + 1}`;
+    const sql = readsEveryUseCase(principal)
+      ? waitingForMe.replace('%SOURCE%', `(${visible})`)
+      : `WITH visible_open AS MATERIALIZED (${visible}) ${waitingForMe.replace('%SOURCE%', 'visible_open')}`;
+    const rows: (Record<string, unknown> & { developer_team_id: string; deployer_team_id: string; opened_at_text: string })[] = await this.dataSource.query(sql, params);
+    const onPage = rows.slice(0, page.limit);
+    const reviews = rowsToEntities(this.dataSource.manager, GateReview, onPage);
+    const last = onPage.at(-1);
+    return {
+      candidates: onPage.map((row, index) => ({ review: reviews[index], developerTeamId: row.developer_team_id, deployerTeamId: row.deployer_team_id })),
+      next: rows.length > page.limit && last ? { at: last.opened_at_text, id: reviews.at(-1)!.id } : undefined,
+    };
   }
 
   /** Each signer's latest decision on each of the reviews, by review id: the decisions that count. */

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '@app/auth';
 import { NotFoundError } from '@app/errors';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../../http/keyset-cursor';
 import { GatePoliciesService } from '../gate-policies/gate-policies.service';
 import { canReadUseCase } from '../use-cases/use-case-access';
 import { UseCaseGates } from '../use-cases/use-case-gates.service';
@@ -11,7 +12,8 @@ import { clearanceByApproval, clearanceByStage } from './clearance.policy';
 import { GateReview } from './gate-review.entity';
 import { unmetRequirements } from './gate-requirements.policy';
 import { GateReviewsRepository } from './gate-reviews.repository';
-import { GatedTier, Stage } from './lifecycle';
+import { InboxQuery } from './dto/gate-review.dto';
+import { Gate, GatedTier, SignOffRole, Stage } from './lifecycle';
 import { SignOff } from './sign-off.entity';
 import { checkSignOff, evaluateReview, RecordedDecision, ReviewState } from './sign-off.policy';
 
@@ -44,19 +46,22 @@ export class ReviewQueries {
     return Promise.all(reviews.map((review) => this.view(this.dataSource.manager, review.id)));
   }
 
-  /** The reviews waiting for my decision in a role I hold, oldest first. */
-  async inbox(principal: Principal) {
+  /** A page of the reviews waiting for my decision in a role I hold, oldest first. */
+  async inbox(principal: Principal, query: InboxQuery): Promise<{ items: InboxItem[]; nextCursor: string | null }> {
     // Sign-offs are made by people: nothing waits for an API key.
-    if (principal.kind !== 'user') return [];
+    if (principal.kind !== 'user') return { items: [], nextCursor: null };
+    // The cursor was checked by the DTO; a second decode only narrows its type.
+    const after = query.cursor ? decodeKeysetCursor(query.cursor) : undefined;
     // Three queries whatever the number of open reviews: the candidates, then their decisions and their use cases' parties.
-    const candidates = await this.repository.inboxCandidates(principal);
-    if (!candidates.length) return [];
+    const { candidates, next } = await this.repository.inboxCandidates(principal, { limit: query.limit, after });
+    const nextCursor = next ? encodeKeysetCursor(next.at, next.id) : null;
+    if (!candidates.length) return { items: [], nextCursor };
     const manager = this.dataSource.manager;
     const [decisions, partiesByUseCase] = await Promise.all([
       this.repository.currentDecisions(manager, candidates.map(({ review }) => review.id)),
       this.useCases.partiesOfUseCases(manager, candidates.map((c) => ({ id: c.review.useCaseId, developerTeamId: c.developerTeamId, deployerTeamId: c.deployerTeamId }))),
     ]);
-    const waiting = [];
+    const items: InboxItem[] = [];
     for (const { review } of candidates) {
       const parties = partiesByUseCase.get(review.useCaseId)!;
       const current = decisions.get(review.id)!.map(toDecision);
@@ -67,9 +72,9 @@ export class ReviewQueries {
         if (mine && mine.contentHash === review.contentHash) return false;
         return checkSignOff({ signer: principal, role, revision: review.revision, review: toState(review), parties, current, tier: review.tier }).allowed;
       });
-      if (roles.length) waiting.push({ reviewId: review.id, useCaseId: review.useCaseId, gate: review.gate, revision: review.revision, openedAt: review.openedAt.toISOString(), roles });
+      if (roles.length) items.push({ reviewId: review.id, useCaseId: review.useCaseId, gate: review.gate, revision: review.revision, openedAt: review.openedAt.toISOString(), roles });
     }
-    return waiting;
+    return { items, nextCursor };
   }
 
   /**
@@ -158,6 +163,15 @@ export class ReviewQueries {
       })),
     };
   }
+}
+
+interface InboxItem {
+  reviewId: string;
+  useCaseId: string;
+  gate: Gate;
+  revision: number;
+  openedAt: string;
+  roles: SignOffRole[];
 }
 
 export function toState(review: GateReview): ReviewState {

@@ -2,7 +2,7 @@ import { EntityManager } from 'typeorm';
 import { Principal } from '@app/auth';
 import { rowsToEntities } from '@app/database';
 import { ListUseCasesQuery } from './dto/use-case.dto';
-import { UseCaseCursor } from './dto/use-case-cursor';
+import type { KeysetCursor } from '../../http/keyset-cursor';
 import { USE_CASE_READERS, visibleUseCasesSql } from './use-case-access';
 import { UseCase } from './use-case.entity';
 
@@ -30,7 +30,7 @@ export interface UseCasePage {
  * One page of the use cases the principal may see, in (created_at, id) order
  * from the cursor on, read along the use_cases_created index.
  */
-export async function pageOfVisibleUseCases(manager: EntityManager, principal: Principal, query: ListUseCasesQuery, after: UseCaseCursor | undefined): Promise<UseCasePage> {
+export async function pageOfVisibleUseCases(manager: EntityManager, principal: Principal, query: ListUseCasesQuery, after: KeysetCursor | undefined): Promise<UseCasePage> {
   const conditions: string[] = [];
   const params: unknown[] = [];
   const where = (sql: string, value: unknown) => {
@@ -49,7 +49,7 @@ export async function pageOfVisibleUseCases(manager: EntityManager, principal: P
     );
   }
   if (after) {
-    params.push(after.createdAt, after.id);
+    params.push(after.at, after.id);
     conditions.push(`(created_at, id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
   }
   const rows: (Record<string, unknown> & { created_at_exact: string })[] = await manager.query(

@@ -12,7 +12,7 @@ import { UseCaseParties } from '../gate-reviews/sign-off.policy';
 import { ChecklistAnswerDto, TierOverrideDto } from './dto/checklist.dto';
 import { RiskDto } from './dto/risk.dto';
 import { CreateUseCaseDto, ListUseCasesQuery, UpdateUseCaseDto } from './dto/use-case.dto';
-import { decodeUseCaseCursor } from './dto/use-case-cursor';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../../http/keyset-cursor';
 import { deriveTier, effectiveTier, Risk } from './risk-tier.policy';
 import { assertUseCaseAccess, isOnUseCaseTeam, TeamOwned } from './use-case-access';
 import { changedFields, contentDiff, contentHash, UseCaseContent, UseCaseDefinition } from './use-case-content';
@@ -109,12 +109,12 @@ export class UseCasesService {
   async list(principal: Principal, query: ListUseCasesQuery): Promise<{ items: UseCaseView[]; nextCursor: string | null }> {
     let after;
     if (query.cursor) {
-      after = decodeUseCaseCursor(query.cursor);
+      after = decodeKeysetCursor(query.cursor);
       if (!after) throw new ValidationFailedError([{ field: 'cursor', detail: 'cursor is not a cursor this API returned' }]);
     }
     const page = await pageOfVisibleUseCases(this.dataSource.manager, principal, query, after);
     const last = page.useCases.at(-1);
-    const nextCursor = page.hasMore && last ? Buffer.from(`${page.lastCreatedAt}|${last.id}`).toString('base64url') : null;
+    const nextCursor = page.hasMore && last && page.lastCreatedAt ? encodeKeysetCursor(page.lastCreatedAt, last.id) : null;
     return { items: page.useCases.map(useCaseView), nextCursor };
   }
 

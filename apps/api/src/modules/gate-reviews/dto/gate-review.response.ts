@@ -99,3 +99,13 @@ export class InboxItemResponse {
   @ApiProperty({ format: 'date-time' }) openedAt: string;
   @ApiProperty({ enum: SIGN_OFF_ROLES, isArray: true, description: 'The roles the caller may sign in' }) roles: SignOffRole[];
 }
+
+/**
+ * One page of the inbox. A page may hold fewer than `limit` reviews (each
+ * candidate is checked against every sign-off rule after it is read): follow
+ * `nextCursor` until it is null.
+ */
+export class InboxPageResponse {
+  @ApiProperty({ type: [InboxItemResponse] }) items: InboxItemResponse[];
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last page' }) nextCursor: string | null;
+}

@@ -4,7 +4,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
 import { IsUuid } from '@app/errors';
 import { AI_ROLES, AiRole, STAGES, Stage, TIERS, Tier, USE_CASE_STATUSES, UseCaseStatus } from '../../gate-reviews/lifecycle';
-import { IsUseCaseCursor } from './use-case-cursor';
+import { IsKeysetCursor } from '../../../http/keyset-cursor';
 
 const LONG_TEXT = 5000;
 
@@ -98,7 +98,7 @@ export class ListUseCasesQuery {
   @Length(1, 200)
   q?: string;
 
-  @ApiPropertyOptional({ description: 'nextCursor from the previous page' }) @IsOptional() @IsString() @Length(1, 200) @IsUseCaseCursor() cursor?: string;
+  @ApiPropertyOptional({ description: 'nextCursor from the previous page' }) @IsOptional() @IsString() @Length(1, 200) @IsKeysetCursor() cursor?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
   @IsOptional()

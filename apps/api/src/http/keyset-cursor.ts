@@ -1,25 +1,34 @@
 import { ValidateBy, ValidationOptions, isUUID } from 'class-validator';
 
-export interface UseCaseCursor {
-  /** created_at as PostgreSQL prints it (`2025-11-25 10:00:00.123456+00`), microseconds kept. */
-  createdAt: string;
+/**
+ * A position in a list ordered by (a timestamp, a uuid): where the next page
+ * starts. The timestamp is kept as PostgreSQL prints it
+ * (`2025-11-25 10:00:00.123456+00`), so no microsecond is lost on the way.
+ */
+export interface KeysetCursor {
+  at: string;
   id: string;
+}
+
+/** The cursor of the page after the row at (`at`, `id`): `<at>|<id>`, base64url. */
+export function encodeKeysetCursor(at: string, id: string): string {
+  return Buffer.from(`${at}|${id}`).toString('base64url');
 }
 
 /** PostgreSQL's ISO text for a timestamptz: date, time, optional fraction, offset. */
 const TIMESTAMP_TEXT = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?[+-](\d{2})(?::([0-5]\d)){0,2}$/;
 
 /**
- * The position a use-case list cursor holds (`<created_at>|<id>`, base64url),
- * or undefined when it is not one the API could have returned. Checked down to
+ * The position a list cursor holds, or undefined when it is not one the API
+ * could have returned. Checked down to
  * the field ranges, because PostgreSQL refuses `2024-13-01` or a year past
  * 9999 with an error of its own rather than an empty page.
  */
-export function decodeUseCaseCursor(cursor: string): UseCaseCursor | undefined {
+export function decodeKeysetCursor(cursor: string): KeysetCursor | undefined {
   const parts = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   if (parts.length !== 2) return undefined;
-  const [createdAt, id] = parts;
-  return isTimestampText(createdAt) && isUUID(id) ? { createdAt, id } : undefined;
+  const [at, id] = parts;
+  return isTimestampText(at) && isUUID(id) ? { at, id } : undefined;
 }
 
 function isTimestampText(text: string): boolean {
@@ -40,12 +49,12 @@ function isTimestampText(text: string): boolean {
 }
 
 /** A list cursor as the API returned it. */
-export function IsUseCaseCursor(options?: ValidationOptions): PropertyDecorator {
+export function IsKeysetCursor(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
     {
-      name: 'isUseCaseCursor',
+      name: 'isKeysetCursor',
       validator: {
-        validate: (value: unknown) => typeof value === 'string' && decodeUseCaseCursor(value) !== undefined,
+        validate: (value: unknown) => typeof value === 'string' && decodeKeysetCursor(value) !== undefined,
         defaultMessage: () => 'cursor is not a cursor this API returned',
       },
     },
