@@ -4,7 +4,7 @@ import { UseCasesService } from '../apps/api/src/modules/use-cases/use-cases.ser
 import { ApiKeysService } from '../apps/api/src/modules/identity/api-keys/api-keys.service';
 import { PrincipalLoader } from '../apps/api/src/modules/identity/auth/principal.loader';
 import { UsersService } from '../apps/api/src/modules/identity/users/users.service';
-import { adminUser, asSetup, bearer, createTestApp, givenApiKey, givenTeam, givenUseCase, givenUser, TEST_ADMIN, TestApp, useCaseBody } from './support';
+import { adminUser, asPrincipal, asSetup, bearer, createTestApp, givenApiKey, givenTeam, givenUseCase, givenUser, TEST_ADMIN, TestApp, useCaseBody } from './support';
 import { routeInventory } from './support/route-inventory';
 import { UndeclaredModule } from './support/undeclared.module';
 
@@ -92,7 +92,7 @@ const CASES: RouteCase[] = [
     // The admin's own key: its owner (or its owner's other key) revokes it; to anyone else it does not exist.
     expect: allow(200, ADMINS, 404),
     request: async (f) => {
-      const key = await f.t.app.get(ApiKeysService).create(f.adminPrincipal, f.adminPrincipal.userId, { name: `k-${fresh()}`, roles: [] });
+      const key = await asPrincipal(f.t, f.adminPrincipal, () => f.t.app.get(ApiKeysService).create(f.adminPrincipal, f.adminPrincipal.userId, { name: `k-${fresh()}`, roles: [] }));
       return { path: `/api/me/api-keys/${key.id}` };
     },
   },
@@ -125,7 +125,8 @@ const CASES: RouteCase[] = [
     route: 'DELETE /api/api-keys/:id',
     expect: allow(200, ADMINS),
     request: async (f) => {
-      const key = await f.t.app.get(ApiKeysService).create(f.adminPrincipal, await f.serviceAccount(), { name: 'k', roles: [] });
+      const owner = await f.serviceAccount();
+      const key = await asPrincipal(f.t, f.adminPrincipal, () => f.t.app.get(ApiKeysService).create(f.adminPrincipal, owner, { name: 'k', roles: [] }));
       return { path: `/api/api-keys/${key.id}` };
     },
   },
@@ -277,7 +278,7 @@ describe('authorization', () => {
     credentials.otherTeamDeveloper = await person([], [{ teamId: teamB.id, role: 'developer' }]);
     const toDeactivate = await givenUser(t, { roles: ['admin'] });
     credentials.deactivatedUser = bearer(toDeactivate.token);
-    await t.app.get(UsersService).deactivate(adminPrincipal, toDeactivate.id);
+    await asPrincipal(t, adminPrincipal, () => t.app.get(UsersService).deactivate(adminPrincipal, toDeactivate.id));
     const revoked = await givenApiKey(t, admin, ['admin']);
     credentials.revokedKey = bearer(revoked.token);
     await asSetup(t, () => t.app.get(ApiKeysService).revoke(revoked.id));
@@ -285,7 +286,7 @@ describe('authorization', () => {
 
     const developerPrincipal = (await t.app.get(PrincipalLoader).forUser(developerUser.id))!;
     const useCase = await givenUseCase(t, developerUser.token, teamA.id);
-    const withRisk = await t.app.get(UseCasesService).addRisk(developerPrincipal, useCase.id, { description: 'bias', category: 'fairness', severity: 2, likelihood: 2 });
+    const withRisk = await asPrincipal(t, developerPrincipal, () => t.app.get(UseCasesService).addRisk(developerPrincipal, useCase.id, { description: 'bias', category: 'fairness', severity: 2, likelihood: 2 }));
     const file = await t.http().post(`/api/use-cases/${useCase.id}/evidence`).set(bearer(developerUser.token))
       .field('kind', 'model_card').field('title', 'Model card').attach('file', Buffer.from('model card'), 'card.txt').expect(201);
     const link = await t.http().post(`/api/use-cases/${useCase.id}/evidence/links`).set(bearer(developerUser.token))
@@ -329,7 +330,7 @@ describe('authorization', () => {
       obligation: { useCaseId: obligationUseCase, id: obligation.id },
       useCase: { id: useCase.id, riskId: withRisk.content.risks[0].id, fileId: file.body.id, linkId: link.body.id },
       freshRisk: async () => {
-        const view = await t.app.get(UseCasesService).addRisk(developerPrincipal, useCase.id, { description: `r ${fresh()}`, category: 'safety', severity: 1, likelihood: 1 });
+        const view = await asPrincipal(t, developerPrincipal, () => t.app.get(UseCasesService).addRisk(developerPrincipal, useCase.id, { description: `r ${fresh()}`, category: 'safety', severity: 1, likelihood: 1 }));
         return view.content.risks[view.content.risks.length - 1].id;
       },
       policyDocument: (await t.http().get('/api/gate-policies/current').set(bearer(admin.token))).body.document,

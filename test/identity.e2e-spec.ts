@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { PrincipalLoader } from '../apps/api/src/modules/identity/auth/principal.loader';
 import { UsersService } from '../apps/api/src/modules/identity/users/users.service';
-import { adminUser, bearer, createTestApp, givenApiKey, givenTeam, givenUser, TEST_ADMIN, TEST_JWT_SECRET, TestApp, tokenFor } from './support';
+import { adminUser, asPrincipal, bearer, createTestApp, givenApiKey, givenTeam, givenUser, TEST_ADMIN, TEST_JWT_SECRET, TestApp, tokenFor } from './support';
 
 const PROBLEM_JSON = /^application\/problem\+json/;
 const problem = (code: string) => `urn:gatehouse:problem:${code}`;
@@ -241,7 +241,7 @@ describe('identity and access', () => {
       const admin = await adminUser(t);
       // Only an administrator reaches this through the API, and then the target is not the last one: the rule is the service's.
       const bystander = (await t.app.get(PrincipalLoader).forUser((await givenUser(t)).id))!;
-      await expect(t.app.get(UsersService).deactivate(bystander, admin.id)).rejects.toMatchObject({ status: 409, code: 'last-admin' });
+      await expect(asPrincipal(t, bystander, () => t.app.get(UsersService).deactivate(bystander, admin.id))).rejects.toMatchObject({ status: 409, code: 'last-admin' });
       await t.http().get('/api/me').set(bearer(admin.token)).expect(200);
     });
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ClsService } from 'nestjs-cls';
 import { RequestContext } from '@app/request-context';
-import { OrgRole, TeamRole } from '@app/auth';
+import { OrgRole, Principal, TeamRole, toAuditActor } from '@app/auth';
 import { ApiKeysService } from '../../apps/api/src/modules/identity/api-keys/api-keys.service';
 import { AuthService } from '../../apps/api/src/modules/identity/auth/auth.service';
 import { PrincipalLoader } from '../../apps/api/src/modules/identity/auth/principal.loader';
@@ -22,6 +22,14 @@ const BOOTSTRAP = { id: 'test:setup', kind: 'system' as const, displayName: 'Tes
 export function asSetup<T>(t: TestApp, work: () => Promise<T>): Promise<T> {
   return t.app.get(ClsService).run(() => {
     t.app.get(RequestContext).setActor(BOOTSTRAP);
+    return work();
+  });
+}
+
+/** Runs `work` as `principal` would inside a request: the access guard puts the principal's actor in the request context. */
+export function asPrincipal<T>(t: TestApp, principal: Principal, work: () => Promise<T>): Promise<T> {
+  return t.app.get(ClsService).run(() => {
+    t.app.get(RequestContext).setActor(toAuditActor(principal));
     return work();
   });
 }
@@ -61,7 +69,7 @@ export async function adminUser(t: TestApp): Promise<TestUser> {
 /** An API key for a user, created through the real service as that user. */
 export async function givenApiKey(t: TestApp, user: TestUser, roles: OrgRole[] = []) {
   const principal = (await t.app.get(PrincipalLoader).forUser(user.id))!;
-  return t.app.get(ApiKeysService).create(principal, user.id, { name: `key-${randomBytes(3).toString('hex')}`, roles });
+  return asPrincipal(t, principal, () => t.app.get(ApiKeysService).create(principal, user.id, { name: `key-${randomBytes(3).toString('hex')}`, roles }));
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });

@@ -2,11 +2,13 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DomainError, ForbiddenError, HiddenRefusal, RuleRefusal } from '@app/errors';
+import { RequestContext } from '@app/request-context';
 import { AuditActor } from './audit-event';
 import { AuditTrail } from './audit-trail.service';
 
 export interface GovernedAttempt {
-  actor: AuditActor;
+  /** Defaults to the actor of the current request, like every audit event. */
+  actor?: AuditActor;
   /** What was attempted, e.g. `sign_off.record` or `PUT /api/users/:id/roles/:role`. */
   attempted: string;
   target: { type: string; id: string };
@@ -47,6 +49,7 @@ export class DeniedAttempts {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly trail: AuditTrail,
+    private readonly context: RequestContext,
   ) {}
 
   /** Runs `work`; a governance refusal it throws is recorded, then thrown on. */
@@ -61,8 +64,14 @@ export class DeniedAttempts {
 
   async record(attempt: GovernedAttempt, refusal: DomainError): Promise<void> {
     const code = refusal instanceof HiddenRefusal ? refusal.refusalCode : refusal.code;
-    this.logger.warn({ actor: attempt.actor.id, attempted: attempt.attempted, target: attempt.target, code }, 'governed action refused');
-    const suppressedBefore = this.admit(`${attempt.actor.id}|${attempt.attempted}|${code}`);
+    const actor = attempt.actor ?? this.context.actor;
+    if (!actor) {
+      // The refusal stands either way; an attempt without an actor is a programming error, logged rather than masking the 4xx.
+      this.logger.error({ attempted: attempt.attempted, code }, 'a refused attempt has no actor to record');
+      return;
+    }
+    this.logger.warn({ actor: actor.id, attempted: attempt.attempted, target: attempt.target, code }, 'governed action refused');
+    const suppressedBefore = this.admit(`${actor.id}|${attempt.attempted}|${code}`);
     if (suppressedBefore === undefined) return;
     try {
       await this.dataSource.transaction((tx) =>
@@ -72,7 +81,7 @@ export class DeniedAttempts {
           useCaseId: attempt.useCaseId ?? null,
           data: { attempted: attempt.attempted, code, status: refusal.status, suppressedBefore },
           reason: refusal.detail,
-          actor: attempt.actor,
+          actor,
         }),
       );
     } catch (error) {

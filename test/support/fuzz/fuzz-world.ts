@@ -3,7 +3,7 @@ import { ApiKeysService } from '../../../apps/api/src/modules/identity/api-keys/
 import { PrincipalLoader } from '../../../apps/api/src/modules/identity/auth/principal.loader';
 import { TeamsService } from '../../../apps/api/src/modules/identity/teams/teams.service';
 import { UsersService } from '../../../apps/api/src/modules/identity/users/users.service';
-import { adminUser, asSetup, bearer, givenUser, TestUser } from '../identity-helpers';
+import { adminUser, asPrincipal, asSetup, bearer, givenUser, TestUser } from '../identity-helpers';
 import { givenReviewWorld, givenUseCaseAt, openReview, signOff } from '../review-world';
 import { routeInventory } from '../route-inventory';
 import { TestApp } from '../test-app';
@@ -58,7 +58,7 @@ export async function givenFuzzWorld(t: TestApp): Promise<FuzzWorld> {
   const adminPrincipal = (await t.app.get(PrincipalLoader).forUser(admin.id))!;
   const world = await givenReviewWorld(t);
   const compliance = await givenUser(t, { roles: ['compliance_officer'], name: 'compliance' });
-  const adminKey = await t.app.get(ApiKeysService).create(adminPrincipal, admin.id, { name: 'fuzz admin key', roles: ['admin'] });
+  const adminKey = await asPrincipal(t, adminPrincipal, () => t.app.get(ApiKeysService).create(adminPrincipal, admin.id, { name: 'fuzz admin key', roles: ['admin'] }));
   const as = (user: TestUser) => bearer(user.token);
 
   // The main use case: a risk, a file and a link; a second one under review; one with an obligation; one with a pending tier change.
@@ -92,7 +92,7 @@ export async function givenFuzzWorld(t: TestApp): Promise<FuzzWorld> {
   }
   const spareKeys: string[] = [];
   for (const owner of [admin.id, ...spareUsers.slice(0, 2)]) {
-    spareKeys.push((await t.app.get(ApiKeysService).create(adminPrincipal, owner, { name: `spare ${hex()}`, roles: [] })).id);
+    spareKeys.push((await asPrincipal(t, adminPrincipal, () => t.app.get(ApiKeysService).create(adminPrincipal, owner, { name: `spare ${hex()}`, roles: [] }))).id);
   }
   const policy = (await t.http().get('/api/gate-policies/current').set(as(admin)).expect(200)).body.document;
   const checklistItems = Object.keys(policy.checklistItems);

@@ -3,7 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { Readable } from 'node:stream';
 import { DataSource, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
 import { DeniedAttempts } from '@app/audit';
-import { Principal, toAuditActor } from '@app/auth';
+import { Principal } from '@app/auth';
 import { rowsToEntities } from '@app/database';
 import { EvidenceReference, UseCaseContent } from '../use-cases/use-case-content';
 import { UseCasesService } from '../use-cases/use-cases.service';
@@ -63,7 +63,7 @@ export class EvidenceService implements OnApplicationBootstrap, OnModuleDestroy 
    * and writes the revision.
    */
   async attachFile(principal: Principal, useCaseId: string, file: IncomingFile, maxBytes: number): Promise<EvidenceView> {
-    return this.denials.watch(attemptOn(principal, useCaseId), async () => {
+    return this.denials.watch(attemptOn(useCaseId), async () => {
       // Refuse an outsider before a single byte is stored.
       await this.useCases.assertMayChange(principal, useCaseId);
       const staged = await this.store.stage(file.content, maxBytes);
@@ -83,7 +83,7 @@ export class EvidenceService implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   attachLink(principal: Principal, useCaseId: string, fields: EvidenceFileFields & { url: string }): Promise<EvidenceView> {
-    return this.denials.watch(attemptOn(principal, useCaseId), () =>
+    return this.denials.watch(attemptOn(useCaseId), () =>
       this.dataSource.transaction(async (manager) => {
         await this.useCases.lockUseCaseForChange(manager, principal, useCaseId);
         return this.attach(manager, principal, useCaseId, fields, { source: 'link', url: fields.url });
@@ -198,8 +198,7 @@ async function withSuccessors(query: SelectQueryBuilder<Evidence>): Promise<Evid
   return entities.map((evidence) => ({ evidence, supersededBy: successors.get(evidence.id) ?? null }));
 }
 
-const attemptOn = (principal: Principal, useCaseId: string) => ({
-  actor: toAuditActor(principal),
+const attemptOn = (useCaseId: string) => ({
   attempted: 'evidence.attached',
   target: { type: 'use_case', id: useCaseId },
   useCaseId,

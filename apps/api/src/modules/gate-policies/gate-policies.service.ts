@@ -4,6 +4,7 @@ import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { AuditActor, AuditTrail } from '@app/audit';
+import { RequestContext } from '@app/request-context';
 import { rowsToEntities } from '@app/database';
 import { ValidationFailedError } from '@app/errors';
 import { GatePolicyVersionNotFound, NoGatePolicyPublished } from './gate-policies.errors';
@@ -36,6 +37,7 @@ export class GatePoliciesService implements OnApplicationBootstrap {
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(GatePolicy) private readonly policies: Repository<GatePolicy>,
     private readonly trail: AuditTrail,
+    private readonly context: RequestContext,
   ) {}
 
   async onApplicationBootstrap() {
@@ -76,9 +78,11 @@ export class GatePoliciesService implements OnApplicationBootstrap {
     return policy;
   }
 
-  async publish(document: unknown, note: string | undefined, actor?: AuditActor): Promise<GatePolicyVersion> {
+  /** Published by the caller of the current request, or by `actor` where there is none (the default policy, at first start). */
+  async publish(document: unknown, note: string | undefined, actor: AuditActor | undefined = this.context.actor): Promise<GatePolicyVersion> {
     const errors = validateGatePolicy(document);
     if (errors.length) throw new ValidationFailedError(errors);
+    if (!actor) throw new Error('A gate policy is published by someone: no actor in the request context, and none given.');
     const documentHash = createHash('sha256').update(canonicalize(document)!).digest('hex');
     return this.dataSource.transaction(async (manager) => {
       // One publisher at a time: the next version number is read under this lock.
@@ -88,7 +92,7 @@ export class GatePoliciesService implements OnApplicationBootstrap {
       const inserted = await policies
         .createQueryBuilder()
         .insert()
-        .values({ version: next, document: document as GatePolicyDocument, documentHash, note: note ?? null, publishedBy: actor?.id ?? 'unknown' })
+        .values({ version: next, document: document as GatePolicyDocument, documentHash, note: note ?? null, publishedBy: actor.id })
         .returning('*')
         .execute();
       const [policy] = rowsToEntities(manager, GatePolicy, inserted.raw);

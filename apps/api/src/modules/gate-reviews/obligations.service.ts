@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditTrail } from '@app/audit';
-import { Principal, toAuditActor } from '@app/auth';
+import { Principal } from '@app/auth';
 import { NotFoundError } from '@app/errors';
 import { assertUseCaseAccess } from '../use-cases/use-case-access';
 import { UseCasesService } from '../use-cases/use-cases.service';
@@ -65,7 +65,6 @@ export class ObligationsService {
           before: { status: obligation.status },
           after: { status },
           reason: note,
-          actor: toAuditActor(principal),
         });
       }
       return (await this.listIn(tx, useCaseId)).find((o) => o.id === obligationId);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AuditActor, AuditTrail } from '@app/audit';
+import { AuditTrail } from '@app/audit';
 import { GatePoliciesService } from '../gate-policies/gate-policies.service';
 import { UseCaseGates } from '../use-cases/use-case-gates.service';
 import { GateReview } from './gate-review.entity';
@@ -40,7 +40,7 @@ export class ReviewAlignment {
     private readonly repository: GateReviewsRepository,
   ) {}
 
-  async afterContentChange(tx: EntityManager, actor: AuditActor, useCase: ChangedUseCase): Promise<void> {
+  async afterContentChange(tx: EntityManager, useCase: ChangedUseCase): Promise<void> {
     const review = await tx
       .getRepository(GateReview)
       .createQueryBuilder('r')
@@ -48,8 +48,8 @@ export class ReviewAlignment {
       .where("r.use_case_id = :useCaseId AND r.status = 'open'", { useCaseId: useCase.id })
       .getOne();
     if (!review) return;
-    if (review.contentHash !== useCase.contentHash) await this.moveToRevision(tx, actor, review, useCase);
-    await this.alignTier(tx, actor, review, useCase.tier);
+    if (review.contentHash !== useCase.contentHash) await this.moveToRevision(tx, review, useCase);
+    await this.alignTier(tx, review, useCase.tier);
   }
 
   /** The slots a review needs at `tier`, from the policy version it is pinned to. */
@@ -58,7 +58,7 @@ export class ReviewAlignment {
     return policy.document.gates[review.gate][tier].signOffs.map(({ role, quorum }) => ({ role, quorum }));
   }
 
-  private async moveToRevision(tx: EntityManager, actor: AuditActor, review: GateReview, useCase: ChangedUseCase) {
+  private async moveToRevision(tx: EntityManager, review: GateReview, useCase: ChangedUseCase) {
     await tx.getRepository(GateReview).update({ id: review.id }, { revision: useCase.revision, contentHash: useCase.contentHash });
     const latest = (await this.repository.currentDecisions(tx, [review.id])).get(review.id)!;
     const stale = latest.filter((s) => s.decision === 'approve' && s.contentHash !== useCase.contentHash);
@@ -67,11 +67,10 @@ export class ReviewAlignment {
       target: { type: 'gate_review', id: review.id },
       useCaseId: useCase.id,
       data: { reviewId: review.id, revision: useCase.revision, contentHash: useCase.contentHash, staleSignOffs: stale.map((s) => ({ signOffId: s.id, signerId: s.signerId, role: s.role })) },
-      actor,
     });
   }
 
-  private async alignTier(tx: EntityManager, actor: AuditActor, review: GateReview, tier: Tier) {
+  private async alignTier(tx: EntityManager, review: GateReview, tier: Tier) {
     if (review.tier === tier) return;
     if (tier === 'prohibited') {
       await tx.getRepository(GateReview).update({ id: review.id }, { status: 'superseded', closedAt: () => 'now()' });
@@ -84,7 +83,6 @@ export class ReviewAlignment {
         after: { status: 'superseded', tier },
         data: { gate: review.gate },
         reason: 'The use case became prohibited; a prohibited use case passes no gate.',
-        actor,
       });
       return;
     }
@@ -97,7 +95,6 @@ export class ReviewAlignment {
       before: { tier: review.tier, slots: review.slots },
       after: { tier, slots },
       data: { gate: review.gate, policyVersion: review.policyVersion },
-      actor,
     });
   }
 }

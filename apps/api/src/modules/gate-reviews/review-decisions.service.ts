@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuditActor, AuditTrail, DeniedAttempts } from '@app/audit';
-import { Principal, toAuditActor } from '@app/auth';
+import { AuditTrail, DeniedAttempts } from '@app/audit';
+import { Principal } from '@app/auth';
 import { rowsToEntities } from '@app/database';
 import { NotFoundError, RuleRefusal, ValidationFailedError } from '@app/errors';
 import { GatePoliciesService } from '../gate-policies/gate-policies.service';
@@ -87,7 +87,6 @@ export class ReviewDecisions {
         useCaseId,
         data: { gate: input.gate, tier, policyVersion: policy.version, revision: useCase.revision, contentHash: useCase.contentHash, slots },
         reason: input.reason,
-        actor: toAuditActor(principal),
       });
       return this.queries.view(tx, id);
     });
@@ -99,7 +98,7 @@ export class ReviewDecisions {
    * would pass: the review's earlier state never stands in for the present.
    */
   signOff(principal: Principal, reviewId: string, input: SignOffDto) {
-    const attempt = { actor: toAuditActor(principal), attempted: 'sign_off.recorded', target: { type: 'gate_review', id: reviewId } };
+    const attempt = { attempted: 'sign_off.recorded', target: { type: 'gate_review', id: reviewId } };
     return this.decisionsPerReview.run(reviewId.toLowerCase(), () =>
       this.denials.watch(attempt, () => this.dataSource.transaction((tx) => this.decide(tx, principal, reviewId, input))),
     );
@@ -150,7 +149,6 @@ export class ReviewDecisions {
       .returning('*')
       .execute()
       .then((result) => rowsToEntities(tx, SignOff, result.raw));
-    const actor = toAuditActor(principal);
     await this.trail.record(tx, {
       action: 'sign_off.recorded',
       target: { type: 'sign_off', id: recorded.id },
@@ -158,7 +156,6 @@ export class ReviewDecisions {
       // What the database stored, not what the request said: the hash covers the stored form.
       data: { reviewId, gate: review.gate, role: recorded.role, decision: recorded.decision, revision: review.revision, contentHash: review.contentHash, conditions: recorded.conditions, supersedes: previous?.id ?? null },
       reason: recorded.comment,
-      actor,
     });
     if (previous) {
       await this.trail.record(tx, {
@@ -166,7 +163,6 @@ export class ReviewDecisions {
         target: { type: 'sign_off', id: previous.id },
         useCaseId: useCase.id,
         data: { reviewId, supersededBy: recorded.id, previousDecision: previous.decision },
-        actor,
       });
     }
 
@@ -175,8 +171,8 @@ export class ReviewDecisions {
     const outcome = evaluateReview({ slots, contentHash: review.contentHash }, decisions.map(toDecision));
     // Quorum alone does not pass a gate: the evidence and checklist the tier asks for must be there now.
     const gaps = requirements ? unmetRequirements(requirements, useCase.content) : [];
-    if (outcome.status === 'passed' && gaps.length === 0) await this.pass(tx, review, useCase, decisions, actor);
-    if (outcome.status === 'rejected' || outcome.status === 'changes_requested') await this.close(tx, review, outcome.status, actor);
+    if (outcome.status === 'passed' && gaps.length === 0) await this.pass(tx, review, useCase, decisions);
+    if (outcome.status === 'rejected' || outcome.status === 'changes_requested') await this.close(tx, review, outcome.status);
     return this.queries.view(tx, reviewId);
   }
 
@@ -194,7 +190,7 @@ export class ReviewDecisions {
 
   /** Sends a use case back to an earlier stage (drift, an incident): a recorded decision, by someone the policy names for its gate. */
   async rollback(principal: Principal, useCaseId: string, input: RollbackDto) {
-    const attempt = { actor: toAuditActor(principal), attempted: 'use_case.rolled_back', target: { type: 'use_case', id: useCaseId }, useCaseId };
+    const attempt = { attempted: 'use_case.rolled_back', target: { type: 'use_case', id: useCaseId }, useCaseId };
     return this.denials.watch(attempt, () => this.dataSource.transaction(async (tx) => {
       const useCase = await this.useCases.findUseCase(tx, useCaseId, true);
       assertUseCaseAccess(principal, useCase, 'read');
@@ -213,14 +209,13 @@ export class ReviewDecisions {
         before: { stage: useCase.stage },
         after: { stage: input.toStage },
         reason: input.reason,
-        actor: toAuditActor(principal),
       });
       // Read inside the transaction: the answer shows the stage this rollback set.
       return useCaseView(await this.useCases.findUseCase(tx, useCaseId));
     }));
   }
 
-  private async pass(tx: EntityManager, review: GateReview, useCase: UseCase, decisions: SignOff[], actor: AuditActor) {
+  private async pass(tx: EntityManager, review: GateReview, useCase: UseCase, decisions: SignOff[]) {
     const reviewPolicy = await this.policies.get(review.policyVersion, tx);
     const interval = reviewPolicy.document.gates.operate_review[review.tier].reviewIntervalMonths ?? 12;
     const retiring = review.toStage === 'retired';
@@ -234,11 +229,10 @@ export class ReviewDecisions {
       before: { stage: useCase.stage },
       after: { stage: review.toStage },
       data: { gate: review.gate, revision: review.revision, contentHash: review.contentHash, policyVersion: review.policyVersion, approvals: decisions.filter((d) => d.decision === 'approve').map((d) => ({ signOffId: d.id, signerId: d.signerId, role: d.role })), obligations },
-      actor,
     });
   }
 
-  private async close(tx: EntityManager, review: GateReview, status: 'rejected' | 'changes_requested', actor: AuditActor) {
+  private async close(tx: EntityManager, review: GateReview, status: 'rejected' | 'changes_requested') {
     await tx.getRepository(GateReview).update({ id: review.id }, { status, closedAt: () => 'now()' });
     await this.useCaseGates.markActive(tx, review.useCaseId);
     await this.trail.record(tx, {
@@ -246,7 +240,6 @@ export class ReviewDecisions {
       target: { type: 'gate_review', id: review.id },
       useCaseId: review.useCaseId,
       data: { gate: review.gate, revision: review.revision },
-      actor,
     });
   }
 }

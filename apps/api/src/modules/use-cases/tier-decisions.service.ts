@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
-import { AuditActor, AuditTrail, DeniedAttempts } from '@app/audit';
-import { Principal, toAuditActor } from '@app/auth';
+import { AuditTrail, DeniedAttempts } from '@app/audit';
+import { Principal } from '@app/auth';
 import { rowsToEntities } from '@app/database';
 import { Tier } from '../gate-reviews/lifecycle';
 import { TierOverrideDto } from './dto/checklist.dto';
@@ -52,15 +52,14 @@ export class TierDecisionsService {
 
   /** `input` null removes the override (the derived tier applies again). */
   override(principal: Principal, id: string, input: TierOverrideDto | null): Promise<TierDecisionOutcome> {
-    const actor = toAuditActor(principal);
-    const attempt = { actor, attempted: 'use_case.tier_overridden', target: { type: 'use_case', id }, useCaseId: id };
+    const attempt = { attempted: 'use_case.tier_overridden', target: { type: 'use_case', id }, useCaseId: id };
     return this.denials.watch(attempt, () =>
       this.dataSource.transaction(async (tx) => {
         const useCase = await this.useCases.lockUseCaseForChange(tx, principal, id, 'read');
         assertAllowed(checkTierDecider(principal, await this.useCases.partiesOfUseCase(tx, useCase)));
         const requested = input?.tier ?? null;
         const next = tierAfterOverride(useCase.derivedTier, requested);
-        await this.supersedePending(tx, actor, id, 'a newer tier decision replaced it');
+        await this.supersedePending(tx, id, 'a newer tier decision replaced it');
         if (needsSecondPerson(useCase.tier, next)) {
           const inserted = await tx
             .createQueryBuilder()
@@ -85,7 +84,6 @@ export class TierDecisionsService {
             after: { tier: created.toTier },
             data: { requestId: created.id, override: created.tier },
             reason: created.justification,
-            actor,
           });
           return { outcome: 'pending', request: toView(created) };
         }
@@ -97,8 +95,7 @@ export class TierDecisionsService {
 
   /** The second person's answer to a proposed lowering: confirm (it takes effect) or refuse. */
   decide(principal: Principal, id: string, requestId: string, decision: 'confirm' | 'refuse', comment?: string): Promise<TierDecisionOutcome> {
-    const actor = toAuditActor(principal);
-    const attempt = { actor, attempted: TIER_CHANGE_DECISION, target: { type: 'tier_change_request', id: requestId }, useCaseId: id };
+    const attempt = { attempted: TIER_CHANGE_DECISION, target: { type: 'tier_change_request', id: requestId }, useCaseId: id };
     return this.denials.watch(attempt, () =>
       this.dataSource.transaction(async (tx) => {
         // The use case first, then the request: the lock order of every change to a use case.
@@ -121,7 +118,6 @@ export class TierDecisionsService {
             useCaseId: id,
             data: { requestId: refused.id, status: 'refused', proposedBy: refused.proposedBy },
             reason: comment,
-            actor,
           });
           return { outcome: 'pending', request: toView(refused) };
         }
@@ -152,7 +148,7 @@ export class TierDecisionsService {
     );
   }
 
-  private async supersedePending(tx: EntityManager, actor: AuditActor, useCaseId: string, why: string) {
+  private async supersedePending(tx: EntityManager, useCaseId: string, why: string) {
     const requests = tx.getRepository(TierChangeRequest);
     const pending = await requests
       .createQueryBuilder('r')
@@ -175,7 +171,6 @@ export class TierDecisionsService {
         useCaseId,
         data: { requestId: superseded.id, status: 'superseded' },
         reason: superseded.comment,
-        actor,
       });
     }
   }

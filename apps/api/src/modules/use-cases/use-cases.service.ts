@@ -3,7 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { AuditDetails, AuditTrail, ContentChange, DeniedAttempts } from '@app/audit';
-import { Principal, toAuditActor } from '@app/auth';
+import { Principal } from '@app/auth';
 import { rowsToEntities } from '@app/database';
 import { ValidationFailedError } from '@app/errors';
 import { GatePoliciesService } from '../gate-policies/gate-policies.service';
@@ -94,7 +94,6 @@ export class UseCasesService {
         useCaseId: created.id,
         after: created.content,
         data: { revision: 1, contentHash: created.contentHash, tier: created.tier },
-        actor: toAuditActor(principal),
       });
       return useCaseView(created);
     });
@@ -224,14 +223,13 @@ export class UseCasesService {
         target: { type: 'use_case', id },
         useCaseId: id,
         reason: options.reason,
-        actor: toAuditActor(principal),
       });
-      await this.reviews.afterContentChange(tx, toAuditActor(principal), { id, revision, contentHash: storedHash, tier });
+      await this.reviews.afterContentChange(tx, { id, revision, contentHash: storedHash, tier });
       // Read again: aligning the open review may have changed the use case's status.
       return useCaseView(await this.findUseCase(tx, id, true));
     };
     if (manager) return work(manager);
-    const attempt = { actor: toAuditActor(principal), attempted: options.action ?? 'use_case.updated', target: { type: 'use_case', id }, useCaseId: id };
+    const attempt = { attempted: options.action ?? 'use_case.updated', target: { type: 'use_case', id }, useCaseId: id };
     return this.denials.watch(attempt, () => this.dataSource.transaction(work));
   }
 

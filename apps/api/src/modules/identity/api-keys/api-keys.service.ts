@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { FindOptionsSelect, Repository } from 'typeorm';
 import { AuditTrail } from '@app/audit';
-import { OrgRole, Principal, toAuditActor } from '@app/auth';
+import { OrgRole, Principal } from '@app/auth';
 import { rowsToEntities } from '@app/database';
 import { NotFoundError, ValidationFailedError } from '@app/errors';
 import { UsersRepository } from '../users/users.repository';
@@ -86,7 +86,6 @@ export class ApiKeysService {
         action: 'api_key.created',
         target: { type: 'api_key', id: key.id },
         after: { ownerId, name: key.name, prefix: key.prefix, roles: key.roles },
-        actor: toAuditActor(principal),
       });
       return { ...apiKeyView(key), token: issued.token };
     });

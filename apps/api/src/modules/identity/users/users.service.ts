@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, QueryDeepPartialEntity, Repository } from 'typeorm';
 import { AuditActor, AuditTrail, DeniedAttempts } from '@app/audit';
-import { OrgRole, Principal, toAuditActor } from '@app/auth';
+import { OrgRole, Principal } from '@app/auth';
 import { rowsToEntities } from '@app/database';
 import { NotFoundError, ValidationFailedError } from '@app/errors';
 import { PasswordHasher } from '../auth/password-hasher';
@@ -98,7 +98,6 @@ export class UsersService {
         before: auditView(before),
         after: auditView(after),
         reason,
-        actor: toAuditActor(principal),
       });
       return after;
     });
@@ -106,7 +105,7 @@ export class UsersService {
 
   /** Nobody grants a role to themselves (separation of duties): an administrator who wants to assess asks another administrator. */
   async grantRole(principal: Principal, id: string, role: OrgRole): Promise<UserView> {
-    const attempt = { actor: toAuditActor(principal), attempted: 'user.role_granted', target: { type: 'user', id } };
+    const attempt = { attempted: 'user.role_granted', target: { type: 'user', id } };
     return this.denials.watch(attempt, () => this.users.manager.transaction(async (manager) => {
       if (principal.userId === id) {
         throw new SelfGrantRefusal();
@@ -156,7 +155,7 @@ export class UsersService {
     const hash = await this.hasher.hash(newPassword);
     await this.users.manager.transaction(async (manager) => {
       await manager.getRepository(User).update({ id: principal.userId }, { passwordHash: hash, passwordChangedAt: () => 'now()' });
-      await this.trail.record(manager, { action: 'user.password_changed', target: { type: 'user', id: principal.userId }, actor: toAuditActor(principal) });
+      await this.trail.record(manager, { action: 'user.password_changed', target: { type: 'user', id: principal.userId } });
     });
   }
 
