@@ -88,7 +88,7 @@ export class ReviewDecisions {
         data: { gate: input.gate, tier, policyVersion: policy.version, revision: useCase.revision, contentHash: useCase.contentHash, slots },
         reason: input.reason,
       });
-      return this.queries.view(tx, id);
+      return this.queries.view(tx, id, useCase);
     });
   }
 
@@ -173,7 +173,7 @@ export class ReviewDecisions {
     const gaps = requirements ? unmetRequirements(requirements, useCase.content) : [];
     if (outcome.status === 'passed' && gaps.length === 0) await this.pass(tx, review, useCase, decisions);
     if (outcome.status === 'rejected' || outcome.status === 'changes_requested') await this.close(tx, review, outcome.status);
-    return this.queries.view(tx, reviewId);
+    return this.queries.view(tx, reviewId, useCase);
   }
 
   /** An obligation's owner is a real, active person who may read the use case; nothing else would survive the pass. */

@@ -6,6 +6,7 @@ import { NotFoundError } from '@app/errors';
 import { decodeKeysetCursor, encodeKeysetCursor } from '../../http/keyset-cursor';
 import { GatePoliciesService } from '../gate-policies/gate-policies.service';
 import { canReadUseCase } from '../use-cases/use-case-access';
+import type { UseCase } from '../use-cases/use-case.entity';
 import { UseCaseGates } from '../use-cases/use-case-gates.service';
 import { UseCasesService } from '../use-cases/use-cases.service';
 import { clearanceByApproval, clearanceByStage } from './clearance.policy';
@@ -120,14 +121,18 @@ export class ReviewQueries {
     return policy.document.gates[review.gate][tier];
   }
 
-  /** A review with its full decision history, as seen inside `manager`'s transaction. */
-  async view(manager: EntityManager, reviewId: string) {
+  /**
+   * A review with its full decision history, as seen inside `manager`'s
+   * transaction. A caller that holds the use case locked in that transaction
+   * passes it (its tier and content are what the view reads), saving a read.
+   */
+  async view(manager: EntityManager, reviewId: string, lockedUseCase?: UseCase) {
     const review = await manager.getRepository(GateReview).findOneByOrFail({ id: reviewId });
     const history = await manager.getRepository(SignOff).find({ where: { reviewId }, order: { createdAt: 'ASC', id: 'ASC' } });
     const supersededIds = new Set(history.map((s) => s.supersedes).filter(Boolean));
     const current = history.filter((s) => !supersededIds.has(s.id));
     const outcome = evaluateReview(review, current.map(toDecision));
-    const useCase = review.status === 'open' ? await this.useCases.findUseCase(manager, review.useCaseId) : undefined;
+    const useCase = review.status === 'open' ? (lockedUseCase ?? (await this.useCases.findUseCase(manager, review.useCaseId))) : undefined;
     const gaps = useCase && useCase.tier !== 'prohibited' ? unmetRequirements(await this.requirementsAt(review, useCase.tier, manager), useCase.content) : [];
     return {
       id: review.id,
