@@ -45,6 +45,9 @@ describe('evidence', () => {
     expect(download.headers['x-content-sha256']).toBe(sha256(bytes));
     expect(download.headers['repr-digest']).toBe(`sha-256=:${createHash('sha256').update(bytes).digest('base64')}:`);
     expect(download.headers['content-length']).toBe(String(bytes.length));
+    // The download is on the record: who read which evidence, with its hash.
+    const [downloaded] = await t.dataSource.query(`SELECT actor_id, payload FROM audit_events WHERE action = 'evidence.downloaded' AND target_id = $1`, [res.body.id]);
+    expect(downloaded).toEqual({ actor_id: legal.id, payload: { evidenceId: res.body.id, kind: 'model_card', sha256: sha256(bytes), sizeBytes: bytes.length } });
 
     const after = await t.http().get(`/api/use-cases/${useCase.id}`).set(bearer(developer.token)).expect(200);
     expect(after.body).toMatchObject({ revision: 2, content: { evidence: [{ id: res.body.id, kind: 'model_card', sha256: sha256(bytes), url: null }] } });

@@ -28,6 +28,7 @@ export const AUDIT_ACTIONS = {
   'use_case.updated': 'A use case was changed (a new revision)',
   'use_case.tier_overridden': 'The risk tier was overridden with a justification',
   'evidence.attached': 'Evidence was attached',
+  'evidence.downloaded': "An evidence file's content was downloaded",
   'gate_policy.published': 'A new gate policy version was published',
   // Gates and sign-offs.
   'gate_review.opened': 'A gate review was opened',
@@ -115,6 +116,7 @@ export interface AuditDetails {
   'evidence.attached': {
     data: ContentChange & { evidenceId: Id; kind: Name; sha256: string | null; url: string | null; previousId: Id | null };
   };
+  'evidence.downloaded': { data: { evidenceId: Id; kind: Name; sha256: string; sizeBytes: number | null } };
   'gate_policy.published': { data: { version: number; documentHash: string; note: string | null } };
   'gate_review.opened': { data: { gate: Name; tier: Name; policyVersion: number; revision: number; contentHash: string; slots: RoleSlot[] } };
   'sign_off.recorded': {

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { Readable } from 'node:stream';
 import { DataSource, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
-import { DeniedAttempts } from '@app/audit';
+import { AuditTrail, DeniedAttempts } from '@app/audit';
 import { Principal } from '@app/auth';
 import { rowsToEntities } from '@app/database';
 import { EvidenceReference, UseCaseContent } from '../use-cases/use-case-content';
@@ -54,6 +54,7 @@ export class EvidenceService implements OnApplicationBootstrap, OnModuleDestroy 
     @Inject(EVIDENCE_STORE) private readonly store: EvidenceStore,
     private readonly useCases: UseCasesService,
     private readonly denials: DeniedAttempts,
+    private readonly trail: AuditTrail,
   ) {}
 
   /**
@@ -122,7 +123,17 @@ export class EvidenceService implements OnApplicationBootstrap, OnModuleDestroy 
     const found = await this.find(principal, useCaseId, evidenceId);
     const { source, blobId, url } = found.evidence;
     if (source !== 'file' || !blobId) throw new EvidenceIsALinkError(evidenceId, url);
-    return { evidence: toView(found), content: this.store.read(blobId) };
+    const evidence = toView(found);
+    // Who read which evidence is part of the record an auditor samples: committed before the first byte is sent.
+    await this.dataSource.transaction((tx) =>
+      this.trail.record(tx, {
+        action: 'evidence.downloaded',
+        target: { type: 'evidence', id: evidence.id },
+        useCaseId,
+        data: { evidenceId: evidence.id, kind: evidence.kind, sha256: evidence.sha256!, sizeBytes: evidence.sizeBytes },
+      }),
+    );
+    return { evidence, content: this.store.read(blobId) };
   }
 
   private async attach(
