@@ -1,3 +1,6 @@
+import { CURRENT_ANNEX_A } from '../compliance/annex-a-catalogue';
+import { EVIDENCE_KINDS } from '../evidence/evidence-kinds';
+import { GATES } from '../gate-reviews/lifecycle';
 import { DEFAULT_GATE_POLICY_DATA, GatePolicyDocument, validateGatePolicy } from './gate-policy';
 
 const defaultPolicy = () => JSON.parse(JSON.stringify(DEFAULT_GATE_POLICY_DATA)) as GatePolicyDocument;
@@ -29,6 +32,47 @@ describe('the default gate policy', () => {
 
   it('points every checklist item to a section of the guide', () => {
     for (const item of Object.values(defaultPolicy().checklistItems)) expect(item.guide).toMatch(/phase|Considerations that apply to all phases/);
+  });
+
+  it('maps every checklist item, gate and evidence kind but "other" to the Annex A controls it evidences, covering the ten a gate workflow evidences itself', () => {
+    const policy = defaultPolicy();
+    expect(policy.controls?.catalogue).toBe(CURRENT_ANNEX_A.version);
+    for (const item of Object.values(policy.checklistItems)) expect(item.controls?.length).toBeGreaterThan(0);
+    expect(Object.keys(policy.controls!.gates).sort()).toEqual([...GATES].sort());
+    expect(Object.keys(policy.controls!.evidenceKinds).sort()).toEqual(EVIDENCE_KINDS.filter((kind) => kind !== 'other').sort());
+    const mapped = new Set([
+      ...Object.values(policy.checklistItems).flatMap((item) => item.controls ?? []),
+      ...Object.values(policy.controls!.gates).flat(),
+      ...Object.values(policy.controls!.evidenceKinds).flat(),
+    ]);
+    const primary = CURRENT_ANNEX_A.controls.filter((control) => control.evidence === 'primary').map((control) => control.id);
+    expect(primary.filter((id) => !mapped.has(id))).toEqual([]);
+  });
+});
+
+describe('control mappings in a policy', () => {
+  const withMapping = (edit: (policy: Record<string, any>) => void) => {
+    const policy = defaultPolicy() as unknown as Record<string, any>;
+    edit(policy);
+    return validateGatePolicy(policy).map((error) => error.field);
+  };
+
+  it('are optional: a policy without them is valid', () => {
+    expect(withMapping((policy) => delete policy.controls)).toEqual([]);
+  });
+
+  it('refuse control ids the catalogue does not have, duplicates, unknown gates, kinds and catalogue versions', () => {
+    expect(withMapping((policy) => (policy.checklistItems['all.diverse_team'].controls = ['A.11.2', 'A.4.6', 'A.4.6']))).toEqual([
+      'document.checklistItems.all.diverse_team.controls.0',
+      'document.checklistItems.all.diverse_team.controls.2',
+    ]);
+    expect(withMapping((policy) => (policy.controls.gates.launch = ['A.6.2.5']))).toEqual(['document.controls.gates.launch']);
+    expect(withMapping((policy) => (policy.controls.evidenceKinds.horoscope = []))).toEqual(['document.controls.evidenceKinds.horoscope']);
+    expect(withMapping((policy) => (policy.controls.gates.retire = 'A.6.2.6'))).toEqual(['document.controls.gates.retire']);
+    expect(withMapping((policy) => (policy.controls.catalogue = 99))).toEqual(['document.controls.catalogue']);
+    expect(withMapping((policy) => (policy.controls.extra = {}))).toEqual(['document.controls.extra']);
+    // A.5.1 is an objective, not a control.
+    expect(withMapping((policy) => (policy.controls.evidenceKinds.impact_assessment = ['A.5.1']))).toEqual(['document.controls.evidenceKinds.impact_assessment.0']);
   });
 });
 

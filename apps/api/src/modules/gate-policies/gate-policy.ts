@@ -1,4 +1,5 @@
 import { FieldError, RESERVED_KEYS } from '@app/errors';
+import { ANNEX_A_CATALOGUES, AnnexACatalogue, annexACatalogue, CURRENT_ANNEX_A, isAnnexAControl } from '../compliance/annex-a-catalogue';
 import { EVIDENCE_KINDS, EvidenceKind } from '../evidence/evidence-kinds';
 import { Gate, GATED_TIERS, GatedTier, GATES, SIGN_OFF_ROLES, SignOffRole } from '../gate-reviews/lifecycle';
 
@@ -26,6 +27,20 @@ export interface ChecklistItem {
   text: string;
   /** The section of the reference guide the item comes from. */
   guide: string;
+  /** The Annex A controls an answer to this item evidences. */
+  controls?: string[];
+}
+
+/**
+ * Which ISO/IEC 42001 Annex A controls each gate and each evidence kind
+ * evidences, against one version of the catalogue. Checklist items carry
+ * their own. Optional: a policy without it gates exactly the same way.
+ */
+export interface ControlMapping {
+  /** The Annex A catalogue version the control ids belong to. */
+  catalogue: number;
+  gates: Partial<Record<Gate, string[]>>;
+  evidenceKinds: Partial<Record<EvidenceKind, string[]>>;
 }
 
 export interface GatePolicyDocument {
@@ -33,6 +48,7 @@ export interface GatePolicyDocument {
   source?: string;
   checklistItems: Record<string, ChecklistItem>;
   gates: Record<Gate, Record<GatedTier, GateRequirements>>;
+  controls?: ControlMapping;
 }
 
 const MAX_QUORUM = 10;
@@ -47,6 +63,7 @@ export function validateGatePolicy(document: unknown): FieldError[] {
   if (!isObject(document)) return [{ field: 'document', detail: 'document must be an object' }];
 
   if (typeof document.name !== 'string' || !document.name.trim() || document.name.length > 200) fail('name', 'name must be a non-empty string of at most 200 characters');
+  const catalogue = validateControlMapping(document.controls, fail);
   const items = document.checklistItems;
   if (!isObject(items)) {
     fail('checklistItems', 'checklistItems must be an object of id → { text, guide }');
@@ -57,6 +74,7 @@ export function validateGatePolicy(document: unknown): FieldError[] {
       if (!isObject(item) || typeof item.text !== 'string' || !item.text || typeof item.guide !== 'string' || !item.guide) {
         fail(`checklistItems.${id}`, 'a checklist item has a non-empty text and guide reference');
       }
+      if (isObject(item) && item.controls !== undefined) checkControlList(item.controls, `checklistItems.${id}.controls`, catalogue, fail);
     }
   }
 
@@ -129,6 +147,47 @@ function validateRequirements(
   } else if (reviewIntervalMonths !== undefined) {
     fail(`${path}.reviewIntervalMonths`, 'only the operate_review gate has a review interval');
   }
+}
+
+/** The catalogue a policy's control ids are checked against: the one its mapping names, else the current one. */
+function validateControlMapping(mapping: unknown, fail: (field: string, detail: string) => void): AnnexACatalogue {
+  if (mapping === undefined) return CURRENT_ANNEX_A;
+  if (!isObject(mapping)) {
+    fail('controls', 'controls must be an object: { catalogue, gates, evidenceKinds }');
+    return CURRENT_ANNEX_A;
+  }
+  const catalogue = typeof mapping.catalogue === 'number' ? annexACatalogue(mapping.catalogue) : undefined;
+  if (!catalogue) fail('controls.catalogue', `catalogue must name an Annex A catalogue version: ${ANNEX_A_CATALOGUES.map((c) => c.version).join(', ')}`);
+  const mapped = [
+    { key: 'gates', names: GATES as readonly string[] },
+    { key: 'evidenceKinds', names: EVIDENCE_KINDS as readonly string[] },
+  ] as const;
+  for (const { key, names } of mapped) {
+    const lists = mapping[key];
+    if (!isObject(lists)) {
+      fail(`controls.${key}`, `controls.${key} must be an object of ${key === 'gates' ? 'gate' : 'evidence kind'} → list of control ids`);
+      continue;
+    }
+    for (const [name, list] of Object.entries(lists)) {
+      if (!names.includes(name)) fail(`controls.${key}.${name}`, `${name} is not one of ${names.join(', ')}`);
+      else checkControlList(list, `controls.${key}.${name}`, catalogue ?? CURRENT_ANNEX_A, fail);
+    }
+  }
+  for (const key of Object.keys(mapping)) {
+    if (!['catalogue', 'gates', 'evidenceKinds'].includes(key)) fail(`controls.${key}`, 'controls has catalogue, gates and evidenceKinds only');
+  }
+  return catalogue ?? CURRENT_ANNEX_A;
+}
+
+/** A list of distinct control ids of the catalogue. */
+function checkControlList(list: unknown, at: string, catalogue: AnnexACatalogue, fail: (field: string, detail: string) => void) {
+  if (!Array.isArray(list) || list.length > 38) return fail(at, 'a list of Annex A control ids (at most 38)');
+  const seen = new Set<unknown>();
+  list.forEach((id, index) => {
+    if (typeof id !== 'string' || !isAnnexAControl(id, catalogue)) fail(`${at}.${index}`, `${String(id)} is not a control of Annex A catalogue version ${catalogue.version}`);
+    else if (seen.has(id)) fail(`${at}.${index}`, `${id} is listed twice`);
+    seen.add(id);
+  });
 }
 
 /** A requirement's optional note is text a reader sees: a string, when present. */

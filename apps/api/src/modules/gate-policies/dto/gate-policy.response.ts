@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { EVIDENCE_KINDS, EvidenceKind } from '../../evidence/evidence-kinds';
-import { SIGN_OFF_ROLES, SignOffRole } from '../../gate-reviews/lifecycle';
+import { Gate, SIGN_OFF_ROLES, SignOffRole } from '../../gate-reviews/lifecycle';
 import { GatePolicyVersion } from '../gate-policies.service';
-import { ChecklistItem, EvidenceRequirement, GatePolicyDocument, GateRequirements, SignOffRequirement } from '../gate-policy';
+import { ChecklistItem, ControlMapping, EvidenceRequirement, GatePolicyDocument, GateRequirements, SignOffRequirement } from '../gate-policy';
 
 export class SignOffRequirementResponse implements SignOffRequirement {
   @ApiProperty({ enum: SIGN_OFF_ROLES }) role: SignOffRole;
@@ -37,18 +37,33 @@ export class GatePolicyGatesResponse {
   @ApiProperty({ type: TierRequirementsResponse }) retire: TierRequirementsResponse;
 }
 
+const CONTROL_LISTS = { type: 'object', additionalProperties: { type: 'array', items: { type: 'string', example: 'A.6.2.4' } } } as const;
+
+export class ControlMappingResponse implements ControlMapping {
+  @ApiProperty({ type: 'integer', minimum: 1, description: 'The Annex A catalogue version the control ids belong to' }) catalogue: number;
+  @ApiProperty({ ...CONTROL_LISTS, description: 'Control ids by gate' }) gates: Partial<Record<Gate, string[]>>;
+  @ApiProperty({ ...CONTROL_LISTS, description: 'Control ids by evidence kind' }) evidenceKinds: Partial<Record<EvidenceKind, string[]>>;
+}
+
 export class GatePolicyDocumentResponse implements GatePolicyDocument {
   @ApiProperty() name: string;
   @ApiPropertyOptional() source?: string;
 
   @ApiProperty({
     type: 'object',
-    description: 'Checklist items by id',
-    additionalProperties: { type: 'object', required: ['text', 'guide'], properties: { text: { type: 'string' }, guide: { type: 'string' } } },
+    description: 'Checklist items by id, each with the Annex A controls an answer evidences',
+    additionalProperties: {
+      type: 'object',
+      required: ['text', 'guide'],
+      properties: { text: { type: 'string' }, guide: { type: 'string' }, controls: { type: 'array', items: { type: 'string', example: 'A.6.2.4' } } },
+    },
   })
   checklistItems: Record<string, ChecklistItem>;
 
   @ApiProperty({ type: GatePolicyGatesResponse }) gates: GatePolicyGatesResponse;
+
+  @ApiPropertyOptional({ type: ControlMappingResponse, description: 'The ISO/IEC 42001 Annex A controls each gate and evidence kind evidences' })
+  controls?: ControlMappingResponse;
 }
 
 /** A published version without its document, as the list shows it. */
