@@ -146,6 +146,14 @@ const CASES: RouteCase[] = [
   { route: 'GET /api/audit/events', expect: allow(200, READERS), request: async () => ({ path: '/api/audit/events?limit=5' }) },
   { route: 'GET /api/audit/export', expect: allow(200, READERS), request: async () => ({ path: '/api/audit/export?action=user.created' }) },
   { route: 'GET /api/audit/verify', expect: allow(200, READERS), request: async () => ({ path: '/api/audit/verify' }) },
+  { route: 'GET /api/compliance/iso42001/soa', expect: allow(200, READERS), request: async () => ({ path: '/api/compliance/iso42001/soa' }) },
+  { route: 'GET /api/compliance/iso42001/soa/versions', expect: allow(200, READERS), request: async () => ({ path: '/api/compliance/iso42001/soa/versions' }) },
+  {
+    route: 'PATCH /api/compliance/iso42001/soa/controls/:controlId',
+    // Past the guard, an edit naming no version the statement ever had is refused as invalid: nothing changes.
+    expect: allow(422, READERS),
+    request: async () => ({ path: '/api/compliance/iso42001/soa/controls/A.6.2.4', body: { basedOnVersion: -1, status: 'planned' } }),
+  },
 
   {
     route: 'POST /api/use-cases',
@@ -357,6 +365,8 @@ describe('authorization', () => {
       'GET /api/audit/events → audit:read',
       'GET /api/audit/export → audit:read',
       'GET /api/audit/verify → audit:read',
+      'GET /api/compliance/iso42001/soa → compliance:read',
+      'GET /api/compliance/iso42001/soa/versions → compliance:read',
       'GET /api/gate-policies → gate_policies:read',
       'GET /api/gate-policies/:version → gate_policies:read',
       'GET /api/gate-policies/current → gate_policies:read',
@@ -384,6 +394,7 @@ describe('authorization', () => {
       'GET /api/users/:id/api-keys → identity:read',
       'GET /health/live → public',
       'GET /health/ready → public',
+      'PATCH /api/compliance/iso42001/soa/controls/:controlId → compliance:manage',
       'PATCH /api/use-cases/:id → use_cases:write',
       'PATCH /api/use-cases/:id/obligations/:obligationId → use_cases:write',
       'PATCH /api/users/:id → identity:manage',

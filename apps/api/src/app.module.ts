@@ -6,6 +6,7 @@ import { RequestContextModule } from '@app/request-context';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { LoggingModule } from './logging.module';
 import { AuditApiModule } from './modules/audit/audit.module';
+import { ComplianceModule } from './modules/compliance/compliance.module';
 import { HealthModule } from './modules/health/health.module';
 import { EvidenceModule } from './modules/evidence/evidence.module';
 import { GatePoliciesModule } from './modules/gate-policies/gate-policies.module';
@@ -32,6 +33,7 @@ export class AppModule {
         UseCasesModule,
         EvidenceModule,
         GateReviewsModule,
+        ComplianceModule,
         IdempotencyModule,
         ...extraImports,
       ],

@@ -30,6 +30,7 @@ export const AUDIT_ACTIONS = {
   'evidence.attached': 'Evidence was attached',
   'evidence.downloaded': "An evidence file's content was downloaded",
   'gate_policy.published': 'A new gate policy version was published',
+  'soa.control_updated': "A control's entry in the Statement of Applicability changed (a new version)",
   // Gates and sign-offs.
   'gate_review.opened': 'A gate review was opened',
   'sign_off.recorded': 'A sign-off decision was recorded',
@@ -117,6 +118,9 @@ export interface AuditDetails {
     data: ContentChange & { evidenceId: Id; kind: Name; sha256: string | null; url: string | null; previousId: Id | null };
   };
   'evidence.downloaded': { data: { evidenceId: Id; kind: Name; sha256: string; sizeBytes: number | null } };
+  'soa.control_updated': {
+    data: { version: number; catalogue: number; controlId: string };
+  } & Change<{ applicable: boolean; justification: string | null; status: Name | null; ownerId: Id | null }>;
   'gate_policy.published': { data: { version: number; documentHash: string; note: string | null } };
   'gate_review.opened': { data: { gate: Name; tier: Name; policyVersion: number; revision: number; contentHash: string; slots: RoleSlot[] } };
   'sign_off.recorded': {

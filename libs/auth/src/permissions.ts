@@ -24,6 +24,9 @@ export const PERMISSIONS = {
   'gate_reviews:decide': 'any',
   'gate_policies:read': 'any',
   'gate_policies:manage': ['admin'],
+  // The ISO/IEC 42001 Statement of Applicability and evidence pack: compliance work.
+  'compliance:read': ['admin', 'compliance_officer'],
+  'compliance:manage': ['admin', 'compliance_officer'],
 } as const satisfies Record<string, readonly OrgRole[] | 'any'>;
 
 export type Permission = keyof typeof PERMISSIONS;
