@@ -9,13 +9,16 @@
  *   DATABASE_URL=postgres://… npm run bench:audit -- --events 200000
  */
 import { Command } from 'commander';
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
-import { AUDIT_EVENT_COLUMNS, AuditEvent, AuditEventInput, AuditEventShape, AuditReader, AuditTrail, computeEventHash, DEFAULT_CHAIN, GENESIS_HASH } from '@app/audit';
+import {
+  AUDIT_EVENT_COLUMNS, AuditCheckpoints, AuditEvent, AuditEventInput, AuditEventShape, AuditReader, AuditTrail, computeEventHash, DEFAULT_CHAIN, GENESIS_HASH,
+  keyPairFromPrivatePem,
+} from '@app/audit';
 import { RequestContext } from '@app/request-context';
 import { openBenchDatabase } from './bench-database';
 
@@ -35,7 +38,10 @@ async function main() {
   const db = await openBenchDatabase(options.concurrency + 4);
   const { dataSource } = db;
   const trail = new AuditTrail(benchContext);
-  const reader = new AuditReader(dataSource, trail);
+  // Each export signs a checkpoint of its head (one insert), as in the service.
+  const checkpoints = new AuditCheckpoints(dataSource, keyPairFromPrivatePem(generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString()));
+  await checkpoints.onModuleInit();
+  const reader = new AuditReader(dataSource, trail, checkpoints);
   const rows: [string, string][] = [];
   try {
     await dataSource.query('CREATE TABLE bench_widgets (id bigserial PRIMARY KEY, name text NOT NULL, payload jsonb NOT NULL)');

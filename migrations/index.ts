@@ -9,6 +9,7 @@ import { StageEvidenceUploads1764104400000 } from './1764104400000-StageEvidence
 import { LeaseIdempotencyKeys1764109800000 } from './1764109800000-LeaseIdempotencyKeys';
 import { PageUseCasesInCreationOrder1764117000000 } from './1764117000000-PageUseCasesInCreationOrder';
 import { PageTheInbox1764124200000 } from './1764124200000-PageTheInbox';
+import { SignAuditCheckpoints1764131400000 } from './1764131400000-SignAuditCheckpoints';
 import { StatementOfApplicability1764138600000 } from './1764138600000-StatementOfApplicability';
 
 /** Every migration, oldest first. A new migration is added here as well as in its own file. */
@@ -23,5 +24,6 @@ export const migrations: (new () => MigrationInterface)[] = [
   LeaseIdempotencyKeys1764109800000,
   PageUseCasesInCreationOrder1764117000000,
   PageTheInbox1764124200000,
+  SignAuditCheckpoints1764131400000,
   StatementOfApplicability1764138600000,
 ];

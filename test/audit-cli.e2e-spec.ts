@@ -1,13 +1,13 @@
 import * as path from 'node:path';
-import { createTestApp, TestApp } from './support';
+import { createTestApp, TEST_SIGNING_KEY_PEM, TestApp } from './support';
 import { countRows, createWidgetAudited, createWidgetTable, forgeEventBeyondHead, headSeq, tamperAsSuperuser } from './support/audit-helpers';
 import { runCommand } from './support/run-command';
 
 const CLI = path.join(__dirname, '..', 'dist', 'apps', 'api', 'src', 'cli', 'audit-verify.js');
 
-/** Runs the built `npm run audit:verify` entry point against the test database. */
+/** Runs the built `npm run audit:verify` entry point against the test database (with the test's signing key, so none is generated in the working tree). */
 function auditVerify(t: TestApp, ...args: string[]) {
-  return runCommand(process.execPath, [CLI, ...args], { ...process.env, DATABASE_URL: t.database.url, LOG_LEVEL: 'silent' });
+  return runCommand(process.execPath, [CLI, ...args], { ...process.env, DATABASE_URL: t.database.url, LOG_LEVEL: 'silent', GATEHOUSE_AUDIT_SIGNING_KEY: TEST_SIGNING_KEY_PEM });
 }
 
 describe('npm run audit:verify', () => {

@@ -154,6 +154,9 @@ const CASES: RouteCase[] = [
     expect: allow(422, READERS),
     request: async () => ({ path: '/api/compliance/iso42001/soa/controls/A.6.2.4', body: { basedOnVersion: -1, status: 'planned' } }),
   },
+  { route: 'GET /api/audit/public-key', expect: allow(200, READERS), request: async () => ({ path: '/api/audit/public-key' }) },
+  { route: 'GET /api/audit/checkpoints', expect: allow(200, READERS), request: async () => ({ path: '/api/audit/checkpoints?limit=5' }) },
+  { route: 'POST /api/audit/checkpoints', expect: allow(201, READERS), request: async () => ({ path: '/api/audit/checkpoints' }) },
 
   {
     route: 'POST /api/use-cases',
@@ -362,8 +365,10 @@ describe('authorization', () => {
       'DELETE /api/use-cases/:id/risks/:riskId → use_cases:write',
       'DELETE /api/use-cases/:id/tier-override → use_cases:override_tier',
       'DELETE /api/users/:id/roles/:role → identity:manage',
+      'GET /api/audit/checkpoints → audit:read',
       'GET /api/audit/events → audit:read',
       'GET /api/audit/export → audit:read',
+      'GET /api/audit/public-key → audit:read',
       'GET /api/audit/verify → audit:read',
       'GET /api/compliance/iso42001/soa → compliance:read',
       'GET /api/compliance/iso42001/soa/versions → compliance:read',
@@ -398,6 +403,7 @@ describe('authorization', () => {
       'PATCH /api/use-cases/:id → use_cases:write',
       'PATCH /api/use-cases/:id/obligations/:obligationId → use_cases:write',
       'PATCH /api/users/:id → identity:manage',
+      'POST /api/audit/checkpoints → audit:read',
       'POST /api/auth/login → public',
       'POST /api/gate-policies → gate_policies:manage',
       'POST /api/me/api-keys → authenticated',

@@ -15,6 +15,8 @@ const TABLES_WITHOUT_ENTITY: Record<string, { owner: string; why: string }> = {
   schema_migrations: { owner: 'node_modules/typeorm', why: 'TypeORM migration bookkeeping' },
   audit_events: { owner: 'libs/audit', why: 'appended by one hand-written statement that hashes in PostgreSQL' },
   audit_chain_heads: { owner: 'libs/audit', why: 'locked and moved by the same statement as the append' },
+  audit_checkpoints: { owner: 'libs/audit', why: 'append-only, written by one INSERT … ON CONFLICT DO NOTHING beside the trail it signs' },
+  audit_signing_keys: { owner: 'libs/audit', why: 'append-only, written by one INSERT … ON CONFLICT DO NOTHING at start' },
   runtime_role_credentials: { owner: 'libs/database', why: 'set-up data of the database library, read before the app exists' },
 };
 

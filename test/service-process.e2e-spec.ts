@@ -120,6 +120,13 @@ describe('the service process', () => {
     expect(service.output()).toMatch(/PORT: .*eighty/);
   });
 
+  it('fails fast on an audit signing key that is not an Ed25519 key, without echoing it', async () => {
+    const service = startService({ GATEHOUSE_AUDIT_SIGNING_KEY: 'secret-material-not-a-key' });
+    expect(await service.exited).toBe(1);
+    expect(service.output()).toMatch(/GATEHOUSE_AUDIT_SIGNING_KEY: is not a PKCS#8 PEM private key/);
+    expect(service.output()).not.toMatch(/secret-material/);
+  });
+
   it('runs on an embedded PostgreSQL, keeps data between runs, and stops it on SIGTERM', async () => {
     await withServiceHome(async ({ dataDir, env }) => {
       const pgUrl = async () =>

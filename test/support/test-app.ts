@@ -1,5 +1,6 @@
 import { DynamicModule, Type } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { generateKeyPairSync } from 'node:crypto';
 import supertest from 'supertest';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@app/config';
@@ -9,6 +10,12 @@ import { createTestDatabase, TestDatabase } from './test-database';
 
 export const TEST_ADMIN = { email: 'admin@gatehouse.test', password: 'test-admin-password' };
 export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789abcdef0123456789';
+/**
+ * The key test apps sign audit checkpoints with (one per test process), so that no
+ * test writes a generated key into the working tree's data directory. A test of the
+ * generated key passes GATEHOUSE_AUDIT_SIGNING_KEY: '' (unset) and a data directory.
+ */
+export const TEST_SIGNING_KEY_PEM = generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -47,6 +54,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     // Tests sign in often from one address; the rate-limit test sets its own limits.
     GATEHOUSE_LOGIN_LIMIT_PER_ACCOUNT: '1000',
     GATEHOUSE_LOGIN_LIMIT_PER_ADDRESS: '1000',
+    GATEHOUSE_AUDIT_SIGNING_KEY: TEST_SIGNING_KEY_PEM,
     ...options.env,
   });
   const app = await createApp(config, { imports: options.imports });

@@ -13,6 +13,8 @@ import { AuditExportFormat, EXPORT_COLUMNS_SQL } from './audit-export-format';
 import { copyTextToNdjson } from './copy-to-ndjson';
 import { AuditFilter, buildAuditWhere } from './audit-filter';
 import { AuditTrail } from './audit-trail.service';
+import { AuditCheckpoints } from './audit-checkpoints.service';
+import { SignedCheckpoint } from './audit-signing';
 
 export interface AuditPage {
   items: AuditEvent[];
@@ -24,6 +26,8 @@ export interface AuditExport {
   stream: Readable;
   /** The chain head in the exported snapshot: an unfiltered export ends with this event. */
   head: { seq: number; hash: string };
+  /** That head, signed (docs/audit-chain.md, section 7): an unfiltered export verifies against it offline. */
+  checkpoint: SignedCheckpoint;
 }
 
 /** Whether a check was recorded as `audit.verified`, and if not, why. */
@@ -51,6 +55,7 @@ export class AuditReader {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly trail: AuditTrail,
+    private readonly checkpoints: AuditCheckpoints,
   ) {}
 
   async listEvents(filter: AuditFilter, limit: number): Promise<AuditPage> {
@@ -92,7 +97,9 @@ export class AuditReader {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       // A walk or an export of a long chain may outlast the pool's statement timeout; it reads a snapshot and locks nothing.
       await client.query('SET LOCAL statement_timeout = 0');
-      const [head] = (await client.query('SELECT seq, hash FROM audit_chain_heads WHERE chain = $1', [DEFAULT_CHAIN])).rows;
+      const head = await readHead(client);
+      // Signed (on another connection) before the first byte, so the response headers can carry it.
+      const checkpoint = await this.checkpoints.checkpointAt(head);
       // COPY takes no bind parameters: the filter values are quoted by the driver's escapeLiteral.
       const { where } = buildAuditWhere(filter, (value) => client.escapeLiteral(value instanceof Date ? value.toISOString() : String(value)));
       const query = `SELECT ${EXPORT_COLUMNS_SQL} FROM audit_events ${where} ORDER BY seq`;
@@ -108,7 +115,7 @@ export class AuditReader {
         void release(Boolean(error));
       });
       await start.started;
-      return { stream: output, head: { seq: Number(head.seq), hash: head.hash } };
+      return { stream: output, head, checkpoint };
     } catch (error) {
       await release(true);
       throw error;

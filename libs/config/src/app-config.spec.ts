@@ -1,3 +1,7 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { InvalidConfigError, loadConfig } from './app-config';
 
 describe('loadConfig', () => {
@@ -49,5 +53,36 @@ describe('loadConfig', () => {
 
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ DATABASE_URL: '' }).database.url).toBeUndefined();
+  });
+
+  describe('the audit signing key', () => {
+    const pem = generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+
+    it('is generated into the data directory when none is given', () => {
+      const config = loadConfig({ GATEHOUSE_DATA_DIR: '/var/lib/gatehouse' });
+      expect(config.audit).toEqual({ signingKey: undefined, generatedKeyFile: '/var/lib/gatehouse/audit-signing-key.pem', checkpointEveryEvents: 1000, checkpointEverySeconds: 300 });
+    });
+
+    it('is read from the environment or a file', () => {
+      expect(loadConfig({ GATEHOUSE_AUDIT_SIGNING_KEY: pem }).audit.signingKey).toEqual({ pem, source: 'GATEHOUSE_AUDIT_SIGNING_KEY' });
+      const dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-config-'));
+      try {
+        writeFileSync(path.join(dir, 'key.pem'), pem);
+        expect(loadConfig({ GATEHOUSE_AUDIT_SIGNING_KEY_FILE: path.join(dir, 'key.pem') }).audit.signingKey).toEqual({ pem, source: 'GATEHOUSE_AUDIT_SIGNING_KEY_FILE' });
+        expect(() => loadConfig({ GATEHOUSE_AUDIT_SIGNING_KEY_FILE: path.join(dir, 'missing.pem') })).toThrow(/GATEHOUSE_AUDIT_SIGNING_KEY_FILE: cannot read the key file .*missing\.pem" \(ENOENT\)/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('fails fast on a key that is not Ed25519, never echoing it', () => {
+      const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+      expect(() => loadConfig({ GATEHOUSE_AUDIT_SIGNING_KEY: rsa })).toThrow(/GATEHOUSE_AUDIT_SIGNING_KEY: is a rsa key, not an Ed25519 key$/m);
+      const garbled = '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----\n';
+      expect(() => loadConfig({ GATEHOUSE_AUDIT_SIGNING_KEY: garbled })).toThrow(/GATEHOUSE_AUDIT_SIGNING_KEY: is not a readable PKCS#8 PEM private key$/m);
+      expect(() => loadConfig({ GATEHOUSE_AUDIT_SIGNING_KEY: 'top-secret-not-a-key' })).toThrow(/GATEHOUSE_AUDIT_SIGNING_KEY: is not a PKCS#8 PEM private key/);
+      expect(() => loadConfig({ GATEHOUSE_AUDIT_SIGNING_KEY: 'top-secret-not-a-key' })).not.toThrow(/top-secret/);
+      expect(() => loadConfig({ GATEHOUSE_AUDIT_SIGNING_KEY: pem, GATEHOUSE_AUDIT_SIGNING_KEY_FILE: '/x.pem' })).toThrow(/not both/);
+    });
   });
 });

@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, KeyObject, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { environmentSchema } from './config.schema';
@@ -46,6 +47,19 @@ export interface AppConfig {
     bootstrapAdmin: { email?: string; password?: string };
     loginLimit: { perAccount: number; perAddress: number; windowSeconds: number };
   };
+  audit: {
+    /**
+     * The checkpoint signing key given in the environment, already checked to be an
+     * Ed25519 private key; unset: generated at first start and kept at generatedKeyFile.
+     */
+    signingKey?: { pem: string; source: 'GATEHOUSE_AUDIT_SIGNING_KEY' | 'GATEHOUSE_AUDIT_SIGNING_KEY_FILE' };
+    /** `<GATEHOUSE_DATA_DIR>/audit-signing-key.pem` (mode 0600). */
+    generatedKeyFile: string;
+    /** A checkpoint is signed once the head has moved this many events past the last one… */
+    checkpointEveryEvents: number;
+    /** …or this long after the last one, if the head moved at all. */
+    checkpointEverySeconds: number;
+  };
 }
 
 export class InvalidConfigError extends Error {
@@ -81,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new InvalidConfigError([{ variable: 'DATABASE_RUNTIME_URL', message: 'needs DATABASE_URL (the owning role that migrates and grants)' }]);
   }
   const dataDir = path.resolve(e.GATEHOUSE_DATA_DIR);
+  const signingKey = readSigningKey(e.GATEHOUSE_AUDIT_SIGNING_KEY, e.GATEHOUSE_AUDIT_SIGNING_KEY_FILE);
   return {
     env: e.NODE_ENV,
     http: {
@@ -105,14 +120,59 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         windowSeconds: e.GATEHOUSE_LOGIN_LIMIT_WINDOW_SECONDS,
       },
     },
+    audit: {
+      signingKey,
+      generatedKeyFile: path.join(dataDir, 'audit-signing-key.pem'),
+      checkpointEveryEvents: e.GATEHOUSE_CHECKPOINT_EVERY_EVENTS,
+      checkpointEverySeconds: e.GATEHOUSE_CHECKPOINT_EVERY_SECONDS,
+    },
   };
+}
+
+/**
+ * The signing key from the environment, checked here so that a bad key stops the
+ * start with a message naming the variable. The messages never include the key.
+ */
+function readSigningKey(inline: string | undefined, file: string | undefined): AppConfig['audit']['signingKey'] {
+  if (inline && file) {
+    throw new InvalidConfigError([{ variable: 'GATEHOUSE_AUDIT_SIGNING_KEY', message: 'set either GATEHOUSE_AUDIT_SIGNING_KEY or GATEHOUSE_AUDIT_SIGNING_KEY_FILE, not both' }]);
+  }
+  if (!inline && !file) return undefined;
+  const source = inline ? 'GATEHOUSE_AUDIT_SIGNING_KEY' : 'GATEHOUSE_AUDIT_SIGNING_KEY_FILE';
+  let pem = inline;
+  if (file) {
+    try {
+      pem = readFileSync(file, 'utf8');
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? 'unreadable';
+      throw new InvalidConfigError([{ variable: source, message: `cannot read the key file "${file}" (${code})` }]);
+    }
+  }
+  const problem = ed25519KeyProblem(pem!);
+  if (problem) throw new InvalidConfigError([{ variable: source, message: problem }]);
+  return { pem: pem!, source };
+}
+
+/** Why `pem` is not a usable Ed25519 private key (PKCS#8 PEM), or undefined when it is one. */
+export function ed25519KeyProblem(pem: string): string | undefined {
+  if (!/-----BEGIN PRIVATE KEY-----/.test(pem)) {
+    return 'is not a PKCS#8 PEM private key (expected "-----BEGIN PRIVATE KEY-----"; make one with: openssl genpkey -algorithm ed25519)';
+  }
+  let key: KeyObject;
+  try {
+    key = createPrivateKey({ key: pem, format: 'pem' });
+  } catch {
+    return 'is not a readable PKCS#8 PEM private key';
+  }
+  if (key.asymmetricKeyType !== 'ed25519') return `is a ${key.asymmetricKeyType ?? 'non-asymmetric'} key, not an Ed25519 key`;
+  return undefined;
 }
 
 function describeIssues(error: z.ZodError, env: Record<string, string | undefined>) {
   return error.issues.map((issue) => {
     const variable = String(issue.path[0]);
     // Never echo secrets back, even in an error message.
-    const shown = /TOKEN|PASSWORD|SECRET|URL/.test(variable) ? '' : ` (got "${env[variable]}")`;
+    const shown = /TOKEN|PASSWORD|SECRET|URL|SIGNING_KEY$/.test(variable) ? '' : ` (got "${env[variable]}")`;
     return { variable, message: `${issue.message}${env[variable] === undefined ? '' : shown}` };
   });
 }

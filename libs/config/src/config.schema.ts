@@ -40,6 +40,12 @@ export const environmentSchema = z.object({
   GATEHOUSE_LOGIN_LIMIT_PER_ACCOUNT: positiveInt.default(5),
   GATEHOUSE_LOGIN_LIMIT_PER_ADDRESS: positiveInt.default(20),
   GATEHOUSE_LOGIN_LIMIT_WINDOW_SECONDS: positiveInt.default(60),
+  // The Ed25519 key that signs audit checkpoints: a PKCS#8 PEM, given as a file or as the PEM itself (not both).
+  // Unset: generated at first start and kept in GATEHOUSE_DATA_DIR.
+  GATEHOUSE_AUDIT_SIGNING_KEY_FILE: z.string().min(1).optional(),
+  GATEHOUSE_AUDIT_SIGNING_KEY: z.string().min(1).optional(),
+  GATEHOUSE_CHECKPOINT_EVERY_EVENTS: positiveInt.default(1000),
+  GATEHOUSE_CHECKPOINT_EVERY_SECONDS: positiveInt.max(86_400).default(300),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;

@@ -18,6 +18,9 @@ export const RUNTIME_TABLE_PRIVILEGES: Readonly<Record<string, readonly TablePri
   audit_events: ['SELECT', 'INSERT'],
   // The writer locks the head (SELECT … FOR UPDATE needs UPDATE) and moves it forward.
   audit_chain_heads: ['SELECT', 'UPDATE'],
+  // Signed checkpoints of the chain and the keys that signed them: append-only as well.
+  audit_checkpoints: ['SELECT', 'INSERT'],
+  audit_signing_keys: ['SELECT', 'INSERT'],
   // Read-only, so a running service can tell which migrations its schema has.
   schema_migrations: ['SELECT'],
   // The runtime role's own password: for the owner's eyes only.

@@ -97,3 +97,19 @@ export function toAuditFilter(query: AuditFilterQuery, cursor?: string): AuditFi
   if (afterSeq === undefined) throw new ValidationFailedError([{ field: 'cursor', detail: 'cursor is not a cursor this API returned' }]);
   return { ...filter, afterSeq };
 }
+
+export class ListAuditCheckpointsQuery {
+  @ApiPropertyOptional({ description: 'nextCursor from the previous page' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  cursor?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit: number = 50;
+}
