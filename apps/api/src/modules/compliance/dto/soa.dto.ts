@@ -4,10 +4,12 @@ import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min
 import { INT4_MAX, IsUuid } from '@app/errors';
 import { IMPLEMENTATION_STATUSES, ImplementationStatus } from '../statement-of-applicability.policy';
 
+const CONTROL_ID = /^A\.\d{1,2}(\.\d{1,2}){1,2}$/;
+
 export class SoaControlParams {
-  @ApiProperty({ example: 'A.6.2.4', description: 'An Annex A control id' })
+  @ApiProperty({ example: 'A.6.2.4', pattern: CONTROL_ID.source, description: 'An Annex A control id' })
   @IsString()
-  @Matches(/^A\.\d{1,2}(\.\d{1,2}){1,2}$/, { message: 'controlId must be an Annex A control id such as A.6.2.4' })
+  @Matches(CONTROL_ID, { message: 'controlId must be an Annex A control id such as A.6.2.4' })
   controlId: string;
 }
 
