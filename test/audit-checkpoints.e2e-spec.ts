@@ -150,6 +150,12 @@ describe('signed checkpoints', () => {
     expect(await verifyOffline(exported.file, exported.checkpointFile, exported.file)).toEqual({ code: 1, output: expect.stringMatching(/^--public-key: /) });
     await writeFile(path.join(dir, 'garbage.ndjson'), 'not json\n');
     expect(await verifyOffline(path.join(dir, 'garbage.ndjson'), exported.checkpointFile, publicKeyFile)).toEqual({ code: 1, output: '--file: line 1 is not JSON' });
+    // A duplicate member name is refused, not resolved (docs/audit-chain.md, section 2).
+    await writeFile(path.join(dir, 'duplicate.ndjson'), exported.body.replace(/^\{/, '{"seq":1,'));
+    expect(await verifyOffline(path.join(dir, 'duplicate.ndjson'), exported.checkpointFile, publicKeyFile)).toEqual({
+      code: 1,
+      output: '--file: line 1 names the member "seq" twice in one object',
+    });
   });
 
   it('verifies with openssl and no Gatehouse code (docs/audit-chain.md, section 7)', async () => {

@@ -50,6 +50,11 @@ export async function verifyExportOffline(lines: AsyncIterable<string>, checkpoi
     } catch {
       throw new NotAnExportError(`line ${lineNumber} is not JSON`);
     }
+    const duplicate = duplicateMemberName(line);
+    if (duplicate !== undefined) {
+      // Parsers disagree on which of two same-named members wins (docs/audit-chain.md, section 2): refused, not picked.
+      throw new NotAnExportError(`line ${lineNumber} names the member ${JSON.stringify(duplicate)} twice in one object`);
+    }
     if (typeof event !== 'object' || event === null || typeof event.seq !== 'number' || typeof event.hash !== 'string') {
       throw new NotAnExportError(`line ${lineNumber} is not an audit event (no seq or hash)`);
     }
@@ -91,4 +96,40 @@ export async function verifyExportOffline(lines: AsyncIterable<string>, checkpoi
       : { check: 'signature', ok: false, detail: `${signature.reason}: ${signature.detail}` },
   );
   return { intact: checks.every((check) => check.ok), chain, checks };
+}
+
+/**
+ * The first member name that appears twice in one object, at any depth, of a
+ * text that is already known to be valid JSON; undefined when there is none.
+ */
+export function duplicateMemberName(json: string): string | undefined {
+  // One entry per open object (its names so far) or array (null).
+  const open: (Set<string> | null)[] = [];
+  let expectName = false;
+  for (let i = 0; i < json.length; i++) {
+    const ch = json[i];
+    if (ch === '"') {
+      let end = i + 1;
+      while (json[end] !== '"') end += json[end] === '\\' ? 2 : 1;
+      if (expectName) {
+        const name = JSON.parse(json.slice(i, end + 1)) as string;
+        const names = open[open.length - 1]!;
+        if (names.has(name)) return name;
+        names.add(name);
+        expectName = false;
+      }
+      i = end;
+    } else if (ch === '{') {
+      open.push(new Set());
+      expectName = true;
+    } else if (ch === '[') {
+      open.push(null);
+    } else if (ch === '}' || ch === ']') {
+      open.pop();
+      expectName = false;
+    } else if (ch === ',') {
+      expectName = open[open.length - 1] instanceof Set;
+    }
+  }
+  return undefined;
 }
