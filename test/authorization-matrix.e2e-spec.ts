@@ -148,6 +148,7 @@ const CASES: RouteCase[] = [
   { route: 'GET /api/audit/verify', expect: allow(200, READERS), request: async () => ({ path: '/api/audit/verify' }) },
   { route: 'GET /api/compliance/iso42001/soa', expect: allow(200, READERS), request: async () => ({ path: '/api/compliance/iso42001/soa' }) },
   { route: 'GET /api/compliance/iso42001/soa/versions', expect: allow(200, READERS), request: async () => ({ path: '/api/compliance/iso42001/soa/versions' }) },
+  { route: 'GET /api/compliance/iso42001/pack', expect: allow(200, READERS), request: async () => ({ path: '/api/compliance/iso42001/pack' }) },
   {
     route: 'PATCH /api/compliance/iso42001/soa/controls/:controlId',
     // Past the guard, an edit naming no version the statement ever had is refused as invalid: nothing changes.
@@ -370,6 +371,7 @@ describe('authorization', () => {
       'GET /api/audit/export → audit:read',
       'GET /api/audit/public-key → audit:read',
       'GET /api/audit/verify → audit:read',
+      'GET /api/compliance/iso42001/pack → compliance:read',
       'GET /api/compliance/iso42001/soa → compliance:read',
       'GET /api/compliance/iso42001/soa/versions → compliance:read',
       'GET /api/gate-policies → gate_policies:read',

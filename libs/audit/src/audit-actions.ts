@@ -31,6 +31,7 @@ export const AUDIT_ACTIONS = {
   'evidence.downloaded': "An evidence file's content was downloaded",
   'gate_policy.published': 'A new gate policy version was published',
   'soa.control_updated': "A control's entry in the Statement of Applicability changed (a new version)",
+  'compliance.pack_exported': 'An ISO/IEC 42001 evidence pack was downloaded',
   // Gates and sign-offs.
   'gate_review.opened': 'A gate review was opened',
   'sign_off.recorded': 'A sign-off decision was recorded',
@@ -118,6 +119,7 @@ export interface AuditDetails {
     data: ContentChange & { evidenceId: Id; kind: Name; sha256: string | null; url: string | null; previousId: Id | null };
   };
   'evidence.downloaded': { data: { evidenceId: Id; kind: Name; sha256: string; sizeBytes: number | null } };
+  'compliance.pack_exported': { data: { from: string | null; to: string; files: boolean } };
   'soa.control_updated': {
     data: { version: number; catalogue: number; controlId: string };
   } & Change<{ applicable: boolean; justification: string | null; status: Name | null; ownerId: Id | null }>;

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { sign } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ChainHead, DEFAULT_CHAIN } from './audit-chain';
@@ -41,6 +42,14 @@ export interface PublicSigningKey {
   /** SPKI PEM. */
   publicKey: string;
   firstUsedAt: string;
+}
+
+/** A signature over a whole document's bytes, kept beside it. */
+export interface DetachedSignature {
+  algorithm: 'Ed25519';
+  keyId: string;
+  /** Standard base64 of the 64-byte signature. */
+  signature: string;
 }
 
 export interface CheckpointPage {
@@ -97,6 +106,15 @@ export class AuditCheckpoints implements OnModuleInit {
       this.key.keyId,
       this.key.publicKeyPem,
     ]);
+  }
+
+  /**
+   * An Ed25519 signature over `bytes` with the checkpoint key (a document that
+   * travels with checkpoints, such as an evidence pack's manifest): whoever
+   * trusts the key for checkpoints can trust what it signed this way.
+   */
+  signDetached(bytes: Buffer): DetachedSignature {
+    return { algorithm: 'Ed25519', keyId: this.key.keyId, signature: sign(null, bytes, this.key.privateKey).toString('base64') };
   }
 
   currentKey(): Omit<PublicSigningKey, 'firstUsedAt'> {

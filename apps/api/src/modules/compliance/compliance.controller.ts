@@ -1,7 +1,10 @@
-import { Body, Controller, Get, Param, Patch } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, Patch, Query, Res, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { Allow } from '@app/auth';
-import { ApiProblems } from '@app/errors';
+import { ApiProblems, ValidationFailedError } from '@app/errors';
+import { EvidencePackQuery } from './dto/pack.dto';
+import { EvidencePackService } from './evidence-pack.service';
 import { EditSoaControlDto, SoaControlParams } from './dto/soa.dto';
 import { SoaVersionResponse, StatementOfApplicabilityResponse } from './dto/soa.response';
 import { StatementOfApplicabilityService } from './statement-of-applicability.service';
@@ -11,7 +14,24 @@ import { StatementOfApplicabilityService } from './statement-of-applicability.se
 @ApiProblems(401, 403)
 @Controller('api/compliance/iso42001')
 export class ComplianceController {
-  constructor(private readonly soa: StatementOfApplicabilityService) {}
+  constructor(
+    private readonly soa: StatementOfApplicabilityService,
+    private readonly packs: EvidencePackService,
+  ) {}
+
+  @Get('pack')
+  @Allow('compliance:read')
+  @ApiOperation({ summary: 'The evidence pack: a ZIP an auditor verifies offline (signed manifest, SoA, inventory, approval dossiers, policies, roles, metrics, the audit trail slice and its signed checkpoint, a report)' })
+  @ApiProduces('application/zip')
+  @ApiOkResponse({ description: 'application/zip, streamed', schema: { type: 'string', format: 'binary' } })
+  @ApiProblems(422)
+  async pack(@Query() query: EvidencePackQuery, @Res({ passthrough: true }) res: Response) {
+    const to = query.to ?? new Date();
+    if (query.from && query.from >= to) throw new ValidationFailedError([{ field: 'from', detail: 'from must be before to' }]);
+    const { stream, fileName } = await this.packs.build({ from: query.from, to, files: query.files ?? false });
+    res.set({ 'Content-Type': 'application/zip', 'Content-Disposition': `attachment; filename="${fileName}"` });
+    return new StreamableFile(stream);
+  }
 
   @Get('soa')
   @Allow('compliance:read')

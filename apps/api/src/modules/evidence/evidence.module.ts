@@ -13,5 +13,7 @@ import { EvidenceService } from './evidence.service';
   imports: [TypeOrmModule.forFeature([Evidence, EvidenceBlob, EvidenceBlobChunk, EvidenceUploadChunk]), UseCasesModule],
   controllers: [EvidenceController],
   providers: [EvidenceService, { provide: EVIDENCE_STORE, useClass: PostgresEvidenceStore }],
+  // The store reads evidence content for others (the evidence pack); only this module writes it.
+  exports: [EVIDENCE_STORE],
 })
 export class EvidenceModule {}

@@ -1,0 +1,287 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { stringify } from 'csv-stringify/sync';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { DataSource } from 'typeorm';
+import { ZipFile } from 'yazl';
+import { AuditCheckpoints, AuditReader, AuditTrail, SignedCheckpoint } from '@app/audit';
+import { EVIDENCE_STORE, EvidenceStore } from '../evidence/evidence-store';
+import { dossierOf, inventory, InventoryRow, metrics, PackPeriod, policiesInForce, roleChanges, sliceStart } from './evidence-pack.repository';
+import { renderPackReport, UseCaseSummary } from './evidence-pack.report';
+import { roleHistory } from './role-history';
+import { StatementOfApplicabilityService } from './statement-of-applicability.service';
+
+export const PACK_FORMAT = 'gatehouse-iso42001-evidence-pack';
+export const PACK_FORMAT_VERSION = 1;
+
+/** Documents an auditor needs beside the data, shipped inside every pack. */
+const CHAIN_SPECIFICATION = path.join(__dirname, '../../../../../docs/audit-chain.md');
+
+export interface PackRequest extends PackPeriod {
+  /** Put the evidence files themselves in the pack, not only their index. */
+  files: boolean;
+}
+
+interface PackFile {
+  path: string;
+  sha256: string;
+  bytes: number;
+}
+
+/**
+ * The ISO/IEC 42001 evidence pack: one ZIP an auditor takes away and checks
+ * without Gatehouse. Every file is hashed as it is written; the manifest lists
+ * the hashes and the signed checkpoint of the audit chain at the pack's end,
+ * and is itself signed with the checkpoint key.
+ *
+ * Memory stays flat whatever the number of use cases: entries are added as
+ * lazy streams, each use case's dossier is read from the database only when
+ * the ZIP writer reaches it, and the audit slice streams from COPY.
+ */
+@Injectable()
+export class EvidencePackService {
+  private readonly logger = new Logger(EvidencePackService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly trail: AuditTrail,
+    private readonly reader: AuditReader,
+    private readonly checkpoints: AuditCheckpoints,
+    private readonly soa: StatementOfApplicabilityService,
+    @Inject(EVIDENCE_STORE) private readonly store: EvidenceStore,
+  ) {}
+
+  async build(request: PackRequest): Promise<{ stream: Readable; fileName: string }> {
+    const manager = this.dataSource.manager;
+    // Recorded, and committed, first: the slice of the trail in the pack holds the record of its own making.
+    await this.dataSource.transaction((tx) =>
+      this.trail.record(tx, {
+        action: 'compliance.pack_exported',
+        target: { type: 'evidence_pack', id: PACK_FORMAT },
+        data: { from: request.from?.toISOString() ?? null, to: request.to.toISOString(), files: request.files },
+      }),
+    );
+    const slice = await sliceStart(manager, request);
+    const [useCases, statement, policies, roles, figures] = await Promise.all([
+      inventory(manager, request),
+      this.soa.current(),
+      policiesInForce(manager, request),
+      roleChanges(manager, request),
+      metrics(manager, request),
+    ]);
+    const trail = await this.reader.exportEvents({ afterSeq: slice.fromSeq - 1 }, 'ndjson');
+
+    const zip = new ZipFile();
+    const output = new PassThrough();
+    zip.outputStream.pipe(output);
+    const written: Promise<PackFile>[] = [];
+    const add = (name: string, content: Buffer | string | (() => Readable)) => {
+      const entry = new HashedEntry(name, typeof content === 'function' ? content : () => Readable.from([Buffer.from(content)]));
+      written.push(entry.done);
+      zip.addReadStream(entry, name, { compress: true, mtime: request.to });
+    };
+
+    const generatedAt = new Date().toISOString();
+    const summaries: UseCaseSummary[] = [];
+    // First: the slice streams from a snapshot transaction, which should not wait on the rest of the pack.
+    add('audit-trail/events.ndjson', () => trail.stream);
+    add('inventory.csv', inventoryCsv(useCases));
+    add('soa.json', json(statement));
+    add('soa.csv', soaCsv(statement));
+    for (const policy of policies) {
+      add(`policies/gate-policy-v${policy.version}.json`, json({ version: policy.version, documentHash: policy.document_hash, note: policy.note, publishedBy: policy.published_by, publishedAt: policy.published_at, document: policy.document }));
+    }
+    add('roles.csv', rolesCsv(roleHistory(roles)));
+    add('metrics.json', json({ period: periodOf(request), ...figures }));
+    for (const useCase of useCases) {
+      add(`use-cases/${useCase.id}/dossier.json`, () =>
+        Readable.from(
+          (async function* (service: EvidencePackService) {
+            const dossier = await dossierOf(manager, useCase.id);
+            summaries.push(summarise(useCase, dossier));
+            yield Buffer.from(json({ useCase, ...dossier, evidence: dossier.evidence.map(({ blobId: _blobId, ...evidence }) => evidence) }));
+            if (request.files) service.addEvidenceFiles(add, useCase.id, dossier.evidence);
+          })(this),
+        ),
+      );
+    }
+    add('audit-trail/checkpoint.json', json(trail.checkpoint));
+    add('audit-trail/audit-chain.md', readFileSync(CHAIN_SPECIFICATION));
+    add('audit-trail/VERIFY.md', verifyGuide(slice, trail.checkpoint));
+    add('report.html', () => Readable.from((async function* () { yield Buffer.from(renderPackReport({ generatedAt, period: periodOf(request), statement, useCases: summaries })); })()));
+
+    void this.finish(zip, written, { generatedAt, request, checkpoint: trail.checkpoint, slice, useCases: useCases.length }).catch((error: unknown) => {
+      this.logger.error({ err: error }, 'the evidence pack could not be finished');
+      output.destroy(error as Error);
+    });
+    return { stream: output, fileName: `gatehouse-iso42001-pack-${generatedAt.slice(0, 10)}.zip` };
+  }
+
+  /** Evidence files ride in their use case's folder, streamed from the store. */
+  private addEvidenceFiles(add: (name: string, content: () => Readable) => void, useCaseId: string, evidence: { id: string; blobId: string | null; fileName: string | null }[]) {
+    for (const file of evidence) {
+      if (!file.blobId) continue;
+      const blobId = file.blobId;
+      add(`use-cases/${useCaseId}/evidence/${file.id}-${safeName(file.fileName ?? 'file')}`, () => this.store.read(blobId));
+    }
+  }
+
+  /** Once every file is written and hashed: the manifest, its signature, and the end of the ZIP. */
+  private async finish(zip: ZipFile, written: Promise<PackFile>[], context: { generatedAt: string; request: PackRequest; checkpoint: SignedCheckpoint; slice: { fromSeq: number; prevHash: string | null }; useCases: number }) {
+    // Files may be added while earlier ones are written (evidence files join when their dossier is read): wait until none is left.
+    let settled = 0;
+    while (settled < written.length) {
+      const count = written.length;
+      await Promise.all(written.slice(settled, count));
+      settled = count;
+    }
+    const files = await Promise.all(written);
+    const manifest = Buffer.from(
+      json({
+        format: PACK_FORMAT,
+        formatVersion: PACK_FORMAT_VERSION,
+        generator: { name: 'gatehouse', version: GENERATOR_VERSION },
+        generatedAt: context.generatedAt,
+        scope: { standard: 'ISO/IEC 42001:2023', useCases: context.useCases, evidenceFiles: context.request.files },
+        period: periodOf(context.request),
+        auditTrail: { file: 'audit-trail/events.ndjson', fromSeq: context.slice.fromSeq, prevHash: context.slice.prevHash, checkpoint: context.checkpoint },
+        files,
+      }),
+    );
+    zip.addBuffer(manifest, 'manifest.json', { mtime: context.request.to });
+    zip.addBuffer(Buffer.from(json(this.checkpoints.signDetached(manifest))), 'manifest.sig.json', { mtime: context.request.to });
+    zip.end();
+  }
+}
+
+const GENERATOR_VERSION: string = (() => {
+  try {
+    return JSON.parse(readFileSync(path.join(__dirname, '../../../../../package.json'), 'utf8')).version;
+  } catch {
+    return 'unknown';
+  }
+})();
+
+/**
+ * One file of the pack: its content is made only when the ZIP writer first
+ * reads it (so a dossier is queried when its turn comes, not when it is
+ * listed), and hashed on the way through for the manifest.
+ */
+class HashedEntry extends Readable {
+  readonly done: Promise<PackFile>;
+  private source?: Readable;
+  private readonly hash = createHash('sha256');
+  private bytes = 0;
+  private settle!: { resolve: (file: PackFile) => void; reject: (error: Error) => void };
+
+  constructor(
+    private readonly name: string,
+    private readonly make: () => Readable,
+  ) {
+    super();
+    this.done = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
+    // The manifest waits on every entry; one that fails ends the pack, and is reported there.
+    this.done.catch(() => undefined);
+  }
+
+  override _read(): void {
+    if (this.source) {
+      this.source.resume();
+      return;
+    }
+    const source = (this.source = this.make());
+    source.on('data', (chunk: Buffer | string) => {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      this.hash.update(bytes);
+      this.bytes += bytes.length;
+      if (!this.push(bytes)) source.pause();
+    });
+    source.once('end', () => {
+      this.settle.resolve({ path: this.name, sha256: this.hash.digest('hex'), bytes: this.bytes });
+      this.push(null);
+    });
+    source.once('error', (error) => {
+      this.settle.reject(error);
+      this.destroy(error);
+    });
+  }
+}
+
+const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+
+const periodOf = (request: PackPeriod) => ({ from: request.from?.toISOString() ?? null, to: request.to.toISOString() });
+
+function safeName(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 120) || 'file';
+}
+
+function inventoryCsv(rows: InventoryRow[]): string {
+  return stringify(
+    rows.map((row) => [row.id, row.title, row.stage, row.status, row.tier, row.developer_team, row.deployer_team, row.revision, row.content_hash, row.created_at.toISOString(), row.updated_at.toISOString()]),
+    { header: true, columns: ['id', 'title', 'stage', 'status', 'tier', 'developer_team', 'deployer_team', 'revision', 'content_hash', 'created_at', 'updated_at'] },
+  );
+}
+
+function soaCsv(statement: Awaited<ReturnType<StatementOfApplicabilityService['current']>>): string {
+  return stringify(
+    statement.controls.map((c) => [c.controlId, c.title, c.applicable ? 'yes' : 'no', c.justification ?? '', c.status ?? '', c.ownerId ?? '', c.evidence.map((e) => `${e.source}:${e.name} (${e.count})`).join('; '), c.latestEvidenceAt ?? '']),
+    { header: true, columns: ['control', 'title', 'applicable', 'justification', 'status', 'owner', 'evidence', 'latest_evidence_at'] },
+  );
+}
+
+function rolesCsv(rows: ReturnType<typeof roleHistory>): string {
+  return stringify(
+    rows.map((row) => [row.userId, row.holds, row.from, row.until ?? '', row.grantedBySeq, row.endedBySeq ?? '']),
+    { header: true, columns: ['user_id', 'holds', 'from', 'until', 'granted_by_audit_seq', 'ended_by_audit_seq'] },
+  );
+}
+
+function summarise(useCase: InventoryRow, dossier: Awaited<ReturnType<typeof dossierOf>>): UseCaseSummary {
+  return {
+    id: useCase.id,
+    title: useCase.title,
+    stage: useCase.stage,
+    tier: useCase.tier,
+    approvals: dossier.signOffs.map((s) => ({
+      gate: String(dossier.reviews.find((r) => r.id === s.reviewId)?.gate ?? ''),
+      signer: String(s.signerName),
+      role: String(s.role),
+      decision: String(s.decision),
+      revision: Number(s.revision),
+      contentHash: String(s.contentHash),
+      at: new Date(s.createdAt as string).toISOString(),
+    })),
+    evidence: dossier.evidence.map((e) => ({ kind: String(e.kind), title: String(e.title), sha256: (e.sha256 as string | null) ?? null, url: (e.url as string | null) ?? null })),
+  };
+}
+
+function verifyGuide(slice: { fromSeq: number; prevHash: string | null }, checkpoint: SignedCheckpoint): string {
+  const range = slice.prevHash ? `--from-seq ${slice.fromSeq} --prev-hash ${slice.prevHash} ` : '';
+  return `# Verifying this pack
+
+You need the pack, the Gatehouse public key of key id \`${checkpoint.keyId}\` (from the
+organisation: \`GET /api/audit/public-key\`, or \`npm run audit:public-key\`, obtained
+independently of this pack), \`sha256sum\`, \`openssl\` and, for the chain, any JSON tool
+or the steps of \`audit-trail/audit-chain.md\`.
+
+1. **The files are the ones the manifest lists.** For every entry of \`files\` in
+   \`manifest.json\`, \`sha256sum <path>\` prints its \`sha256\`.
+2. **The manifest is Gatehouse's.** \`manifest.sig.json\` holds an Ed25519 signature
+   (base64) over the exact bytes of \`manifest.json\`:
+
+       node -e 'process.stdout.write(Buffer.from(require("./manifest.sig.json").signature, "base64"))' > manifest.sig
+       openssl pkeyutl -verify -pubin -inkey gatehouse-public-key.pem -rawin -in manifest.json -sigfile manifest.sig
+
+3. **The trail is unbroken and ends at the signed checkpoint.** \`audit-trail/events.ndjson\`
+   starts at seq ${slice.fromSeq}${slice.prevHash ? `, linked to the hash of seq ${slice.fromSeq - 1} (\`${slice.prevHash}\`)` : ' (the genesis)'}, and ends at
+   seq ${checkpoint.seq} with hash \`${checkpoint.headHash}\`. Recompute each event's hash as
+   \`audit-chain.md\` sections 2 and 3 say (a verifier written from that document alone:
+   \`verify_audit_export.py ${range}--known-head "seq=${checkpoint.seq}; hash=${checkpoint.headHash}" events.ndjson\`),
+   then check the checkpoint's signature as section 7 of \`audit-chain.md\` says.
+
+If a step fails, the pack was changed after Gatehouse made it, or the key is not Gatehouse's.
+`;
+}
