@@ -15,6 +15,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# The evidence pack ships the audit chain's specification to auditors.
+COPY docs ./docs
 USER node
 EXPOSE 3000
 CMD ["node", "dist/apps/api/src/main.js"]

@@ -17,8 +17,6 @@ import { StatementOfApplicabilityService } from './statement-of-applicability.se
 export const PACK_FORMAT = 'gatehouse-iso42001-evidence-pack';
 export const PACK_FORMAT_VERSION = 1;
 
-/** Documents an auditor needs beside the data, shipped inside every pack. */
-const CHAIN_SPECIFICATION = path.join(__dirname, '../../../../../docs/audit-chain.md');
 
 export interface PackRequest extends PackPeriod {
   /** Put the evidence files themselves in the pack, not only their index. */
@@ -55,6 +53,8 @@ export class EvidencePackService {
   ) {}
 
   async build(request: PackRequest): Promise<{ stream: Readable; fileName: string }> {
+    // Before anything is recorded or opened: a pack that cannot be made fails here, cleanly.
+    const statics = packStatics();
     const manager = this.dataSource.manager;
     // Recorded, and committed, first: the slice of the trail in the pack holds the record of its own making.
     await this.dataSource.transaction((tx) =>
@@ -74,50 +74,56 @@ export class EvidencePackService {
     ]);
     const trail = await this.reader.exportEvents({ afterSeq: slice.fromSeq - 1 }, 'ndjson');
 
-    const zip = new ZipFile();
-    const output = new PassThrough();
-    zip.outputStream.pipe(output);
-    const written: Promise<PackFile>[] = [];
-    const add = (name: string, content: Buffer | string | (() => Readable)) => {
-      const entry = new HashedEntry(name, typeof content === 'function' ? content : () => Readable.from([Buffer.from(content)]));
-      written.push(entry.done);
-      zip.addReadStream(entry, name, { compress: true, mtime: request.to });
-    };
+    try {
+      const zip = new ZipFile();
+      const output = new PassThrough();
+      zip.outputStream.pipe(output);
+      const written: Promise<PackFile>[] = [];
+      const add = (name: string, content: Buffer | string | (() => Readable)) => {
+        const entry = new HashedEntry(name, typeof content === 'function' ? content : () => Readable.from([Buffer.from(content)]));
+        written.push(entry.done);
+        zip.addReadStream(entry, name, { compress: true, mtime: request.to });
+      };
 
-    const generatedAt = new Date().toISOString();
-    const summaries: UseCaseSummary[] = [];
-    // First: the slice streams from a snapshot transaction, which should not wait on the rest of the pack.
-    add('audit-trail/events.ndjson', () => trail.stream);
-    add('inventory.csv', inventoryCsv(useCases));
-    add('soa.json', json(statement));
-    add('soa.csv', soaCsv(statement));
-    for (const policy of policies) {
-      add(`policies/gate-policy-v${policy.version}.json`, json({ version: policy.version, documentHash: policy.document_hash, note: policy.note, publishedBy: policy.published_by, publishedAt: policy.published_at, document: policy.document }));
-    }
-    add('roles.csv', rolesCsv(roleHistory(roles)));
-    add('metrics.json', json({ period: periodOf(request), ...figures }));
-    for (const useCase of useCases) {
-      add(`use-cases/${useCase.id}/dossier.json`, () =>
-        Readable.from(
-          (async function* (service: EvidencePackService) {
-            const dossier = await dossierOf(manager, useCase.id);
-            summaries.push(summarise(useCase, dossier));
-            yield Buffer.from(json({ useCase, ...dossier, evidence: dossier.evidence.map(({ blobId: _blobId, ...evidence }) => evidence) }));
-            if (request.files) service.addEvidenceFiles(add, useCase.id, dossier.evidence);
-          })(this),
-        ),
-      );
-    }
-    add('audit-trail/checkpoint.json', json(trail.checkpoint));
-    add('audit-trail/audit-chain.md', readFileSync(CHAIN_SPECIFICATION));
-    add('audit-trail/VERIFY.md', verifyGuide(slice, trail.checkpoint));
-    add('report.html', () => Readable.from((async function* () { yield Buffer.from(renderPackReport({ generatedAt, period: periodOf(request), statement, useCases: summaries })); })()));
+      const generatedAt = new Date().toISOString();
+      const summaries: UseCaseSummary[] = [];
+      // First: the slice streams from a snapshot transaction, which should not wait on the rest of the pack.
+      add('audit-trail/events.ndjson', () => trail.stream);
+      add('inventory.csv', inventoryCsv(useCases));
+      add('soa.json', json(statement));
+      add('soa.csv', soaCsv(statement));
+      for (const policy of policies) {
+        add(`policies/gate-policy-v${policy.version}.json`, json({ version: policy.version, documentHash: policy.document_hash, note: policy.note, publishedBy: policy.published_by, publishedAt: policy.published_at, document: policy.document }));
+      }
+      add('roles.csv', rolesCsv(roleHistory(roles)));
+      add('metrics.json', json({ period: periodOf(request), ...figures }));
+      for (const useCase of useCases) {
+        add(`use-cases/${useCase.id}/dossier.json`, () =>
+          Readable.from(
+            (async function* (service: EvidencePackService) {
+              const dossier = await dossierOf(manager, useCase.id);
+              summaries.push(summarise(useCase, dossier));
+              yield Buffer.from(json({ useCase, ...dossier, evidence: dossier.evidence.map(({ blobId: _blobId, ...evidence }) => evidence) }));
+              if (request.files) service.addEvidenceFiles(add, useCase.id, dossier.evidence);
+            })(this),
+          ),
+        );
+      }
+      add('audit-trail/checkpoint.json', json(trail.checkpoint));
+      add('audit-trail/audit-chain.md', statics.chainSpecification);
+      add('audit-trail/VERIFY.md', verifyGuide(slice, trail.checkpoint));
+      add('report.html', () => Readable.from((async function* () { yield Buffer.from(renderPackReport({ generatedAt, period: periodOf(request), statement, useCases: summaries })); })()));
 
-    void this.finish(zip, written, { generatedAt, request, checkpoint: trail.checkpoint, slice, useCases: useCases.length }).catch((error: unknown) => {
-      this.logger.error({ err: error }, 'the evidence pack could not be finished');
-      output.destroy(error as Error);
-    });
-    return { stream: output, fileName: `gatehouse-iso42001-pack-${generatedAt.slice(0, 10)}.zip` };
+      void this.finish(zip, written, { generatedAt, request, checkpoint: trail.checkpoint, slice, useCases: useCases.length }).catch((error: unknown) => {
+        this.logger.error({ err: error }, 'the evidence pack could not be finished');
+        output.destroy(error as Error);
+      });
+      return { stream: output, fileName: `gatehouse-iso42001-pack-${generatedAt.slice(0, 10)}.zip` };
+    } catch (error) {
+      // The slice holds a snapshot transaction open until it is read: never leave it to the idle timeout.
+      trail.stream.destroy();
+      throw error;
+    }
   }
 
   /** Evidence files ride in their use case's folder, streamed from the store. */
@@ -143,7 +149,7 @@ export class EvidencePackService {
       json({
         format: PACK_FORMAT,
         formatVersion: PACK_FORMAT_VERSION,
-        generator: { name: 'gatehouse', version: GENERATOR_VERSION },
+        generator: { name: 'gatehouse', version: packStatics().version },
         generatedAt: context.generatedAt,
         scope: { standard: 'ISO/IEC 42001:2023', useCases: context.useCases, evidenceFiles: context.request.files },
         period: periodOf(context.request),
@@ -157,12 +163,35 @@ export class EvidencePackService {
   }
 }
 
-const GENERATOR_VERSION: string = (() => {
-  try {
-    return JSON.parse(readFileSync(path.join(__dirname, '../../../../../package.json'), 'utf8')).version;
-  } catch {
-    return 'unknown';
+/**
+ * The repository's root (the folder of Gatehouse's package.json), found from
+ * here whether this runs from the TypeScript sources or from dist/: the pack
+ * ships the chain specification in docs/ and names the package's version.
+ */
+function repositoryRoot(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    try {
+      if (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).name === 'gatehouse') return dir;
+    } catch {
+      // not here: look one level up
+    }
+    if (path.dirname(dir) === dir) throw new Error(`Gatehouse's package.json was not found above ${__dirname}`);
   }
+}
+
+/** What every pack carries besides the data, read once. */
+const packStatics = (() => {
+  let statics: { chainSpecification: Buffer; version: string } | undefined;
+  return () => {
+    if (!statics) {
+      const root = repositoryRoot();
+      statics = {
+        chainSpecification: readFileSync(path.join(root, 'docs/audit-chain.md')),
+        version: JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version,
+      };
+    }
+    return statics;
+  };
 })();
 
 /**
@@ -183,8 +212,10 @@ class HashedEntry extends Readable {
   ) {
     super();
     this.done = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
-    // The manifest waits on every entry; one that fails ends the pack, and is reported there.
+    // The manifest waits on every entry: one that fails ends the pack, and is reported there,
+    // not as an unhandled 'error' event that would take the process down.
     this.done.catch(() => undefined);
+    this.on('error', () => undefined);
   }
 
   override _read(): void {
