@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsDateString, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
 import { INT4_MAX, IsUuid } from '@app/errors';
-import { IsKeysetCursor } from '../../../http/keyset-cursor';
+import { KeysetPageQuery } from '../../../http/keyset-page.query';
 import { GATES, Gate, SIGN_OFF_ROLES, SignOffRole, STAGES, Stage } from '../lifecycle';
 import { DECISIONS, Decision } from '../sign-off.policy';
 
@@ -64,17 +64,7 @@ export class ClearanceQuery {
   revision?: number;
 }
 
-export class InboxQuery {
-  @ApiPropertyOptional({ description: 'nextCursor from the previous page' }) @IsOptional() @IsString() @Length(1, 200) @IsKeysetCursor() cursor?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit: number = 50;
-}
+export class InboxQuery extends KeysetPageQuery {}
 
 export class ObligationParams {
   @ApiProperty({ format: 'uuid' }) @IsUuid() id: string;

@@ -4,7 +4,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
 import { IsUuid } from '@app/errors';
 import { AI_ROLES, AiRole, STAGES, Stage, TIERS, Tier, USE_CASE_STATUSES, UseCaseStatus } from '../../gate-reviews/lifecycle';
-import { IsKeysetCursor } from '../../../http/keyset-cursor';
+import { KeysetPageQuery } from '../../../http/keyset-page.query';
 
 const LONG_TEXT = 5000;
 
@@ -82,7 +82,7 @@ export class UseCaseIdParams {
   id: string;
 }
 
-export class ListUseCasesQuery {
+export class ListUseCasesQuery extends KeysetPageQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'Developer or deployer team' })
   @IsOptional()
   @IsUuid()
@@ -97,14 +97,4 @@ export class ListUseCasesQuery {
   @IsString()
   @Length(1, 200)
   q?: string;
-
-  @ApiPropertyOptional({ description: 'nextCursor from the previous page' }) @IsOptional() @IsString() @Length(1, 200) @IsKeysetCursor() cursor?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit: number = 50;
 }
