@@ -137,6 +137,8 @@ describe('the ISO/IEC 42001 evidence pack', () => {
     const refused = await t.http().get('/api/compliance/iso42001/pack').query({ from: now.toISOString(), to: now.toISOString() }).set(bearer(officer.token)).expect(422);
     expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'from' })]);
     await t.http().get('/api/compliance/iso42001/pack').query({ from: 'yesterday' }).set(bearer(officer.token)).expect(422);
+    const future = await t.http().get('/api/compliance/iso42001/pack').query({ from: new Date(now.getTime() + 3_600_000).toISOString(), to: new Date(now.getTime() + 7_200_000).toISOString() }).set(bearer(officer.token)).expect(422);
+    expect(future.body.errors).toEqual([{ field: 'from', detail: 'from must not be in the future' }]);
     await t.http().get('/api/compliance/iso42001/pack').set(bearer(world.legal.token)).expect(403);
   });
 });

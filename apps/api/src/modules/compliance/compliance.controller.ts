@@ -28,6 +28,8 @@ export class ComplianceController {
   async pack(@Query() query: EvidencePackQuery, @Res({ passthrough: true }) res: Response) {
     const to = query.to ?? new Date();
     if (query.from && query.from >= to) throw new ValidationFailedError([{ field: 'from', detail: 'from must be before to' }]);
+    // A period that has not begun holds no record yet, not even the pack's own.
+    if (query.from && query.from > new Date()) throw new ValidationFailedError([{ field: 'from', detail: 'from must not be in the future' }]);
     const { stream, fileName } = await this.packs.build({ from: query.from, to, files: query.files ?? false });
     res.set({ 'Content-Type': 'application/zip', 'Content-Disposition': `attachment; filename="${fileName}"` });
     return new StreamableFile(stream);
