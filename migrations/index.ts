@@ -11,6 +11,7 @@ import { PageUseCasesInCreationOrder1764117000000 } from './1764117000000-PageUs
 import { PageTheInbox1764124200000 } from './1764124200000-PageTheInbox';
 import { SignAuditCheckpoints1764131400000 } from './1764131400000-SignAuditCheckpoints';
 import { StatementOfApplicability1764138600000 } from './1764138600000-StatementOfApplicability';
+import { LetCheckpointsReferenceTheirKeys1764145800000 } from './1764145800000-LetCheckpointsReferenceTheirKeys';
 
 /** Every migration, oldest first. A new migration is added here as well as in its own file. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -26,4 +27,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   PageTheInbox1764124200000,
   SignAuditCheckpoints1764131400000,
   StatementOfApplicability1764138600000,
+  LetCheckpointsReferenceTheirKeys1764145800000,
 ];
