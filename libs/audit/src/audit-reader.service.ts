@@ -90,7 +90,14 @@ export class AuditReader {
     const release = async (failed: boolean) => {
       if (released) return;
       released = true;
-      await client.query(failed ? 'ROLLBACK' : 'COMMIT').catch(() => undefined);
+      if (failed) {
+        // A COPY given up midway (a client that hung up) leaves the server writing to a connection nobody reads:
+        // a ROLLBACK would queue behind it for ever. The connection is closed instead (the server rolls back),
+        // and the pool, seeing it ended, drops it rather than lend it again.
+        await client.end().catch(() => undefined);
+      } else {
+        await client.query('COMMIT').catch(() => undefined);
+      }
       await runner.release();
     };
     try {

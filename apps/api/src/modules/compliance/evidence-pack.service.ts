@@ -79,8 +79,10 @@ export class EvidencePackService {
       const output = new PassThrough();
       zip.outputStream.pipe(output);
       const written: Promise<PackFile>[] = [];
+      const entries: HashedEntry[] = [];
       const add = (name: string, content: Buffer | string | (() => Readable)) => {
         const entry = new HashedEntry(name, typeof content === 'function' ? content : () => Readable.from([Buffer.from(content)]));
+        entries.push(entry);
         written.push(entry.done);
         zip.addReadStream(entry, name, { compress: true, mtime: request.to });
       };
@@ -114,8 +116,17 @@ export class EvidencePackService {
       add('audit-trail/VERIFY.md', verifyGuide(slice, trail.checkpoint));
       add('report.html', () => Readable.from((async function* () { yield Buffer.from(renderPackReport({ generatedAt, period: periodOf(request), statement, useCases: summaries })); })()));
 
+      // A client that hangs up destroys `output` (the HTTP adapter does): the ZIP writer then stalls, and with it
+      // the trail's COPY, which would hold its snapshot transaction and pooled connection for ever. Stop everything.
+      output.once('close', () => {
+        if (output.readableEnded) return;
+        const abandoned = new PackAbandonedError();
+        trail.stream.destroy();
+        for (const entry of entries) entry.abandon(abandoned);
+      });
       void this.finish(zip, written, { generatedAt, request, checkpoint: trail.checkpoint, slice, useCases: useCases.length }).catch((error: unknown) => {
-        this.logger.error({ err: error }, 'the evidence pack could not be finished');
+        if (error instanceof PackAbandonedError) this.logger.warn('the evidence pack was abandoned before it was complete (the client went away)');
+        else this.logger.error({ err: error }, 'the evidence pack could not be finished');
         output.destroy(error as Error);
       });
       return { stream: output, fileName: `gatehouse-iso42001-pack-${generatedAt.slice(0, 10)}.zip` };
@@ -218,6 +229,13 @@ class HashedEntry extends Readable {
     this.on('error', () => undefined);
   }
 
+  /** Ends this entry unfinished (the pack will not be completed): its source is stopped and the manifest no longer waits for it. */
+  abandon(error: Error): void {
+    this.settle.reject(error);
+    this.source?.destroy();
+    this.destroy();
+  }
+
   override _read(): void {
     if (this.source) {
       this.source.resume();
@@ -238,6 +256,13 @@ class HashedEntry extends Readable {
       this.settle.reject(error);
       this.destroy(error);
     });
+  }
+}
+
+/** The download was given up before the pack was complete: nothing of it is kept. */
+class PackAbandonedError extends Error {
+  constructor() {
+    super('the evidence pack was abandoned before it was complete');
   }
 }
 

@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import { request } from 'node:http';
+import { AuditTrail } from '@app/audit';
+import { bearer, createTestApp, givenUser, TestApp, TestUser } from './support';
+
+/**
+ * The evidence pack under a hostile or unlucky client: a download cut short
+ * must leave no snapshot transaction, no pooled connection and no crash behind.
+ */
+describe('the evidence pack when the client goes away', () => {
+  let t: TestApp;
+  let officer: TestUser;
+  let port: number;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    await t.app.listen(0, '127.0.0.1');
+    port = (t.app.getHttpServer().address() as { port: number }).port;
+    officer = await givenUser(t, { roles: ['compliance_officer'] });
+    // A trail long enough (several MB, incompressible) that its slice is still streaming when the client leaves.
+    const trail = t.app.get(AuditTrail);
+    const actor = { id: officer.id, kind: 'user' as const, displayName: 'bulk', roles: ['compliance_officer'] };
+    await t.dataSource.transaction(async (tx) => {
+      for (let i = 0; i < 2500; i++) {
+        await trail.record(tx, { action: 'compliance.pack_exported', actor, target: { type: 'evidence_pack', id: 'bulk' }, data: { from: randomBytes(1500).toString('base64'), to: 'filler', files: false } });
+      }
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const inTransaction = async () =>
+    (await t.dataSource.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND xact_start IS NOT NULL AND pid <> pg_backend_pid()`))[0].n as number;
+  const eventually = async (check: () => Promise<boolean>, ms = 10_000) => {
+    const until = Date.now() + ms;
+    while (!(await check())) {
+      if (Date.now() > until) throw new Error('condition not met in time');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+
+  it('a client that hangs up after the first bytes leaves no open transaction, and the next pack is whole', async () => {
+    for (let i = 0; i < 3; i++) {
+      await new Promise<void>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path: '/api/compliance/iso42001/pack', headers: bearer(officer.token) }, (res) => {
+          expect(res.statusCode).toBe(200);
+          res.once('data', () => {
+            req.destroy();
+            resolve();
+          });
+        });
+        req.on('error', () => undefined);
+        req.on('close', () => resolve());
+        req.end();
+        setTimeout(() => reject(new Error('no first byte')), 20_000);
+      });
+    }
+    await eventually(async () => (await inTransaction()) === 0).catch(async (e) => {
+      console.log(await t.dataSource.query(`SELECT pid, state, wait_event_type, wait_event, left(query, 120) AS q FROM pg_stat_activity WHERE datname = current_database() AND xact_start IS NOT NULL AND pid <> pg_backend_pid()`));
+      throw e;
+    });
+    const pool = (t.dataSource.driver as unknown as { master: { totalCount: number; idleCount: number } }).master;
+    await eventually(async () => pool.totalCount === pool.idleCount);
+    const whole = await t.http().get('/api/compliance/iso42001/pack').set(bearer(officer.token)).buffer(true)
+      .parse((res, done) => { const c: Buffer[] = []; res.on('data', (b: Buffer) => c.push(b)); res.on('end', () => done(null, Buffer.concat(c))); }).expect(200);
+    expect((whole.body as Buffer).subarray(-22).readUInt32LE(0)).toBe(0x06054b50); // the ZIP's end of central directory
+  }, 60_000);
+});
