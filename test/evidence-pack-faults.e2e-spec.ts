@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { AuditTrail } from '@app/audit';
-import { bearer, createTestApp, givenUser, TestApp, TestUser } from './support';
+import { bearer, createTestApp, givenTeam, givenUseCase, givenUser, TestApp, TestUser, withClient } from './support';
 
 /**
  * The evidence pack under a hostile or unlucky client: a download cut short
@@ -65,5 +65,42 @@ describe('the evidence pack when the client goes away', () => {
     const whole = await t.http().get('/api/compliance/iso42001/pack').set(bearer(officer.token)).buffer(true)
       .parse((res, done) => { const c: Buffer[] = []; res.on('data', (b: Buffer) => c.push(b)); res.on('end', () => done(null, Buffer.concat(c))); }).expect(200);
     expect((whole.body as Buffer).subarray(-22).readUInt32LE(0)).toBe(0x06054b50); // the ZIP's end of central directory
+  }, 60_000);
+
+  /** A pack downloaded over a raw connection: whether the ZIP came whole, and what the server said. */
+  const rawPack = (query: string) =>
+    new Promise<{ status: number; complete: boolean; body: Buffer }>((resolve) => {
+      const chunks: Buffer[] = [];
+      request({ host: '127.0.0.1', port, path: `/api/compliance/iso42001/pack${query}`, headers: bearer(officer.token) }, (res) => {
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode!, complete: res.complete, body: Buffer.concat(chunks) }));
+        res.on('error', () => resolve({ status: res.statusCode!, complete: false, body: Buffer.concat(chunks) }));
+      })
+        .on('error', () => resolve({ status: 0, complete: false, body: Buffer.concat(chunks) }))
+        .end();
+    });
+
+  it('an evidence file missing from the store, or changed there, is never packed as something else: the download is cut, nothing is held', async () => {
+    const team = await givenTeam(t);
+    const owner = await givenUser(t, { teams: [{ teamId: team.id, role: 'developer' }] });
+    const useCase = await givenUseCase(t, owner.token, team.id);
+    const uploaded = await t.http().post(`/api/use-cases/${useCase.id}/evidence`).set(bearer(owner.token))
+      .field('kind', 'model_card').field('title', 'Model card').attach('file', Buffer.from('the real model card'), { filename: 'card.txt', contentType: 'text/plain' }).expect(201);
+    for (const tamper of ['UPDATE evidence_blob_chunks SET data = $2 WHERE blob_id = (SELECT blob_id FROM evidence WHERE id = $1)', 'DELETE FROM evidence_blob_chunks WHERE blob_id = (SELECT blob_id FROM evidence WHERE id = $1)']) {
+      await withClient(t.database.url, async (superuser) => {
+        // As someone with the server's superuser would: past the table's guard triggers.
+        await superuser.query('SET session_replication_role = replica');
+        await superuser.query(tamper, tamper.startsWith('UPDATE') ? [uploaded.body.id, Buffer.from('a forged model card')] : [uploaded.body.id]);
+      });
+      const pack = await rawPack('?files=true');
+      expect(pack.status).toBe(200);
+      expect(pack.complete).toBe(false);
+      await eventually(async () => (await inTransaction()) === 0);
+      await t.http().get('/health/ready').expect(200);
+    }
+    // Without the files, the pack is whole.
+    const index = await rawPack('');
+    expect(index.complete).toBe(true);
+    expect(index.body.subarray(-22).readUInt32LE(0)).toBe(0x06054b50);
   }, 60_000);
 });

@@ -80,8 +80,8 @@ export class EvidencePackService {
       zip.outputStream.pipe(output);
       const written: Promise<PackFile>[] = [];
       const entries: HashedEntry[] = [];
-      const add = (name: string, content: Buffer | string | (() => Readable)) => {
-        const entry = new HashedEntry(name, typeof content === 'function' ? content : () => Readable.from([Buffer.from(content)]));
+      const add = (name: string, content: Buffer | string | (() => Readable), expected?: ExpectedContent) => {
+        const entry = new HashedEntry(name, typeof content === 'function' ? content : () => Readable.from([Buffer.from(content)]), expected);
         entries.push(entry);
         written.push(entry.done);
         zip.addReadStream(entry, name, { compress: true, mtime: request.to });
@@ -138,11 +138,17 @@ export class EvidencePackService {
   }
 
   /** Evidence files ride in their use case's folder, streamed from the store. */
-  private addEvidenceFiles(add: (name: string, content: () => Readable) => void, useCaseId: string, evidence: { id: string; blobId: string | null; fileName: string | null }[]) {
+  private addEvidenceFiles(
+    add: (name: string, content: () => Readable, expected: ExpectedContent) => void,
+    useCaseId: string,
+    evidence: { id: string; blobId: string | null; fileName: string | null; sha256?: unknown; sizeBytes?: unknown }[],
+  ) {
     for (const file of evidence) {
       if (!file.blobId) continue;
       const blobId = file.blobId;
-      add(`use-cases/${useCaseId}/evidence/${file.id}-${safeName(file.fileName ?? 'file')}`, () => this.store.read(blobId));
+      // The store answers a missing or cut blob with fewer bytes, not an error: the file is checked against its record.
+      const expected = { sha256: String(file.sha256), bytes: Number(file.sizeBytes), what: `evidence ${file.id}` };
+      add(`use-cases/${useCaseId}/evidence/${file.id}-${safeName(file.fileName ?? 'file')}`, () => this.store.read(blobId), expected);
     }
   }
 
@@ -220,6 +226,7 @@ class HashedEntry extends Readable {
   constructor(
     private readonly name: string,
     private readonly make: () => Readable,
+    private readonly expected?: ExpectedContent,
   ) {
     super();
     this.done = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
@@ -249,7 +256,14 @@ class HashedEntry extends Readable {
       if (!this.push(bytes)) source.pause();
     });
     source.once('end', () => {
-      this.settle.resolve({ path: this.name, sha256: this.hash.digest('hex'), bytes: this.bytes });
+      const file = { path: this.name, sha256: this.hash.digest('hex'), bytes: this.bytes };
+      if (this.expected && (file.sha256 !== this.expected.sha256 || file.bytes !== this.expected.bytes)) {
+        const error = new Error(`${this.expected.what} in the store is not the file recorded (${file.bytes} bytes, SHA-256 ${file.sha256}; recorded ${this.expected.bytes} bytes, ${this.expected.sha256}): the pack is not finished`);
+        this.settle.reject(error);
+        this.destroy(error);
+        return;
+      }
+      this.settle.resolve(file);
       this.push(null);
     });
     source.once('error', (error) => {
@@ -257,6 +271,13 @@ class HashedEntry extends Readable {
       this.destroy(error);
     });
   }
+}
+
+/** What a file must be, as its record says: a pack never carries another file under its name. */
+interface ExpectedContent {
+  sha256: string;
+  bytes: number;
+  what: string;
 }
 
 /** The download was given up before the pack was complete: nothing of it is kept. */
