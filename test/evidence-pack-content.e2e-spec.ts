@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { bearer, createTestApp, givenUser, TestApp, TestUser } from './support';
@@ -59,16 +59,18 @@ describe('the evidence pack, read by an auditor', () => {
     expect(JSON.parse(await pack.read(`use-cases/${useCaseId}/dossier.json`)).useCase.title).toBe(title);
   });
 
-  it('VERIFY.md step 2, followed literally, verifies the manifest with openssl', async () => {
+  it('VERIFY.md, followed literally, verifies the manifest with openssl and the trail with the independent verifier', async () => {
     const pack = await downloadPack({}, 'literal');
     const published = (await t.http().get('/api/audit/public-key').set(bearer(officer.token)).expect(200)).body;
     await writeFile(path.join(pack.dir, 'gatehouse-public-key.pem'), published.publicKey);
     const guide = await pack.read('audit-trail/VERIFY.md');
-    const commands = guide.split('\n').filter((line) => /^ {7}(node|openssl) /.test(line)).map((line) => line.trim());
-    expect(commands).toHaveLength(2);
+    // The auditor fetched Gatehouse's independent verifier from its source repository, as step 3 says.
+    await copyFile(path.join(__dirname, 'support', 'verify_audit_export.py'), path.join(pack.dir, 'verify_audit_export.py'));
+    const commands = guide.split('\n').filter((line) => /^ {7}(node|openssl|python3) /.test(line)).map((line) => line.trim());
+    expect(commands).toHaveLength(3);
     for (const command of commands) {
       const run = await runCommand('sh', ['-c', `cd '${pack.dir}' && ${command}`]);
-      expect({ command, output: run.output.trim(), code: run.code }).toEqual({ command, output: expect.stringMatching(/Signature Verified Successfully|^$/), code: 0 });
+      expect({ command, output: run.output.trim(), code: run.code }).toEqual({ command, output: expect.stringMatching(/Signature Verified Successfully|^$|^intact up to seq \d+, head hash [0-9a-f]{64}$/), code: 0 });
     }
   });
 });

@@ -368,9 +368,13 @@ or the steps of \`audit-trail/audit-chain.md\`.
 3. **The trail is unbroken and ends at the signed checkpoint.** \`audit-trail/events.ndjson\`
    starts at seq ${slice.fromSeq}${slice.prevHash ? `, linked to the hash of seq ${slice.fromSeq - 1} (\`${slice.prevHash}\`)` : ' (the genesis)'}, and ends at
    seq ${checkpoint.seq} with hash \`${checkpoint.headHash}\`. Recompute each event's hash as
-   \`audit-chain.md\` sections 2 and 3 say (a verifier written from that document alone:
-   \`verify_audit_export.py ${range}--known-head "seq=${checkpoint.seq}; hash=${checkpoint.headHash}" events.ndjson\`),
-   then check the checkpoint's signature as section 7 of \`audit-chain.md\` says.
+   \`audit-chain.md\` sections 2 and 3 say, with a verifier of your own or the one Gatehouse's
+   source repository keeps, written from that document alone (\`test/support/verify_audit_export.py\`,
+   not part of this pack):
+
+       python3 verify_audit_export.py ${range}--known-head "seq=${checkpoint.seq}; hash=${checkpoint.headHash}" audit-trail/events.ndjson
+
+   then check the signature of \`audit-trail/checkpoint.json\` as section 7 of \`audit-chain.md\` says.
 
 If a step fails, the pack was changed after Gatehouse made it, or the key is not Gatehouse's.
 `;
