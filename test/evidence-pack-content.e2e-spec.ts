@@ -73,4 +73,10 @@ describe('the evidence pack, read by an auditor', () => {
       expect({ command, output: run.output.trim(), code: run.code }).toEqual({ command, output: expect.stringMatching(/Signature Verified Successfully|^$|^intact up to seq \d+, head hash [0-9a-f]{64}$/), code: 0 });
     }
   });
+
+  it.each([['1900-01-01T00:00:00Z'], ['9999-12-31T23:59:59Z'], ['+010000-01-01T00:00:00Z']])('a period ending at %s still makes a pack any unzip tool opens', async (to) => {
+    const pack = await downloadPack({ to }, `to-${to.slice(0, 6)}`);
+    expect({ status: pack.status, unzipped: pack.unzipped }).toEqual({ status: 200, unzipped: true });
+    expect(JSON.parse(await pack.read('manifest.json')).period.to).toBe(new Date(to).toISOString());
+  });
 });

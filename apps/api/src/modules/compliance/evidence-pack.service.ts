@@ -84,7 +84,7 @@ export class EvidencePackService {
         const entry = new HashedEntry(name, typeof content === 'function' ? content : () => Readable.from([Buffer.from(content)]), expected);
         entries.push(entry);
         written.push(entry.done);
-        zip.addReadStream(entry, name, { compress: true, mtime: request.to });
+        zip.addReadStream(entry, name, { compress: true, mtime: zipTime(request.to) });
       };
 
       const generatedAt = new Date().toISOString();
@@ -174,8 +174,8 @@ export class EvidencePackService {
         files,
       }),
     );
-    zip.addBuffer(manifest, 'manifest.json', { mtime: context.request.to });
-    zip.addBuffer(Buffer.from(json(this.checkpoints.signDetached(manifest))), 'manifest.sig.json', { mtime: context.request.to });
+    zip.addBuffer(manifest, 'manifest.json', { mtime: zipTime(context.request.to) });
+    zip.addBuffer(Buffer.from(json(this.checkpoints.signDetached(manifest))), 'manifest.sig.json', { mtime: zipTime(context.request.to) });
     zip.end();
   }
 }
@@ -285,6 +285,13 @@ class PackAbandonedError extends Error {
   constructor() {
     super('the evidence pack was abandoned before it was complete');
   }
+}
+
+/** ZIP's (MS-DOS) timestamps span 1980 to 2107: the period's end, brought into that range. yazl throws, outside the request, on an earlier one. */
+const ZIP_EARLIEST = new Date(1980, 0, 1, 0, 0, 2);
+const ZIP_LATEST = new Date(2107, 11, 31, 23, 59, 58);
+function zipTime(date: Date): Date {
+  return date < ZIP_EARLIEST ? ZIP_EARLIEST : date > ZIP_LATEST ? ZIP_LATEST : date;
 }
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
