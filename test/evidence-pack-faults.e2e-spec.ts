@@ -67,6 +67,26 @@ describe('the evidence pack when the client goes away', () => {
     expect((whole.body as Buffer).subarray(-22).readUInt32LE(0)).toBe(0x06054b50); // the ZIP's end of central directory
   }, 60_000);
 
+  it('the same holds for a plain audit export (GET /api/audit/export) cut short', async () => {
+    for (let i = 0; i < 3; i++) {
+      await new Promise<void>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path: '/api/audit/export?format=ndjson', headers: bearer(officer.token) }, (res) => {
+          expect(res.statusCode).toBe(200);
+          res.once('data', () => {
+            req.destroy();
+            resolve();
+          });
+        });
+        req.on('error', () => undefined);
+        req.on('close', () => resolve());
+        req.end();
+        setTimeout(() => reject(new Error('no first byte')), 20_000);
+      });
+    }
+    await eventually(async () => (await inTransaction()) === 0);
+    await t.http().get('/api/audit/export?format=ndjson').set(bearer(officer.token)).expect(200);
+  }, 60_000);
+
   /** A pack downloaded over a raw connection: whether the ZIP came whole, and what the server said. */
   const rawPack = (query: string) =>
     new Promise<{ status: number; complete: boolean; body: Buffer }>((resolve) => {
