@@ -136,7 +136,10 @@ describe('the ISO/IEC 42001 evidence pack', () => {
     expect(pack.manifest.auditTrail.prevHash).toMatch(/^[0-9a-f]{64}$/);
     const refused = await t.http().get('/api/compliance/iso42001/pack').query({ from: now.toISOString(), to: now.toISOString() }).set(bearer(officer.token)).expect(422);
     expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'from' })]);
-    await t.http().get('/api/compliance/iso42001/pack').query({ from: 'yesterday' }).set(bearer(officer.token)).expect(422);
+    for (const from of ['yesterday', '1', '2026-02-30T00:00:00Z']) {
+      const notADate = await t.http().get('/api/compliance/iso42001/pack').query({ from }).set(bearer(officer.token)).expect(422);
+      expect(notADate.body.errors).toEqual([{ field: 'from', detail: 'from must be an ISO 8601 date-time' }]);
+    }
     const future = await t.http().get('/api/compliance/iso42001/pack').query({ from: new Date(now.getTime() + 3_600_000).toISOString(), to: new Date(now.getTime() + 7_200_000).toISOString() }).set(bearer(officer.token)).expect(422);
     expect(future.body.errors).toEqual([{ field: 'from', detail: 'from must not be in the future' }]);
     await t.http().get('/api/compliance/iso42001/pack').set(bearer(world.legal.token)).expect(403);

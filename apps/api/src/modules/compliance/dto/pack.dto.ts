@@ -1,8 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsDate, IsOptional } from 'class-validator';
+import { IsBoolean, IsDate, isISO8601, IsOptional } from 'class-validator';
 
-const toDate = ({ value }: { value: unknown }) => (typeof value === 'string' && value ? new Date(value) : value);
+/** Only an ISO 8601 date or date-time becomes a Date: `1` or `yesterday`, which JavaScript would read as some date, stay text and are refused. */
+const toDate = ({ value }: { value: unknown }) => (typeof value === 'string' && isISO8601(value, { strict: true }) ? new Date(value) : value);
 
 export class EvidencePackQuery {
   @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Start of the period (default: the beginning)' })
