@@ -74,7 +74,8 @@ describe('the evidence pack, read by an auditor', () => {
     }
   });
 
-  it.each([['1900-01-01T00:00:00Z'], ['9999-12-31T23:59:59Z'], ['+010000-01-01T00:00:00Z']])('a period ending at %s still makes a pack any unzip tool opens', async (to) => {
+  // (An expanded year such as +010000 is not strict ISO 8601: it is refused before any pack is made.)
+  it.each([['1900-01-01T00:00:00Z'], ['9999-12-31T23:59:59Z']])('a period ending at %s still makes a pack any unzip tool opens', async (to) => {
     const pack = await downloadPack({ to }, `to-${to.slice(0, 6)}`);
     expect({ status: pack.status, unzipped: pack.unzipped }).toEqual({ status: 200, unzipped: true });
     expect(JSON.parse(await pack.read('manifest.json')).period.to).toBe(new Date(to).toISOString());
