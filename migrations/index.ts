@@ -12,6 +12,7 @@ import { PageTheInbox1764124200000 } from './1764124200000-PageTheInbox';
 import { SignAuditCheckpoints1764131400000 } from './1764131400000-SignAuditCheckpoints';
 import { StatementOfApplicability1764138600000 } from './1764138600000-StatementOfApplicability';
 import { LetCheckpointsReferenceTheirKeys1764145800000 } from './1764145800000-LetCheckpointsReferenceTheirKeys';
+import { GovernImpactAssessmentsAndRiskAcceptance1764153000000 } from './1764153000000-GovernImpactAssessmentsAndRiskAcceptance';
 
 /** Every migration, oldest first. A new migration is added here as well as in its own file. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -28,4 +29,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   SignAuditCheckpoints1764131400000,
   StatementOfApplicability1764138600000,
   LetCheckpointsReferenceTheirKeys1764145800000,
+  GovernImpactAssessmentsAndRiskAcceptance1764153000000,
 ];

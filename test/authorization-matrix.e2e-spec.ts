@@ -5,6 +5,7 @@ import { ApiKeysService } from '../apps/api/src/modules/identity/api-keys/api-ke
 import { PrincipalLoader } from '../apps/api/src/modules/identity/auth/principal.loader';
 import { UsersService } from '../apps/api/src/modules/identity/users/users.service';
 import { adminUser, asPrincipal, asSetup, bearer, createTestApp, givenApiKey, givenTeam, givenUseCase, givenUser, TEST_ADMIN, TestApp, useCaseBody } from './support';
+import { answersFor } from './support/impact-assessment';
 import { routeInventory } from './support/route-inventory';
 import { UndeclaredModule } from './support/undeclared.module';
 
@@ -53,6 +54,15 @@ interface Fixtures {
   useCase: { id: string; riskId: string; fileId: string; linkId: string };
   freshRisk(): Promise<string>;
   policyDocument: object;
+  templateDocument: object;
+  /** The id of a text question of the current assessment template. */
+  textQuestionId: string;
+  /** A fresh ready use case whose assessment is a draft with every required answer, ready to submit. */
+  draftAssessment(): Promise<{ useCaseId: string; revision: number }>;
+  /** As draftAssessment, submitted by the team. */
+  submittedAssessment(): Promise<{ useCaseId: string; revision: number }>;
+  /** A fresh risk of the use case, treated by acceptance, at severity 2. */
+  riskToAccept(): Promise<string>;
   /** A use case in design with what its minimal design gate asks for. */
   readyUseCase(): Promise<string>;
   /** A review of a minimal use case, opened by another developer of the team. */
@@ -227,6 +237,39 @@ const CASES: RouteCase[] = [
   { route: 'GET /api/use-cases/:id/evidence/:evidenceId', expect: readUseCase(), request: async (f) => ({ path: `${UC(f)}/evidence/${f.useCase.linkId}` }) },
   { route: 'GET /api/use-cases/:id/evidence/:evidenceId/content', expect: readUseCase(), request: async (f) => ({ path: `${UC(f)}/evidence/${f.useCase.fileId}/content` }) },
 
+  { route: 'GET /api/use-cases/:id/impact-assessment', expect: readUseCase(), request: async (f) => ({ path: `${UC(f)}/impact-assessment` }) },
+  {
+    route: 'PUT /api/use-cases/:id/impact-assessment',
+    expect: writeUseCase(),
+    request: async (f) => ({ path: `${UC(f)}/impact-assessment`, body: { answers: { [f.textQuestionId]: `answer ${fresh()}` } } }),
+  },
+  {
+    route: 'POST /api/use-cases/:id/impact-assessment/submit',
+    expect: writeUseCase(),
+    request: async (f) => {
+      const { useCaseId, revision } = await f.draftAssessment();
+      return { path: `/api/use-cases/${useCaseId}/impact-assessment/submit`, body: { revision } };
+    },
+  },
+  {
+    // Outside the team, in a role the policy names and the caller holds: an assessor naming legal is refused (403 role-not-held).
+    route: 'POST /api/use-cases/:id/impact-assessment/decisions',
+    expect: allow(201, ['legal'], 403),
+    request: async (f) => {
+      const { useCaseId, revision } = await f.submittedAssessment();
+      return { path: `/api/use-cases/${useCaseId}/impact-assessment/decisions`, body: { revision, role: 'legal', decision: 'approve', comment: 'fine' } };
+    },
+  },
+  {
+    route: 'POST /api/use-cases/:id/risks/:riskId/acceptance',
+    // An assessor naming the legal role does not hold it (403); legal does.
+    expect: allow(201, ['legal'], 403),
+    request: async (f) => ({ path: `${UC(f)}/risks/${await f.riskToAccept()}/acceptance`, body: { role: 'legal', comment: 'we live with it' } }),
+  },
+  { route: 'GET /api/assessment-templates', expect: allow(200, SIGNED_IN), request: async () => ({ path: '/api/assessment-templates' }) },
+  { route: 'GET /api/assessment-templates/current', expect: allow(200, SIGNED_IN), request: async () => ({ path: '/api/assessment-templates/current' }) },
+  { route: 'GET /api/assessment-templates/:version', expect: allow(200, SIGNED_IN), request: async () => ({ path: '/api/assessment-templates/1' }) },
+  { route: 'POST /api/assessment-templates', expect: allow(201, ADMINS), request: async (f) => ({ path: '/api/assessment-templates', body: { document: f.templateDocument } }) },
   { route: 'GET /api/gate-policies', expect: allow(200, SIGNED_IN), request: async () => ({ path: '/api/gate-policies' }) },
   { route: 'GET /api/gate-policies/current', expect: allow(200, SIGNED_IN), request: async () => ({ path: '/api/gate-policies/current' }) },
   { route: 'GET /api/gate-policies/:version', expect: allow(200, SIGNED_IN), request: async () => ({ path: '/api/gate-policies/1' }) },
@@ -332,8 +375,31 @@ describe('authorization', () => {
       return { useCaseId, requestId: proposal.body.id as string };
     };
 
+    const template = (await t.http().get('/api/assessment-templates/current').set(bearer(admin.token)).expect(200)).body;
+    const textQuestionId: string = template.document.sections.flatMap((section: { questions: { id: string; kind: string }[] }) => section.questions).find((q: { kind: string }) => q.kind === 'text').id;
+    await t.http().put(`/api/use-cases/${useCase.id}/impact-assessment`).set(bearer(developerUser.token)).send({ answers: {} }).expect(200);
+    const draftAssessment = async () => {
+      const useCaseId = await readyUseCase();
+      const saved = await t.http().put(`/api/use-cases/${useCaseId}/impact-assessment`).set(bearer(opener.token)).send({ answers: answersFor(template.document) }).expect(200);
+      return { useCaseId, revision: saved.body.revision as number };
+    };
+
     fixtures = {
       t,
+      templateDocument: template.document,
+      textQuestionId,
+      draftAssessment,
+      submittedAssessment: async () => {
+        const draft = await draftAssessment();
+        await t.http().post(`/api/use-cases/${draft.useCaseId}/impact-assessment/submit`).set(bearer(opener.token)).send({ revision: draft.revision }).expect(200);
+        return draft;
+      },
+      riskToAccept: async () => {
+        const view = await asPrincipal(t, developerPrincipal, () =>
+          t.app.get(UseCasesService).addRisk(developerPrincipal, useCase.id, { description: `r ${fresh()}`, category: 'safety', severity: 2, likelihood: 1, treatment: 'accept', owner: 'ops lead' }),
+        );
+        return view.content.risks[view.content.risks.length - 1].id;
+      },
       pendingTierChange,
       adminPrincipal,
       teamId: teamA.id,
@@ -366,6 +432,9 @@ describe('authorization', () => {
       'DELETE /api/use-cases/:id/risks/:riskId → use_cases:write',
       'DELETE /api/use-cases/:id/tier-override → use_cases:override_tier',
       'DELETE /api/users/:id/roles/:role → identity:manage',
+      'GET /api/assessment-templates → gate_policies:read',
+      'GET /api/assessment-templates/:version → gate_policies:read',
+      'GET /api/assessment-templates/current → gate_policies:read',
       'GET /api/audit/checkpoints → audit:read',
       'GET /api/audit/events → audit:read',
       'GET /api/audit/export → audit:read',
@@ -390,6 +459,7 @@ describe('authorization', () => {
       'GET /api/use-cases/:id/evidence → use_cases:read',
       'GET /api/use-cases/:id/evidence/:evidenceId → use_cases:read',
       'GET /api/use-cases/:id/evidence/:evidenceId/content → use_cases:read',
+      'GET /api/use-cases/:id/impact-assessment → use_cases:read',
       'GET /api/use-cases/:id/obligations → use_cases:read',
       'GET /api/use-cases/:id/reviews → use_cases:read',
       'GET /api/use-cases/:id/revisions → use_cases:read',
@@ -405,6 +475,7 @@ describe('authorization', () => {
       'PATCH /api/use-cases/:id → use_cases:write',
       'PATCH /api/use-cases/:id/obligations/:obligationId → use_cases:write',
       'PATCH /api/users/:id → identity:manage',
+      'POST /api/assessment-templates → gate_policies:manage',
       'POST /api/audit/checkpoints → audit:read',
       'POST /api/auth/login → public',
       'POST /api/gate-policies → gate_policies:manage',
@@ -415,8 +486,11 @@ describe('authorization', () => {
       'POST /api/use-cases → use_cases:write',
       'POST /api/use-cases/:id/evidence → use_cases:write',
       'POST /api/use-cases/:id/evidence/links → use_cases:write',
+      'POST /api/use-cases/:id/impact-assessment/decisions → impact_assessments:decide',
+      'POST /api/use-cases/:id/impact-assessment/submit → use_cases:write',
       'POST /api/use-cases/:id/reviews → use_cases:write',
       'POST /api/use-cases/:id/risks → use_cases:write',
+      'POST /api/use-cases/:id/risks/:riskId/acceptance → risks:accept',
       'POST /api/use-cases/:id/rollback → gate_reviews:decide',
       'POST /api/use-cases/:id/tier-change-requests/:requestId/decision → use_cases:override_tier',
       'POST /api/users → identity:manage',
@@ -424,6 +498,7 @@ describe('authorization', () => {
       'POST /api/users/:id/deactivate → identity:manage',
       'PUT /api/teams/:id/members/:userId/:role → identity:manage',
       'PUT /api/use-cases/:id/checklist/:itemId → use_cases:write',
+      'PUT /api/use-cases/:id/impact-assessment → use_cases:write',
       'PUT /api/use-cases/:id/risks/:riskId → use_cases:write',
       'PUT /api/use-cases/:id/tier-override → use_cases:override_tier',
       'PUT /api/users/:id/roles/:role → identity:manage',

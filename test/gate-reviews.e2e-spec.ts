@@ -27,7 +27,7 @@ describe('gate reviews and sign-offs', () => {
       const res = await t.http().post(`/api/use-cases/${useCaseId}/reviews`).set(bearer(world.opener.token)).send({ gate: 'design_to_develop' });
       expect(res.status).toBe(422);
       expect(res.body.errors.map((e: { detail: string }) => e.detail).sort()).toEqual([
-        'missing evidence: impact_assessment',
+        'impact assessment: The use case has no impact assessment.',
         'missing evidence: risk_assessment',
         'unanswered checklist item: all.diverse_team',
         'unanswered checklist item: all.laws_and_regulations',

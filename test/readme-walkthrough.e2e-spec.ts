@@ -54,8 +54,8 @@ describe("the README's walk-through", () => {
 
   it('runs as pasted, from the first sign-in to a passed gate, a clearance and a verified trail', async () => {
     const blocks = walkthroughBlocks(await readFile(README, 'utf8'));
-    // Signing in; People, teams and roles; Use cases, risks and evidence; Gate reviews and sign-offs.
-    expect(blocks).toHaveLength(4);
+    // Signing in; People, teams and roles; Use cases, risks and evidence; Impact assessments and risk treatment; Gate reviews and sign-offs.
+    expect(blocks).toHaveLength(5);
 
     // What the walk leaves in its variables, for the checks below.
     const state = path.join(workDir, 'state.json');
@@ -76,6 +76,11 @@ describe("the README's walk-through", () => {
 
     // What a newcomer reads on their screen along the way.
     expect(run.output).toMatch(/^limited$/m);
+    // The team's own acceptance refused, legal's recorded; the assessment submitted, then approved.
+    expect(run.output).toMatch(/^422$/m);
+    expect(run.output).toMatch(/^legal$/m);
+    expect(run.output).toMatch(/^submitted$/m);
+    expect(run.output).toMatch(/^approved$/m);
     expect(run.output).toMatch(/^passed$/m);
     expect(run.output).toMatch(/^develop$/m);
     expect(run.output).toMatch(/^intact up to seq \d+/m);
@@ -93,6 +98,10 @@ describe("the README's walk-through", () => {
     // The export the walk wrote holds the whole story.
     const exported = (await readFile(path.join(workDir, 'audit.ndjson'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
     const actions = exported.map((event: { action: string }) => event.action);
-    expect(actions).toEqual(expect.arrayContaining(['use_case.created', 'gate_review.opened', 'sign_off.recorded', 'gate_review.passed']));
+    expect(actions).toEqual(
+      expect.arrayContaining(['use_case.created', 'risk.accepted', 'impact_assessment.saved', 'impact_assessment.submitted', 'impact_assessment.approved', 'gate_review.opened', 'sign_off.recorded', 'gate_review.passed']),
+    );
+    // The gate passed only after the approval: the trail says so in its order.
+    expect(actions.indexOf('impact_assessment.approved')).toBeLessThan(actions.indexOf('gate_review.opened'));
   });
 });

@@ -5,6 +5,7 @@ import { TeamsService } from '../../apps/api/src/modules/identity/teams/teams.se
 import { UsersService } from '../../apps/api/src/modules/identity/users/users.service';
 import { asSetup, bearer, givenTeam, givenUser, TestUser, tokenFor } from './identity-helpers';
 import { TestApp } from './test-app';
+import { givenApprovedAssessment } from './impact-assessment';
 import { givenUseCase } from './use-case-helpers';
 
 /**
@@ -67,6 +68,11 @@ export async function satisfyRequirements(t: TestApp, world: ReviewWorld, useCas
   for (const item of requirements.checklist) {
     if (current.checklist[item]) continue;
     await t.http().put(`/api/use-cases/${useCaseId}/checklist/${item}`).set(bearer(world.opener.token)).send({ answer: 'yes' }).expect(200);
+  }
+  if (requirements.impactAssessment) {
+    const { impactAssessment } = (await t.http().get(`/api/use-cases/${useCaseId}`).set(bearer(world.opener.token))).body;
+    // legal2 approves: it leaves legal, and the assessors, free for the review's slots (approving an assessment is not authorship).
+    if (impactAssessment.state !== 'approved') await givenApprovedAssessment(t, useCaseId, world.opener, world.legal2);
   }
 }
 

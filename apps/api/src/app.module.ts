@@ -12,6 +12,7 @@ import { EvidenceModule } from './modules/evidence/evidence.module';
 import { GatePoliciesModule } from './modules/gate-policies/gate-policies.module';
 import { GateReviewsModule } from './modules/gate-reviews/gate-reviews.module';
 import { IdentityModule } from './modules/identity/identity.module';
+import { ImpactAssessmentsModule } from './modules/impact-assessments/impact-assessments.module';
 import { UseCasesModule } from './modules/use-cases/use-cases.module';
 
 @Module({})
@@ -32,6 +33,7 @@ export class AppModule {
         GatePoliciesModule,
         UseCasesModule,
         EvidenceModule,
+        ImpactAssessmentsModule,
         GateReviewsModule,
         ComplianceModule,
         IdempotencyModule,

@@ -47,6 +47,13 @@ export const AUDIT_ACTIONS = {
   'gate_review.superseded': 'An open review was closed because the use case became prohibited',
   'use_case.tier_change_proposed': 'A lowering of the tier was proposed; it waits for a second person',
   'use_case.tier_change_refused': 'A proposed lowering of the tier was refused or superseded',
+  // Impact assessments and risk treatment.
+  'assessment_template.published': 'A new impact-assessment template version was published',
+  'impact_assessment.saved': "A use case's impact assessment was saved (a new revision)",
+  'impact_assessment.submitted': 'An impact assessment was submitted for approval',
+  'impact_assessment.approved': 'An impact assessment was approved by someone outside the team',
+  'impact_assessment.changes_requested': 'An impact assessment was sent back to the team',
+  'risk.accepted': 'A risk treated by acceptance was accepted by someone with the authority',
   // Refusals of governed actions (sign-offs, tier decisions, roles, reading the trail).
   'access.denied': 'A governed action was refused',
 } as const;
@@ -149,7 +156,21 @@ export interface AuditDetails {
   'gate_review.superseded': { data: { gate: Name } } & Change<{ status: Name; tier: Name }>;
   'use_case.tier_change_proposed': { data: { requestId: Id; override: Name | null } } & Change<{ tier: Name }>;
   'use_case.tier_change_refused': { data: { requestId: Id; status: 'refused' | 'superseded'; proposedBy?: Id } };
+  'assessment_template.published': { data: { version: number; documentHash: string; note: string | null } };
+  'impact_assessment.saved': {
+    data: { assessmentId: Id; revision: number; contentHash: string; previousContentHash: string | null; templateVersion: number; changedAnswers: string[]; status: Name; previousStatus: Name | null };
+  };
+  'impact_assessment.submitted': { data: { assessmentId: Id; revision: number; contentHash: string; templateVersion: number; useCaseRevision: number } };
+  'impact_assessment.approved': AssessmentDecisionFacts;
+  'impact_assessment.changes_requested': AssessmentDecisionFacts;
+  'risk.accepted': {
+    data: { acceptanceId: Id; riskHash: string; severity: number; residualSeverity: number | null; role: Name; useCaseRevision: number; policyVersion: number };
+  };
   'access.denied': { data: { attempted: string; code: string; status: number; suppressedBefore: number } };
+}
+
+interface AssessmentDecisionFacts {
+  data: { assessmentId: Id; decisionId: Id; revision: number; contentHash: string; templateVersion: number; role: Name; useCaseRevision: number; tier: Name };
 }
 
 interface SignIn {

@@ -22,6 +22,9 @@ export const PERMISSIONS = {
   'use_cases:override_tier': ['assessor', 'legal'],
   // Deciding on a gate (a sign-off, a rollback): the sign-off rules decide who, per review.
   'gate_reviews:decide': 'any',
+  // Deciding on an impact assessment or accepting a risk: outside the team; the gate policy decides which of these roles, per decision.
+  'impact_assessments:decide': ['legal', 'assessor'],
+  'risks:accept': ['legal', 'assessor'],
   'gate_policies:read': 'any',
   'gate_policies:manage': ['admin'],
   // The ISO/IEC 42001 Statement of Applicability and evidence pack: compliance work.

@@ -21,6 +21,26 @@ export interface GateRequirements {
   checklist: string[];
   /** For the periodic operate review: how long a passed review holds. */
   reviewIntervalMonths?: number;
+  /** Present when the gate needs an approved, current impact assessment. */
+  impactAssessment?: ImpactAssessmentRequirement;
+}
+
+/**
+ * The gate needs an approved impact assessment that is not stale, made on the
+ * current template version or on one of the older versions named here.
+ */
+export interface ImpactAssessmentRequirement {
+  acceptedTemplateVersions?: number[];
+}
+
+/** The organisation roles that decide outside the team: approving assessments, accepting risks. */
+export const OUTSIDE_DECIDER_ROLES = ['legal', 'assessor'] as const;
+export type OutsideDeciderRole = (typeof OUTSIDE_DECIDER_ROLES)[number];
+
+/** Who may accept a risk from this (inherent) severity up; the rule with the highest fromSeverity at or below a risk's severity applies. */
+export interface RiskAcceptanceRule {
+  fromSeverity: number;
+  roles: OutsideDeciderRole[];
 }
 
 export interface ChecklistItem {
@@ -49,6 +69,24 @@ export interface GatePolicyDocument {
   checklistItems: Record<string, ChecklistItem>;
   gates: Record<Gate, Record<GatedTier, GateRequirements>>;
   controls?: ControlMapping;
+  /** Who approves impact assessments; both legal and assessors when absent. */
+  impactAssessmentApprovers?: OutsideDeciderRole[];
+  /** Who accepts risks, by severity; legal or an assessor at every severity when absent. The team never does. */
+  riskAcceptance?: RiskAcceptanceRule[];
+}
+
+/** What a policy without its own rules for outside decisions gets. */
+export const DEFAULT_OUTSIDE_DECIDERS: readonly OutsideDeciderRole[] = OUTSIDE_DECIDER_ROLES;
+
+export function impactAssessmentApprovers(policy: GatePolicyDocument): readonly OutsideDeciderRole[] {
+  return policy.impactAssessmentApprovers ?? DEFAULT_OUTSIDE_DECIDERS;
+}
+
+/** The roles that may accept a risk of this inherent severity under the policy. */
+export function riskAcceptors(policy: GatePolicyDocument, severity: number): readonly OutsideDeciderRole[] {
+  const rules = policy.riskAcceptance ?? [{ fromSeverity: 1, roles: [...DEFAULT_OUTSIDE_DECIDERS] }];
+  const rule = rules.filter((r) => r.fromSeverity <= severity).sort((a, b) => b.fromSeverity - a.fromSeverity)[0];
+  return rule?.roles ?? [];
 }
 
 const MAX_QUORUM = 10;
@@ -92,7 +130,30 @@ export function validateGatePolicy(document: unknown): FieldError[] {
     }
     for (const tier of GATED_TIERS) validateRequirements(tiers[tier], `gates.${gate}.${tier}`, gate, isObject(items) ? items : {}, fail);
   }
+  validateOutsideDeciders(document, fail);
   return errors;
+}
+
+function validateOutsideDeciders(document: Record<string, unknown>, fail: (field: string, detail: string) => void) {
+  const rolesOf = (value: unknown, at: string) => {
+    if (!Array.isArray(value) || value.length === 0 || value.some((role) => !(OUTSIDE_DECIDER_ROLES as readonly unknown[]).includes(role)) || new Set(value).size !== value.length) {
+      fail(at, `a non-empty list of distinct roles among ${OUTSIDE_DECIDER_ROLES.join(', ')} (the team never decides these)`);
+    }
+  };
+  if (document.impactAssessmentApprovers !== undefined) rolesOf(document.impactAssessmentApprovers, 'impactAssessmentApprovers');
+  const rules = document.riskAcceptance;
+  if (rules === undefined) return;
+  if (!Array.isArray(rules) || rules.length === 0) return fail('riskAcceptance', 'riskAcceptance is a non-empty list of { fromSeverity, roles }');
+  const seen = new Set<unknown>();
+  rules.forEach((rule, index) => {
+    const at = `riskAcceptance.${index}`;
+    if (!isObject(rule)) return fail(at, 'a rule is { fromSeverity, roles }');
+    if (!Number.isInteger(rule.fromSeverity) || (rule.fromSeverity as number) < 1 || (rule.fromSeverity as number) > 5) fail(`${at}.fromSeverity`, 'fromSeverity is an integer from 1 to 5');
+    else if (seen.has(rule.fromSeverity)) fail(`${at}.fromSeverity`, `severity ${String(rule.fromSeverity)} has two rules`);
+    seen.add(rule.fromSeverity);
+    rolesOf(rule.roles, `${at}.roles`);
+  });
+  if (!seen.has(1)) fail('riskAcceptance', 'one rule starts at fromSeverity 1, so every severity has someone who may accept it');
 }
 
 function validateRequirements(
@@ -103,7 +164,15 @@ function validateRequirements(
   fail: (field: string, detail: string) => void,
 ) {
   if (!isObject(value)) return fail(path, 'requirements must be an object with signOffs, evidence and checklist');
-  const { signOffs, evidence, checklist, reviewIntervalMonths } = value;
+  const { signOffs, evidence, checklist, reviewIntervalMonths, impactAssessment } = value;
+  if (impactAssessment !== undefined) {
+    const versions = isObject(impactAssessment) ? impactAssessment.acceptedTemplateVersions : undefined;
+    if (!isObject(impactAssessment) || Object.keys(impactAssessment).some((key) => key !== 'acceptedTemplateVersions')) {
+      fail(`${path}.impactAssessment`, 'impactAssessment is an object, {} or { acceptedTemplateVersions: [older template versions] }');
+    } else if (versions !== undefined && (!Array.isArray(versions) || versions.length > 50 || versions.some((v) => !Number.isInteger(v) || (v as number) < 1))) {
+      fail(`${path}.impactAssessment.acceptedTemplateVersions`, 'acceptedTemplateVersions is a list of template version numbers');
+    }
+  }
   if (!Array.isArray(signOffs) || signOffs.length === 0) {
     fail(`${path}.signOffs`, 'at least one sign-off role is required');
   } else {

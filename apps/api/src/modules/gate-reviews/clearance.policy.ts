@@ -1,4 +1,6 @@
-import { STAGES, Stage } from './lifecycle';
+import type { AssessmentStanding } from '../impact-assessments/assessment-standing.policy';
+import { Gate, STAGES, Stage } from './lifecycle';
+import { FORWARD_GATES } from './sign-off.policy';
 
 export interface ClearanceVerdict {
   cleared: boolean;
@@ -36,4 +38,21 @@ export function clearanceByApproval(input: {
     return { cleared: false, reason: `Gate review ${passed.id} approved revision ${passed.revision}; revision ${revision} has different content and has not been approved.` };
   }
   return { cleared: true, reason: `Gate review ${passed.id} approved this content for ${stage}.` };
+}
+
+/** The gate that brings a use case into `stage` (design has none; operate is entered by deploy_to_operate). */
+export function gateInto(stage: Stage): Gate | undefined {
+  if (stage === 'retired') return 'retire';
+  const entry = Object.entries(FORWARD_GATES).find(([from, { to }]) => to === stage && from !== stage);
+  return entry?.[1].gate;
+}
+
+/**
+ * An approval of the content does not clear a use case whose impact
+ * assessment, required by the gate into the stage, has gone stale or lost its
+ * approval since: the pipeline asking learns why.
+ */
+export function clearanceWithAssessment(verdict: ClearanceVerdict, required: boolean, standing: Pick<AssessmentStanding, 'state' | 'reasons'>): ClearanceVerdict {
+  if (!verdict.cleared || !required || standing.state === 'approved') return verdict;
+  return { cleared: false, reason: `${verdict.reason} But the impact assessment this stage requires is ${standing.state.replace('_', ' ')}: ${standing.reasons.join(' ')}` };
 }

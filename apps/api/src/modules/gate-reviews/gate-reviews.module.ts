@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { GatePoliciesModule } from '../gate-policies/gate-policies.module';
+import { ImpactAssessmentsModule } from '../impact-assessments/impact-assessments.module';
 import { UseCaseGatesModule } from '../use-cases/use-case-gates.module';
 import { UseCasesModule } from '../use-cases/use-cases.module';
 import { GateReviewsController } from './gate-reviews.controller';
@@ -10,7 +11,7 @@ import { ReviewQueries } from './review-queries.service';
 
 /** Gate reviews: the decision flow, its read side and the obligations approvals leave behind. */
 @Module({
-  imports: [GatePoliciesModule, UseCasesModule, UseCaseGatesModule, ReviewAlignmentModule],
+  imports: [GatePoliciesModule, UseCasesModule, UseCaseGatesModule, ReviewAlignmentModule, ImpactAssessmentsModule],
   controllers: [GateReviewsController],
   providers: [ReviewDecisions, ReviewQueries, ObligationsService],
 })

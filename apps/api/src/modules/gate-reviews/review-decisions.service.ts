@@ -62,7 +62,7 @@ export class ReviewDecisions {
       const policy = await this.policies.current(tx);
       const tier = useCase.tier as GatedTier;
       const requirements = policy.document.gates[input.gate][tier];
-      const missing = unmetRequirements(requirements, useCase.content);
+      const missing = unmetRequirements(requirements, useCase.content, await this.queries.gateFacts(tx, useCase, requirements), input.gate);
       if (missing.length) throw new ValidationFailedError(missing);
 
       const slots = requirements.signOffs.map(({ role, quorum }) => ({ role, quorum }));
@@ -169,8 +169,9 @@ export class ReviewDecisions {
     // The new decision takes the place of the signer's previous one.
     const decisions = [...current.filter((decision) => decision.signerId !== principal.userId), recorded];
     const outcome = evaluateReview({ slots, contentHash: review.contentHash }, decisions.map(toDecision));
-    // Quorum alone does not pass a gate: the evidence and checklist the tier asks for must be there now.
-    const gaps = requirements ? unmetRequirements(requirements, useCase.content) : [];
+    // Quorum alone does not pass a gate: what the tier asks for — evidence, checklist, an approved and
+    // current impact assessment, accepted risks — must be there now, not only when the review opened.
+    const gaps = outcome.status === 'passed' && requirements ? unmetRequirements(requirements, useCase.content, await this.queries.gateFacts(tx, useCase, requirements), review.gate) : [];
     if (outcome.status === 'passed' && gaps.length === 0) await this.pass(tx, review, useCase, decisions);
     if (outcome.status === 'rejected' || outcome.status === 'changes_requested') await this.close(tx, review, outcome.status);
     return this.queries.view(tx, reviewId, useCase);

@@ -4,14 +4,19 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '@app/auth';
 import { NotFoundError } from '@app/errors';
 import { decodeKeysetCursor, encodeKeysetCursor } from '../../http/keyset-cursor';
+import type { GateRequirements } from '../gate-policies/gate-policy';
 import { GatePoliciesService } from '../gate-policies/gate-policies.service';
+import { AssessmentTemplatesService } from '../impact-assessments/assessment-templates.service';
+import { ImpactAssessmentsService } from '../impact-assessments/impact-assessments.service';
+import { risksAwaitingAcceptance } from '../use-cases/risk-acceptance.policy';
+import { acceptancesOf } from '../use-cases/risk-acceptances.repository';
 import { canReadUseCase } from '../use-cases/use-case-access';
 import type { UseCase } from '../use-cases/use-case.entity';
 import { UseCaseGates } from '../use-cases/use-case-gates.service';
 import { UseCasesService } from '../use-cases/use-cases.service';
-import { clearanceByApproval, clearanceByStage } from './clearance.policy';
+import { clearanceByApproval, clearanceByStage, clearanceWithAssessment, gateInto } from './clearance.policy';
 import { GateReview } from './gate-review.entity';
-import { unmetRequirements } from './gate-requirements.policy';
+import { GateFacts, needsAssessment, RequirementGap, unmetRequirements } from './gate-requirements.policy';
 import { GateReviewsRepository } from './gate-reviews.repository';
 import { InboxQuery } from './dto/gate-review.dto';
 import { Gate, GatedTier, SignOffRole, Stage } from './lifecycle';
@@ -31,6 +36,8 @@ export class ReviewQueries {
     private readonly useCases: UseCasesService,
     private readonly useCaseGates: UseCaseGates,
     private readonly repository: GateReviewsRepository,
+    private readonly assessments: ImpactAssessmentsService,
+    private readonly templates: AssessmentTemplatesService,
   ) {}
 
   async get(principal: Principal, reviewId: string) {
@@ -86,14 +93,18 @@ export class ReviewQueries {
   async clearance(principal: Principal, useCaseId: string, stage: Stage, revision?: number) {
     const useCase = await this.useCases.get(principal, useCaseId);
     const asked = revision ?? useCase.revision;
-    const verdict =
-      clearanceByStage(useCase.stage, stage) ??
-      clearanceByApproval({
-        stage,
-        revision: asked,
-        ...(await this.approvalOf(useCaseId, stage, asked)),
-      });
-    return { useCaseId, stage, revision: asked, ...verdict, currentStage: useCase.stage, currentRevision: useCase.revision };
+    const manager = this.dataSource.manager;
+    const [approval, standing, policy] = await Promise.all([
+      this.approvalOf(useCaseId, stage, asked),
+      this.assessments.standing(manager, useCase),
+      this.policies.current(manager),
+    ]);
+    const approved = clearanceByStage(useCase.stage, stage) ?? clearanceByApproval({ stage, revision: asked, ...approval });
+    const gate = gateInto(stage);
+    const needsAssessment = gate !== undefined && useCase.tier !== 'prohibited' && policy.document.gates[gate][useCase.tier].impactAssessment !== undefined;
+    const verdict = clearanceWithAssessment(approved, needsAssessment, standing);
+    const impactAssessment = { state: standing.state, reasons: standing.reasons, requiredForStage: needsAssessment };
+    return { useCaseId, stage, revision: asked, ...verdict, currentStage: useCase.stage, currentRevision: useCase.revision, impactAssessment };
   }
 
   /** The content hash of `revision`, and the latest review that passed the use case into `stage`. */
@@ -115,6 +126,26 @@ export class ReviewQueries {
     return rows.map((row) => ({ useCaseId: row.id, title: row.title, tier: row.tier, nextReviewDue: row.next_review_due, rereviewReason: row.rereview_reason }));
   }
 
+  /**
+   * What the gate needs to know beyond the content, read in `manager`'s
+   * transaction: the risks awaiting acceptance and, when the gate asks for it,
+   * where the impact assessment stands against the use case as it is now.
+   */
+  async gateFacts(manager: EntityManager, useCase: Pick<UseCase, 'id' | 'content' | 'tier'>, requirements: GateRequirements): Promise<GateFacts> {
+    const acceptances = await acceptancesOf(manager, useCase.id);
+    const facts: GateFacts = { risksAwaitingAcceptance: risksAwaitingAcceptance(useCase.content.risks, acceptances) };
+    if (!needsAssessment(requirements)) return facts;
+    const [assessment, currentTemplateVersion] = await Promise.all([this.assessments.standing(manager, useCase), this.templates.currentVersion(manager)]);
+    return { ...facts, assessment, currentTemplateVersion };
+  }
+
+  /** Everything the review's gate still lacks at `tier`, under its pinned policy version. */
+  async gapsAt(manager: EntityManager, review: Pick<GateReview, 'policyVersion' | 'gate'>, useCase: Pick<UseCase, 'id' | 'content' | 'tier'>): Promise<RequirementGap[]> {
+    if (useCase.tier === 'prohibited') return [];
+    const requirements = await this.requirementsAt(review, useCase.tier, manager);
+    return unmetRequirements(requirements, useCase.content, await this.gateFacts(manager, useCase, requirements), review.gate);
+  }
+
   /** The requirements of the review's gate for `tier`, under the policy version the review is pinned to. */
   async requirementsAt(review: Pick<GateReview, 'policyVersion' | 'gate'>, tier: GatedTier, manager?: EntityManager) {
     const policy = await this.policies.get(review.policyVersion, manager);
@@ -133,7 +164,7 @@ export class ReviewQueries {
     const current = history.filter((s) => !supersededIds.has(s.id));
     const outcome = evaluateReview(review, current.map(toDecision));
     const useCase = review.status === 'open' ? (lockedUseCase ?? (await this.useCases.findUseCase(manager, review.useCaseId))) : undefined;
-    const gaps = useCase && useCase.tier !== 'prohibited' ? unmetRequirements(await this.requirementsAt(review, useCase.tier, manager), useCase.content) : [];
+    const gaps = useCase ? await this.gapsAt(manager, review, useCase) : [];
     return {
       id: review.id,
       useCaseId: review.useCaseId,

@@ -13,8 +13,15 @@ export const RISK_CATEGORIES = [
 ] as const;
 export type RiskCategory = (typeof RISK_CATEGORIES)[number];
 
+/** How a risk is treated (ISO/IEC 42001 6.1.3): only `accept` needs someone's acceptance (risk-acceptance.policy.ts). */
+export const RISK_TREATMENTS = ['mitigate', 'avoid', 'transfer', 'accept'] as const;
+export type RiskTreatment = (typeof RISK_TREATMENTS)[number];
+
+/** `accepted` is never set by the team: it is what an acceptance decision records (risk-acceptance.policy.ts). */
 export const RISK_STATUSES = ['open', 'mitigating', 'accepted', 'closed'] as const;
 export type RiskStatus = (typeof RISK_STATUSES)[number];
+/** What the team may set; accepted risks are the ones an acceptance decision covers. */
+export const TEAM_RISK_STATUSES = ['open', 'mitigating', 'closed'] as const;
 
 export interface Risk {
   id: string;
@@ -27,12 +34,15 @@ export interface Risk {
   residualSeverity: number | null;
   residualLikelihood: number | null;
   status: RiskStatus;
+  /** How the risk is treated; absent on risks recorded before treatments were, null when not yet decided. */
+  treatment?: RiskTreatment | null;
 }
 
 /**
  * Tier thresholds (documented in the README). A risk is scored by its
  * residual severity × residual likelihood (1–25), or by its inherent values
- * while no residual assessment is recorded; closed risks do not count.
+ * while no residual assessment is recorded; closed risks do not count, and
+ * accepted risks still do (accepting a risk is living with it, not removing it).
  *
  * - `high`    when any risk scores 15 or more, or has a severity of 5 at any likelihood
  * - `limited` when any risk scores 6 or more

@@ -6,10 +6,12 @@ import { ApiProblems } from '@app/errors';
 import { ChecklistAnswerDto, ChecklistParams, TierChangeDecisionDto, TierChangeRequestParams, TierOverrideDto } from './dto/checklist.dto';
 import { RevisionDiffParams, RevisionParams } from './dto/revision.dto';
 import { RevisionDiffResponse, RevisionResponse, RevisionWithContentResponse } from './dto/revision.response';
-import { RiskDto, RiskParams } from './dto/risk.dto';
+import { RiskAcceptanceDto, RiskDto, RiskParams } from './dto/risk.dto';
+import { RiskAcceptanceResponse } from './dto/risk-acceptance.response';
+import { RiskAcceptancesService } from './risk-acceptances.service';
 import { TierChangeRequestResponse } from './dto/tier-change-request.response';
 import { CreateUseCaseDto, ListUseCasesQuery, UpdateUseCaseDto, UseCaseIdParams } from './dto/use-case.dto';
-import { UseCasePageResponse, UseCaseResponse } from './dto/use-case.response';
+import { UseCaseDetailResponse, UseCasePageResponse, UseCaseResponse } from './dto/use-case.response';
 import { TierDecisionOutcome, TierDecisionsService } from './tier-decisions.service';
 import { UseCasesService } from './use-cases.service';
 
@@ -21,6 +23,7 @@ export class UseCasesController {
   constructor(
     private readonly useCases: UseCasesService,
     private readonly tiers: TierDecisionsService,
+    private readonly acceptances: RiskAcceptancesService,
   ) {}
 
   @Post()
@@ -43,10 +46,11 @@ export class UseCasesController {
 
   @Get(':id')
   @Allow('use_cases:read')
-  @ApiOkResponse({ type: UseCaseResponse })
+  @ApiOperation({ summary: 'One use case, with its risk treatment and acceptances and where its impact assessment stands' })
+  @ApiOkResponse({ type: UseCaseDetailResponse })
   @ApiProblems(404, 422)
   get(@CurrentPrincipal() principal: Principal, @Param() params: UseCaseIdParams) {
-    return this.useCases.get(principal, params.id);
+    return this.useCases.detail(principal, params.id);
   }
 
   @Patch(':id')
@@ -80,6 +84,18 @@ export class UseCasesController {
   @ApiProblems(404, 409, 422)
   removeRisk(@CurrentPrincipal() principal: Principal, @Param() params: RiskParams) {
     return this.useCases.removeRisk(principal, params.id, params.riskId);
+  }
+
+  @Post(':id/risks/:riskId/acceptance')
+  @Allow('risks:accept')
+  @ApiOperation({
+    summary: 'Accept a risk the team treats by acceptance: legal or an assessor outside the team, with the authority the gate policy gives at its severity',
+    description: 'The acceptance covers the risk exactly as it stands; a later edit of the risk leaves it behind, and gates wait for a new one.',
+  })
+  @ApiCreatedResponse({ type: RiskAcceptanceResponse })
+  @ApiProblems(400, 404, 409, 422)
+  acceptRisk(@CurrentPrincipal() principal: Principal, @Param() params: RiskParams, @Body() body: RiskAcceptanceDto) {
+    return this.acceptances.accept(principal, params.id, params.riskId, body);
   }
 
   @Put(':id/checklist/:itemId')

@@ -64,3 +64,24 @@ export class TierChangeRequestNotFound extends NotFoundError {
     super(`No tier change request ${requestId} on this use case.`);
   }
 }
+
+/** Only a risk the team treats by acceptance is accepted: mitigated, avoided or transferred risks are handled, not accepted. */
+export class RiskNotTreatedByAcceptance extends RuleRefusal {
+  constructor(treatment: string | null | undefined, status: string) {
+    super(
+      409,
+      'risk-not-treated-by-acceptance',
+      status === 'closed'
+        ? 'The risk is closed: there is nothing left to accept.'
+        : `The team treats this risk by ${treatment ?? 'no treatment yet'}; a risk is accepted when the team proposes treatment accept.`,
+      'Risk acceptance refused',
+    );
+  }
+}
+
+/** The risk, exactly as it stands, is already accepted. */
+export class RiskAlreadyAccepted extends RuleRefusal {
+  constructor(acceptanceId: string) {
+    super(409, 'risk-already-accepted', `The risk as it stands is already accepted (acceptance ${acceptanceId}).`, 'Risk acceptance refused');
+  }
+}

@@ -19,6 +19,11 @@ import { changedFields, contentDiff, contentHash, UseCaseContent, UseCaseDefinit
 import { UseCaseRevision } from './use-case-revision.entity';
 import { UseCase } from './use-case.entity';
 import { UseCaseView, useCaseView } from './use-case.view';
+import { assessmentStanding, AssessmentState } from '../impact-assessments/assessment-standing.policy';
+import type { AssessmentStatus } from '../impact-assessments/impact-assessment.entity';
+import { assessmentSummary } from '../impact-assessments/impact-assessments.repository';
+import { riskTreatments, RiskTreatmentView } from './risk-acceptance.policy';
+import { acceptancesOf, RiskAcceptanceView } from './risk-acceptances.repository';
 import { RevisionNotFound, RiskNotFound, UseCaseNotFound, UseCaseRetiredError } from './use-cases.errors';
 import { activeReadersAmong, authorsOf, countExistingTeams, pageOfVisibleUseCases } from './use-cases.repository';
 
@@ -28,6 +33,11 @@ export type ContentEvent =
   | { action?: 'use_case.updated'; data?: undefined }
   | { action: 'use_case.tier_overridden'; data: ExtraFacts<'use_case.tier_overridden'> }
   | { action: 'evidence.attached'; data: ExtraFacts<'evidence.attached'> };
+
+export interface UseCaseDetailView extends UseCaseView {
+  riskTreatment: RiskTreatmentView<RiskAcceptanceView>[];
+  impactAssessment: { state: AssessmentState; reasons: string[]; status: AssessmentStatus | null; revision: number | null; approvedRevision: number | null };
+}
 
 export interface RevisionView {
   revision: number;
@@ -105,6 +115,24 @@ export class UseCasesService {
     return useCaseView(useCase);
   }
 
+  /**
+   * The use case with what is decided about it outside its content: each
+   * risk's treatment and the acceptance that covers it, and where its impact
+   * assessment stands.
+   */
+  async detail(principal: Principal, id: string): Promise<UseCaseDetailView> {
+    const manager = this.dataSource.manager;
+    const useCase = await this.findUseCase(manager, id);
+    assertUseCaseAccess(principal, useCase, 'read');
+    const [acceptances, assessment] = await Promise.all([acceptancesOf(manager, id), assessmentSummary(manager, id)]);
+    const standing = assessmentStanding(assessment, useCase);
+    return {
+      ...useCaseView(useCase),
+      riskTreatment: riskTreatments(useCase.content.risks, acceptances),
+      impactAssessment: { state: standing.state, reasons: standing.reasons, status: assessment.status, revision: assessment.revision, approvedRevision: standing.approval?.revision ?? null },
+    };
+  }
+
   async list(principal: Principal, query: ListUseCasesQuery): Promise<{ items: UseCaseView[]; nextCursor: string | null }> {
     let after;
     if (query.cursor) {
@@ -166,6 +194,13 @@ export class UseCasesService {
     if (!found) throw new RevisionNotFound(id, revision);
     const { revision: number, ...rest } = revisionView(found);
     return { revision: number, content: found.content, ...rest };
+  }
+
+  /** The content of one revision, read in the caller's transaction. */
+  async contentAt(manager: EntityManager, id: string, revision: number): Promise<UseCaseContent> {
+    const found = await manager.getRepository(UseCaseRevision).findOne({ select: { content: true }, where: { useCaseId: id, revision } });
+    if (!found) throw new RevisionNotFound(id, revision);
+    return found.content;
   }
 
   async diff(principal: Principal, id: string, from: number, to: number) {
@@ -329,5 +364,6 @@ function toRisk(id: string, input: RiskDto): Risk {
     residualSeverity: input.residualSeverity ?? null,
     residualLikelihood: input.residualLikelihood ?? null,
     status: input.status ?? 'open',
+    treatment: input.treatment ?? null,
   };
 }

@@ -11,7 +11,7 @@ export class RoleSlotResponse implements RoleSlot {
 }
 
 export class RequirementGapResponse implements RequirementGap {
-  @ApiProperty({ enum: ['evidence', 'checklist'] }) field: 'evidence' | 'checklist';
+  @ApiProperty({ enum: ['evidence', 'checklist', 'impactAssessment', 'risks'] }) field: RequirementGap['field'];
   @ApiProperty({ example: 'missing evidence: model_card' }) detail: string;
 }
 
@@ -51,13 +51,19 @@ export class GateReviewResponse {
   @ApiProperty({ type: [RoleSlotResponse], description: 'The sign-offs the gate asks for' }) slots: RoleSlotResponse[];
   @ApiProperty({ type: [RoleSlotResponse], description: 'While open: the approvals still missing, by role' }) missing: RoleSlotResponse[];
 
-  @ApiProperty({ type: [RequirementGapResponse], description: 'Evidence and checklist answers the gate asks for and the content lacks: it cannot pass until they are there' })
+  @ApiProperty({ type: [RequirementGapResponse], description: 'What the gate asks for and the use case lacks (evidence, checklist answers, an approved current impact assessment, risk acceptances): it cannot pass until they are there' })
   unmetRequirements: RequirementGapResponse[];
 
   @ApiProperty({ format: 'uuid' }) openedBy: string;
   @ApiProperty({ format: 'date-time' }) openedAt: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) closedAt: string | null;
   @ApiProperty({ type: [SignOffResponse], description: 'Every decision, oldest first' }) signOffs: SignOffResponse[];
+}
+
+export class ClearanceAssessmentResponse {
+  @ApiProperty({ enum: ['none', 'not_approved', 'stale', 'approved'] }) state: string;
+  @ApiProperty({ type: [String] }) reasons: string[];
+  @ApiProperty({ description: 'Does the gate into the stage, at the current tier, require an approved impact assessment?' }) requiredForStage: boolean;
 }
 
 /** Is the use case cleared for this stage at this revision, and why (not). */
@@ -69,6 +75,8 @@ export class ClearanceResponse {
   @ApiProperty() reason: string;
   @ApiProperty({ enum: STAGES }) currentStage: Stage;
   @ApiProperty({ type: 'integer', minimum: 1 }) currentRevision: number;
+  @ApiProperty({ type: ClearanceAssessmentResponse, description: 'Where the impact assessment stands; a stale one the stage requires means not cleared' })
+  impactAssessment: ClearanceAssessmentResponse;
 }
 
 export class OverdueUseCaseResponse {

@@ -1,9 +1,13 @@
 import { ApiProperty, SchemaObject } from '@nestjs/swagger';
 import { EVIDENCE_KINDS, EvidenceKind } from '../../evidence/evidence-kinds';
 import { AI_ROLES, AiRole, STAGES, Stage, TIERS, Tier, USE_CASE_STATUSES, UseCaseStatus } from '../../gate-reviews/lifecycle';
-import { Risk, RISK_CATEGORIES, RISK_STATUSES, RiskCategory, RiskStatus, TierOverride } from '../risk-tier.policy';
+import { Risk, RISK_CATEGORIES, RISK_STATUSES, RISK_TREATMENTS, RiskCategory, RiskStatus, RiskTreatment, TierOverride } from '../risk-tier.policy';
 import { ChecklistAnswer, EvidenceReference, Stakeholder, UseCaseContent, WorkflowComponent } from '../use-case-content';
 import { UseCaseView } from '../use-case.view';
+import type { UseCaseDetailView } from '../use-cases.service';
+import type { AssessmentState } from '../../impact-assessments/assessment-standing.policy';
+import type { AssessmentStatus } from '../../impact-assessments/impact-assessment.entity';
+import { RiskTreatmentResponse } from './risk-acceptance.response';
 
 export class WorkflowComponentResponse implements WorkflowComponent {
   @ApiProperty() name: string;
@@ -31,7 +35,8 @@ export class RiskResponse implements Risk {
   @ApiProperty({ type: String, nullable: true }) owner: string | null;
   @ApiProperty({ type: 'integer', minimum: 1, maximum: 5, nullable: true }) residualSeverity: number | null;
   @ApiProperty({ type: 'integer', minimum: 1, maximum: 5, nullable: true }) residualLikelihood: number | null;
-  @ApiProperty({ enum: RISK_STATUSES }) status: RiskStatus;
+  @ApiProperty({ enum: RISK_STATUSES, description: 'accepted only on risks recorded before acceptance was a decision; see riskTreatment for acceptances' }) status: RiskStatus;
+  @ApiProperty({ enum: RISK_TREATMENTS, nullable: true, required: false, description: 'Absent on risks recorded before treatments were' }) treatment?: RiskTreatment | null;
 }
 
 export class TierOverrideResponse implements TierOverride {
@@ -87,6 +92,20 @@ export class UseCaseResponse implements UseCaseView {
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
   @ApiProperty({ type: UseCaseContentResponse }) content: UseCaseContentResponse;
+}
+
+export class UseCaseAssessmentSummaryResponse {
+  @ApiProperty({ enum: ['none', 'not_approved', 'stale', 'approved'] }) state: AssessmentState;
+  @ApiProperty({ type: [String] }) reasons: string[];
+  @ApiProperty({ enum: ['draft', 'submitted', 'approved'], nullable: true, description: 'Of the working revision' }) status: AssessmentStatus | null;
+  @ApiProperty({ type: 'integer', nullable: true }) revision: number | null;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'The revision whose approval is in force' }) approvedRevision: number | null;
+}
+
+/** One use case with what is decided about it outside its content. */
+export class UseCaseDetailResponse extends UseCaseResponse implements UseCaseDetailView {
+  @ApiProperty({ type: [RiskTreatmentResponse], description: "Each risk's treatment, the scores its tier counts, and its acceptance" }) riskTreatment: RiskTreatmentResponse[];
+  @ApiProperty({ type: UseCaseAssessmentSummaryResponse }) impactAssessment: UseCaseAssessmentSummaryResponse;
 }
 
 export class UseCasePageResponse {
