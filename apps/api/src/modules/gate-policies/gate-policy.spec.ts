@@ -1,7 +1,7 @@
 import { CURRENT_ANNEX_A } from '../compliance/annex-a-catalogue';
 import { EVIDENCE_KINDS } from '../evidence/evidence-kinds';
 import { GATES } from '../gate-reviews/lifecycle';
-import { DEFAULT_GATE_POLICY_DATA, GatePolicyDocument, validateGatePolicy } from './gate-policy';
+import { DEFAULT_GATE_POLICY_DATA, GatePolicyDocument, impactAssessmentApprovers, riskAcceptors, validateGatePolicy } from './gate-policy';
 
 const defaultPolicy = () => JSON.parse(JSON.stringify(DEFAULT_GATE_POLICY_DATA)) as GatePolicyDocument;
 
@@ -134,6 +134,45 @@ describe('requirement notes', () => {
     expect(validateGatePolicy(document).map((error) => error.field)).toEqual([
       'document.gates.retire.minimal.signOffs.0.note',
       'document.gates.retire.high.evidence.0.note',
+    ]);
+  });
+});
+
+describe('impact assessments and risk acceptance in a policy', () => {
+  it('the default requires an approved assessment at limited and high for design and deploy_to_operate, and for high at develop_to_deploy', () => {
+    const policy = defaultPolicy();
+    for (const gate of ['design_to_develop', 'deploy_to_operate'] as const) {
+      expect(policy.gates[gate].minimal.impactAssessment).toBeUndefined();
+      expect(policy.gates[gate].limited.impactAssessment).toEqual({});
+      expect(policy.gates[gate].high.impactAssessment).toEqual({});
+    }
+    expect(policy.gates.develop_to_deploy.high.impactAssessment).toEqual({});
+    expect(policy.gates.develop_to_deploy.limited.impactAssessment).toBeUndefined();
+  });
+
+  it('gives risk acceptance at severity 5 to legal alone and below to legal or an assessor; never to a team role', () => {
+    const policy = defaultPolicy();
+    expect(riskAcceptors(policy, 5)).toEqual(['legal']);
+    for (const severity of [1, 2, 3, 4]) expect(riskAcceptors(policy, severity)).toEqual(['legal', 'assessor']);
+    expect(impactAssessmentApprovers(policy)).toEqual(['legal', 'assessor']);
+    // A policy without the rules: legal or an assessor at every severity.
+    const { riskAcceptance: _rules, impactAssessmentApprovers: _approvers, ...bare } = policy;
+    expect(riskAcceptors(bare, 5)).toEqual(['legal', 'assessor']);
+    expect(impactAssessmentApprovers(bare)).toEqual(['legal', 'assessor']);
+  });
+
+  it('refuses team roles as deciders, a severity without a rule, and a malformed assessment requirement', () => {
+    const policy = defaultPolicy() as unknown as Record<string, unknown> & GatePolicyDocument;
+    Object.assign(policy, { impactAssessmentApprovers: ['developer'], riskAcceptance: [{ fromSeverity: 4, roles: ['legal'] }, { fromSeverity: 4, roles: [] }] });
+    (policy.gates.design_to_develop.high as unknown as Record<string, unknown>).impactAssessment = { acceptedTemplateVersions: ['one'] };
+    (policy.gates.retire.high as unknown as Record<string, unknown>).impactAssessment = { minimumVersion: 2 };
+    expect(validateGatePolicy(policy).map((error) => error.field)).toEqual([
+      'document.gates.design_to_develop.high.impactAssessment.acceptedTemplateVersions',
+      'document.gates.retire.high.impactAssessment',
+      'document.impactAssessmentApprovers',
+      'document.riskAcceptance.1.fromSeverity',
+      'document.riskAcceptance.1.roles',
+      'document.riskAcceptance',
     ]);
   });
 });

@@ -1,9 +1,9 @@
 import { Principal } from '@app/auth';
 import type { UseCaseParties } from './sign-off.policy';
 
-export type OutsideDeciderVerdict = { allowed: true } | { allowed: false; status: 403 | 422; code: string; reason: string };
+export type OutsideDeciderVerdict = { allowed: true } | { allowed: false; status: 403; code: string; reason: string };
 
-const refuse = (status: 403 | 422, code: string, reason: string): OutsideDeciderVerdict => ({ allowed: false, status, code, reason });
+const refuse = (status: 403, code: string, reason: string): OutsideDeciderVerdict => ({ allowed: false, status, code, reason });
 
 /**
  * The separation of duties of every decision a use case's team may not make
@@ -25,7 +25,8 @@ export function checkOutsideDecider(input: {
 }): OutsideDeciderVerdict {
   const { actor, role, allowedRoles, parties, decision } = input;
   if (actor.kind !== 'user') return refuse(403, 'person-required', `A person ${decision}, not an API key.`);
-  if (!allowedRoles.includes(role)) return refuse(422, 'role-not-allowed', `Under the gate policy, ${allowedRoles.join(' or ')} ${decision}; not ${role}.`);
+  // Holding a role the policy does not give this authority is a refusal of authority, like not holding one.
+  if (!allowedRoles.includes(role)) return refuse(403, 'role-not-allowed', `Under the gate policy, ${allowedRoles.join(' or ')} ${decision}; not ${role}.`);
   if (!(actor.roles as readonly string[]).includes(role)) return refuse(403, 'role-not-held', `Only a user holding the ${role} role decides as ${role}.`);
   if (actor.teams.some((m) => m.teamId === parties.developerTeamId || m.teamId === parties.deployerTeamId)) {
     return refuse(403, 'decider-on-team', `Someone outside the use case's teams ${decision}: the team does not decide for itself.`);
