@@ -8,6 +8,12 @@ export interface UseCaseSummary {
   evidence: { kind: string; title: string; sha256: string | null; url: string | null }[];
 }
 
+/** Where a use case's impact assessment stood when the pack read it (its impact-assessment.json). */
+export interface AssessmentLine {
+  state: string;
+  reasons: string[];
+}
+
 interface ReportInput {
   generatedAt: string;
   period: { from: string | null; to: string };
@@ -16,12 +22,20 @@ interface ReportInput {
     controls: { controlId: string; title: string; applicable: boolean; justification: string | null; status: string | null; latestEvidenceAt: string | null; evidence: unknown[] }[];
   };
   useCases: UseCaseSummary[];
+  /** By use case id. */
+  assessments: ReadonlyMap<string, AssessmentLine>;
 }
 
 const escape = (text: unknown) =>
   String(text ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const rows = (cells: unknown[][]) => cells.map((row) => `<tr>${row.map((cell) => `<td>${escape(cell)}</td>`).join('')}</tr>`).join('\n');
+
+function assessmentLine(line: AssessmentLine | undefined): string {
+  if (!line) return '';
+  const reasons = line.reasons.length ? ` ${line.reasons.map(escape).join(' ')}` : '';
+  return `<p>Impact assessment <b>${escape(line.state)}</b>.${reasons}</p>`;
+}
 
 /**
  * The pack's readable summary, one self-contained HTML file that prints
@@ -35,6 +49,7 @@ export function renderPackReport(input: ReportInput): string {
       (useCase) => `<section class="dossier">
 <h3>${escape(useCase.title)} <small>${escape(useCase.id)}</small></h3>
 <p>Stage <b>${escape(useCase.stage)}</b>, risk tier <b>${escape(useCase.tier)}</b>.</p>
+${assessmentLine(input.assessments.get(useCase.id))}
 ${useCase.approvals.length ? `<table><thead><tr><th>Gate</th><th>Signer</th><th>Role</th><th>Decision</th><th>Revision</th><th>Content hash</th><th>At</th></tr></thead><tbody>
 ${rows(useCase.approvals.map((a) => [a.gate, a.signer, a.role, a.decision, a.revision, a.contentHash, a.at]))}
 </tbody></table>` : '<p>No sign-offs.</p>'}

@@ -82,6 +82,88 @@ export async function dossierOf(manager: EntityManager, useCaseId: string) {
   };
 }
 
+/** A row of risk_acceptances as the pack writes it: the API's fields, and the decider's name. */
+export interface PackedAcceptance {
+  id: string;
+  useCaseId: string;
+  riskId: string;
+  riskHash: string;
+  severity: number;
+  useCaseRevision: number;
+  role: string;
+  decidedBy: string;
+  deciderName: string;
+  comment: string;
+  decidedAt: Date;
+}
+
+/** A row of impact_assessment_decisions as the pack writes it, with the scope and tier the decision covered. */
+export interface PackedAssessmentDecision {
+  id: string;
+  decision: string;
+  role: string;
+  decidedBy: string;
+  deciderName: string;
+  comment: string;
+  revision: number;
+  contentHash: string;
+  templateVersion: number;
+  useCaseRevision: number;
+  scope: Record<string, unknown>;
+  tier: string;
+  decidedAt: Date;
+}
+
+/**
+ * What is decided about one use case outside its content, for its
+ * impact-assessment.json and risks.json: the use case as read (content, tier,
+ * revision), its impact assessment with every revision (and its answers) and
+ * every decision, and every risk acceptance ever recorded for it, oldest first.
+ * The assessment is read before its revisions and decisions, so every one it
+ * names (its working revision, the approval in force) is among them.
+ */
+export async function treatmentOf(manager: EntityManager, useCaseId: string) {
+  const [[useCase], [assessment], acceptances] = await Promise.all([
+    manager.query(`SELECT revision, content_hash AS "contentHash", tier, content FROM use_cases WHERE id = $1`, [useCaseId]),
+    manager.query(
+      `SELECT id, template_version AS "templateVersion", revision, status, content_hash AS "contentHash", answers,
+              submitted_by AS "submittedBy", submitted_at AS "submittedAt", submitted_use_case_revision AS "submittedUseCaseRevision",
+              approval_id AS "approvalId", created_by AS "createdBy", created_at AS "createdAt", updated_at AS "updatedAt"
+       FROM impact_assessments WHERE use_case_id = $1`,
+      [useCaseId],
+    ),
+    manager.query(
+      `SELECT a.id, a.use_case_id AS "useCaseId", a.risk_id AS "riskId", a.risk_hash AS "riskHash", a.severity, a.use_case_revision AS "useCaseRevision",
+              a.role, a.decided_by AS "decidedBy", u.display_name AS "deciderName", a.comment, a.decided_at AS "decidedAt"
+       FROM risk_acceptances a JOIN users u ON u.id = a.decided_by WHERE a.use_case_id = $1 ORDER BY a.decided_at, a.id`,
+      [useCaseId],
+    ) as Promise<PackedAcceptance[]>,
+  ]);
+  const [revisions, decisions] = assessment
+    ? await Promise.all([
+        manager.query(
+          `SELECT r.revision, r.content_hash AS "contentHash", r.template_version AS "templateVersion", r.author_id AS "authorId",
+                  u.display_name AS "authorName", r.created_at AS "createdAt", r.answers
+           FROM impact_assessment_revisions r JOIN users u ON u.id = r.author_id WHERE r.assessment_id = $1 ORDER BY r.revision`,
+          [assessment.id],
+        ) as Promise<Record<string, unknown>[]>,
+        manager.query(
+          `SELECT d.id, d.decision, d.role, d.decided_by AS "decidedBy", u.display_name AS "deciderName", d.comment, d.revision, d.content_hash AS "contentHash",
+                  d.template_version AS "templateVersion", d.use_case_revision AS "useCaseRevision", d.scope, d.tier, d.decided_at AS "decidedAt"
+           FROM impact_assessment_decisions d JOIN users u ON u.id = d.decided_by WHERE d.assessment_id = $1 ORDER BY d.decided_at, d.id`,
+          [assessment.id],
+        ) as Promise<PackedAssessmentDecision[]>,
+      ])
+    : [[], []];
+  return { useCase, assessment: assessment ?? null, revisions, decisions, acceptances } as {
+    useCase: { revision: number; contentHash: string; tier: string; content: { risks?: unknown[] } & Record<string, unknown> } | undefined;
+    assessment: ({ id: string; approvalId: string | null; submittedBy: string | null; submittedAt: Date | null; submittedUseCaseRevision: number | null } & Record<string, unknown>) | null;
+    revisions: Record<string, unknown>[];
+    decisions: PackedAssessmentDecision[];
+    acceptances: PackedAcceptance[];
+  };
+}
+
 /** The gate-policy versions in force at some moment of the period: the one in force at its start and every one published during it. */
 export function policiesInForce(manager: EntityManager, period: PackPeriod): Promise<{ version: number; document: unknown; document_hash: string; note: string | null; published_by: string; published_at: Date }[]> {
   return manager.query(

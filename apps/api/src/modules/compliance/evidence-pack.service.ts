@@ -9,8 +9,9 @@ import { DataSource } from 'typeorm';
 import { ZipFile } from 'yazl';
 import { AuditCheckpoints, AuditReader, AuditTrail, SignedCheckpoint } from '@app/audit';
 import { EVIDENCE_STORE, EvidenceStore } from '../evidence/evidence-store';
-import { dossierOf, inventory, InventoryRow, metrics, PackPeriod, policiesInForce, roleChanges, sliceStart } from './evidence-pack.repository';
-import { renderPackReport, UseCaseSummary } from './evidence-pack.report';
+import { dossierOf, inventory, InventoryRow, metrics, PackPeriod, policiesInForce, roleChanges, sliceStart, treatmentOf } from './evidence-pack.repository';
+import { AssessmentLine, renderPackReport, UseCaseSummary } from './evidence-pack.report';
+import { impactAssessmentFile, risksFile } from './evidence-pack.treatment';
 import { roleHistory } from './role-history';
 import { StatementOfApplicabilityService } from './statement-of-applicability.service';
 
@@ -89,6 +90,7 @@ export class EvidencePackService {
 
       const generatedAt = new Date().toISOString();
       const summaries: UseCaseSummary[] = [];
+      const assessments = new Map<string, AssessmentLine>();
       // First: the slice streams from a snapshot transaction, which should not wait on the rest of the pack.
       add('audit-trail/events.ndjson', () => trail.stream);
       add('inventory.csv', inventoryCsv(useCases));
@@ -110,11 +112,21 @@ export class EvidencePackService {
             })(this),
           ),
         );
+        // Beside the dossier, what is decided about the use case outside its content: one read for both files.
+        const treatment = sharedRead(() => treatmentOf(manager, useCase.id), 2);
+        add(`use-cases/${useCase.id}/impact-assessment.json`, () =>
+          lazyJson(async () => {
+            const file = impactAssessmentFile(useCase.id, await treatment());
+            assessments.set(useCase.id, file.standing);
+            return file;
+          }),
+        );
+        add(`use-cases/${useCase.id}/risks.json`, () => lazyJson(async () => risksFile(useCase.id, await treatment())));
       }
       add('audit-trail/checkpoint.json', json(trail.checkpoint));
       add('audit-trail/audit-chain.md', statics.chainSpecification);
       add('audit-trail/VERIFY.md', verifyGuide(slice, trail.checkpoint));
-      add('report.html', () => Readable.from((async function* () { yield Buffer.from(renderPackReport({ generatedAt, period: periodOf(request), statement, useCases: summaries })); })()));
+      add('report.html', () => Readable.from((async function* () { yield Buffer.from(renderPackReport({ generatedAt, period: periodOf(request), statement, useCases: summaries, assessments })); })()));
 
       // A client that hangs up destroys `output` (the HTTP adapter does): the ZIP writer then stalls, and with it
       // the trail's COPY, which would hold its snapshot transaction and pooled connection for ever. Stop everything.
@@ -295,6 +307,23 @@ function zipTime(date: Date): Date {
 }
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+
+/** A JSON file whose content is read only when the ZIP writer reaches it. */
+const lazyJson = (make: () => Promise<unknown>) => Readable.from((async function* () { yield Buffer.from(json(await make())); })());
+
+/**
+ * One read shared by `readers` files: made when the first of them is written,
+ * and let go once the last has it, so the pack holds one use case's records at a time.
+ */
+function sharedRead<T>(read: () => Promise<T>, readers: number): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  let left = readers;
+  return () => {
+    const result = (pending ??= read());
+    if (--left === 0) pending = undefined;
+    return result;
+  };
+}
 
 const periodOf = (request: PackPeriod) => ({ from: request.from?.toISOString() ?? null, to: request.to.toISOString() });
 
