@@ -135,8 +135,8 @@ export class ReviewQueries {
     const acceptances = await acceptancesOf(manager, useCase.id);
     const facts: GateFacts = { risksAwaitingAcceptance: risksAwaitingAcceptance(useCase.content.risks, acceptances) };
     if (!needsAssessment(requirements)) return facts;
-    const [assessment, currentTemplateVersion] = await Promise.all([this.assessments.standing(manager, useCase), this.templates.currentVersion(manager)]);
-    return { ...facts, assessment, currentTemplateVersion };
+    const assessment = await this.assessments.standing(manager, useCase);
+    return { ...facts, assessment, currentTemplateVersion: await this.templates.currentVersion(manager) };
   }
 
   /** Everything the review's gate still lacks at `tier`, under its pinned policy version. */

@@ -256,16 +256,15 @@ export class ImpactAssessmentsService {
   private async view(manager: EntityManager, useCase: Pick<UseCase, 'id' | 'content' | 'tier'>): Promise<ImpactAssessmentView> {
     const assessment = await manager.getRepository(ImpactAssessment).findOneBy({ useCaseId: useCase.id });
     if (!assessment) throw new NoImpactAssessment(useCase.id);
-    const [revisions, decisions, template, standing] = await Promise.all([
-      manager.getRepository(ImpactAssessmentRevision).find({
-        select: { revision: true, contentHash: true, templateVersion: true, authorId: true, createdAt: true },
-        where: { assessmentId: assessment.id },
-        order: { revision: 'ASC' },
-      }),
-      manager.getRepository(ImpactAssessmentDecision).find({ where: { assessmentId: assessment.id }, order: { decidedAt: 'ASC' } }),
-      this.templates.get(assessment.templateVersion, manager),
-      this.standing(manager, useCase),
-    ]);
+    // One query after another: inside a transaction they share one connection, which runs one at a time anyway.
+    const revisions = await manager.getRepository(ImpactAssessmentRevision).find({
+      select: { revision: true, contentHash: true, templateVersion: true, authorId: true, createdAt: true },
+      where: { assessmentId: assessment.id },
+      order: { revision: 'ASC' },
+    });
+    const decisions = await manager.getRepository(ImpactAssessmentDecision).find({ where: { assessmentId: assessment.id }, order: { decidedAt: 'ASC' } });
+    const template = await this.templates.get(assessment.templateVersion, manager);
+    const standing = await this.standing(manager, useCase);
     const decisionViews = decisions.map(decisionView);
     return {
       id: assessment.id,

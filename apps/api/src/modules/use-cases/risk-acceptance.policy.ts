@@ -63,7 +63,8 @@ export function riskTreatments<A extends RecordedAcceptance>(risks: Risk[], acce
       riskId: risk.id,
       treatment: risk.treatment ?? null,
       owner: risk.owner,
-      scoredOn: risk.residualSeverity !== null && risk.residualLikelihood !== null ? 'residual' : 'inherent',
+      // As riskScore reads them: a residual pair counts once both are recorded.
+      scoredOn: risk.residualSeverity != null && risk.residualLikelihood != null ? 'residual' : 'inherent',
       score: riskScore(risk).score,
       acceptance,
       awaitingAcceptance: asksForAcceptance(risk) && acceptance === null,
