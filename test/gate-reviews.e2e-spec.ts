@@ -111,10 +111,26 @@ describe('gate reviews and sign-offs', () => {
 
     it('a later decision supersedes the earlier one, which stays in the history', async () => {
       await signOff(t, world.legal, reviewId, 'legal', revision, 'approve').expect(201);
-      const view = (await signOff(t, world.legal, reviewId, 'legal', revision, 'approve', { comment: 'second thoughts, still fine' }).expect(201)).body;
+      await signOff(t, world.legal, reviewId, 'legal', revision, 'approve', { comment: 'second thoughts, still fine' }).expect(201);
+      const view = (await t.http().get(`/api/reviews/${reviewId}`).set(bearer(world.legal.token)).expect(200)).body;
       expect(view.signOffs.filter((s: { signerId: string }) => s.signerId === world.legal.id).map((s: { superseded: boolean }) => s.superseded)).toEqual([true, false]);
       expect(await events(useCaseId, 'sign_off.superseded')).toHaveLength(1);
       await expect(t.dataSource.query(`UPDATE sign_offs SET comment = 'edited' WHERE review_id = $1`, [reviewId])).rejects.toThrow(/immutable/);
+    });
+
+    it('answers a decision with the review state and that decision, the same size however long the history', async () => {
+      const sizes: number[] = [];
+      for (let i = 0; i < 12; i++) {
+        const res = await signOff(t, world.developer, reviewId, 'developer', revision, 'approve', { comment: 'still fine' }).expect(201);
+        expect(res.body).not.toHaveProperty('signOffs');
+        expect(res.body).toMatchObject({ id: reviewId, status: 'open', signOff: { signerId: world.developer.id, role: 'developer', decision: 'approve', superseded: false, stale: false } });
+        expect(res.body.missing.map((m: { role: string }) => m.role)).not.toContain('developer');
+        sizes.push(JSON.stringify({ ...res.body, signOff: { ...res.body.signOff, id: '', createdAt: '' } }).length);
+      }
+      expect(new Set(sizes).size).toBe(1);
+      // The history is all there on the review itself.
+      const view = (await t.http().get(`/api/reviews/${reviewId}`).set(bearer(world.legal.token)).expect(200)).body;
+      expect(view.signOffs.filter((s: { signerId: string }) => s.signerId === world.developer.id).length).toBeGreaterThanOrEqual(12);
     });
 
     it('a change after two approvals makes both stale; the review waits for them again', async () => {

@@ -5,7 +5,7 @@ import { ApiProblems } from '@app/errors';
 import { UseCaseIdParams } from '../use-cases/dto/use-case.dto';
 import { UseCaseResponse } from '../use-cases/dto/use-case.response';
 import { ClearanceQuery, InboxQuery, ObligationParams, OpenReviewDto, ReviewIdParams, RollbackDto, SignOffDto, UpdateObligationDto } from './dto/gate-review.dto';
-import { ClearanceResponse, GateReviewResponse, InboxPageResponse, ObligationResponse, OverdueUseCaseResponse } from './dto/gate-review.response';
+import { ClearanceResponse, GateReviewResponse, InboxPageResponse, ObligationResponse, OverdueUseCaseResponse, SignOffOutcomeResponse } from './dto/gate-review.response';
 import { ObligationsService } from './obligations.service';
 import { ReviewDecisions } from './review-decisions.service';
 import { ReviewQueries } from './review-queries.service';
@@ -57,7 +57,7 @@ export class GateReviewsController {
   @Post('reviews/:reviewId/sign-offs')
   @Allow('gate_reviews:decide')
   @ApiOperation({ summary: 'Approve (with conditions), request changes or reject, in one role, on the revision under review' })
-  @ApiCreatedResponse({ type: GateReviewResponse, description: 'The review after the decision (passed when it completed the quorums)' })
+  @ApiCreatedResponse({ type: SignOffOutcomeResponse, description: 'The review after the decision (passed when it completed the quorums) and the decision; the same size however long the history' })
   @ApiProblems(400, 404, 409, 422)
   signOff(@CurrentPrincipal() principal: Principal, @Param() params: ReviewIdParams, @Body() body: SignOffDto) {
     return this.decisions.signOff(principal, params.reviewId, body);

@@ -171,10 +171,11 @@ export class ReviewDecisions {
     const outcome = evaluateReview({ slots, contentHash: review.contentHash }, decisions.map(toDecision));
     // Quorum alone does not pass a gate: what the tier asks for — evidence, checklist, an approved and
     // current impact assessment, accepted risks — must be there now, not only when the review opened.
-    const gaps = outcome.status === 'passed' && requirements ? unmetRequirements(requirements, useCase.content, await this.queries.gateFacts(tx, useCase, requirements), review.gate) : [];
+    const stillOpen = outcome.status === 'passed' || outcome.status === 'open';
+    const gaps = stillOpen && requirements ? unmetRequirements(requirements, useCase.content, await this.queries.gateFacts(tx, useCase, requirements), review.gate) : [];
     if (outcome.status === 'passed' && gaps.length === 0) await this.pass(tx, review, useCase, decisions);
     if (outcome.status === 'rejected' || outcome.status === 'changes_requested') await this.close(tx, review, outcome.status);
-    return this.queries.view(tx, reviewId, useCase);
+    return this.queries.decisionAnswer(tx, reviewId, recorded, outcome, gaps);
   }
 
   /** An obligation's owner is a real, active person who may read the use case; nothing else would survive the pass. */

@@ -21,7 +21,7 @@ import { GateReviewsRepository } from './gate-reviews.repository';
 import { InboxQuery } from './dto/gate-review.dto';
 import { Gate, GatedTier, SignOffRole, Stage } from './lifecycle';
 import { SignOff } from './sign-off.entity';
-import { checkSignOff, evaluateReview, RecordedDecision, ReviewState } from './sign-off.policy';
+import { checkSignOff, evaluateReview, RecordedDecision, ReviewOutcome, ReviewState } from './sign-off.policy';
 
 /**
  * The read side of gate reviews: a review as the people deciding it see it,
@@ -157,6 +157,21 @@ export class ReviewQueries {
    * transaction. A caller that holds the use case locked in that transaction
    * passes it (its tier and content are what the view reads), saving a read.
    */
+  /**
+   * The answer to a decision: the review's state and the decision just
+   * recorded — not its history, so the answer stays the same size however
+   * many decisions came before (GET /api/reviews/:id has the history).
+   */
+  async decisionAnswer(manager: EntityManager, reviewId: string, recorded: SignOff, outcome: ReviewOutcome, gaps: RequirementGap[]) {
+    const review = await manager.getRepository(GateReview).findOneByOrFail({ id: reviewId });
+    return {
+      ...reviewSummary(review),
+      missing: review.status === 'open' && outcome.status === 'open' ? outcome.missing : [],
+      unmetRequirements: review.status === 'open' ? gaps : [],
+      signOff: signOffView(recorded, new Set(), review.contentHash),
+    };
+  }
+
   async view(manager: EntityManager, reviewId: string, lockedUseCase?: UseCase) {
     const review = await manager.getRepository(GateReview).findOneByOrFail({ id: reviewId });
     const history = await manager.getRepository(SignOff).find({ where: { reviewId }, order: { createdAt: 'ASC', id: 'ASC' } });
@@ -166,37 +181,11 @@ export class ReviewQueries {
     const useCase = review.status === 'open' ? (lockedUseCase ?? (await this.useCases.findUseCase(manager, review.useCaseId))) : undefined;
     const gaps = useCase ? await this.gapsAt(manager, review, useCase) : [];
     return {
-      id: review.id,
-      useCaseId: review.useCaseId,
-      gate: review.gate,
-      fromStage: review.fromStage,
-      toStage: review.toStage,
-      tier: review.tier,
-      policyVersion: review.policyVersion,
-      openedRevision: review.openedRevision,
-      revision: review.revision,
-      contentHash: review.contentHash,
-      status: review.status,
-      slots: review.slots,
+      ...reviewSummary(review),
       missing: review.status === 'open' && outcome.status === 'open' ? outcome.missing : [],
-      /** Evidence and checklist answers the gate asks for at the current tier and the content lacks: the gate cannot pass until they are there. */
+      /** What the gate asks for at the current tier and the use case lacks: the gate cannot pass until it is there. */
       unmetRequirements: gaps,
-      openedBy: review.openedBy,
-      openedAt: review.openedAt.toISOString(),
-      closedAt: review.closedAt?.toISOString() ?? null,
-      signOffs: history.map((s) => ({
-        id: s.id,
-        signerId: s.signerId,
-        role: s.role,
-        decision: s.decision,
-        comment: s.comment,
-        conditions: s.conditions,
-        revision: s.revision,
-        contentHash: s.contentHash,
-        createdAt: s.createdAt.toISOString(),
-        superseded: supersededIds.has(s.id),
-        stale: s.contentHash !== review.contentHash,
-      })),
+      signOffs: history.map((s) => signOffView(s, supersededIds, review.contentHash)),
     };
   }
 }
@@ -208,6 +197,42 @@ interface InboxItem {
   revision: number;
   openedAt: string;
   roles: SignOffRole[];
+}
+
+function reviewSummary(review: GateReview) {
+  return {
+    id: review.id,
+    useCaseId: review.useCaseId,
+    gate: review.gate,
+    fromStage: review.fromStage,
+    toStage: review.toStage,
+    tier: review.tier,
+    policyVersion: review.policyVersion,
+    openedRevision: review.openedRevision,
+    revision: review.revision,
+    contentHash: review.contentHash,
+    status: review.status,
+    slots: review.slots,
+    openedBy: review.openedBy,
+    openedAt: review.openedAt.toISOString(),
+    closedAt: review.closedAt?.toISOString() ?? null,
+  };
+}
+
+function signOffView(s: SignOff, supersededIds: Set<string | null>, pinnedHash: string) {
+  return {
+    id: s.id,
+    signerId: s.signerId,
+    role: s.role,
+    decision: s.decision,
+    comment: s.comment,
+    conditions: s.conditions,
+    revision: s.revision,
+    contentHash: s.contentHash,
+    createdAt: s.createdAt.toISOString(),
+    superseded: supersededIds.has(s.id),
+    stale: s.contentHash !== pinnedHash,
+  };
 }
 
 export function toState(review: GateReview): ReviewState {

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { RequirementGap } from '../gate-requirements.policy';
 import { GATED_TIERS, GATES, Gate, GatedTier, SIGN_OFF_ROLES, SignOffRole, STAGES, Stage, TIERS, Tier } from '../lifecycle';
 import { DECISIONS, Decision, ReviewState, RoleSlot } from '../sign-off.policy';
@@ -64,6 +64,11 @@ export class ClearanceAssessmentResponse {
   @ApiProperty({ enum: ['none', 'not_approved', 'stale', 'approved'] }) state: string;
   @ApiProperty({ type: [String] }) reasons: string[];
   @ApiProperty({ description: 'Does the gate into the stage, at the current tier, require an approved impact assessment?' }) requiredForStage: boolean;
+}
+
+/** A decision's answer: the review's state after it and the decision itself, without the history (GET /api/reviews/:id has that). */
+export class SignOffOutcomeResponse extends OmitType(GateReviewResponse, ['signOffs'] as const) {
+  @ApiProperty({ type: SignOffResponse, description: 'The decision just recorded' }) signOff: SignOffResponse;
 }
 
 /** Is the use case cleared for this stage at this revision, and why (not). */
