@@ -16,7 +16,7 @@ import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import {
-  AUDIT_EVENT_COLUMNS, AuditCheckpoints, AuditEvent, AuditEventInput, AuditEventShape, AuditReader, AuditTrail, computeEventHash, DEFAULT_CHAIN, GENESIS_HASH,
+  AUDIT_EVENT_COLUMNS, AuditCheckpoints, AuditEvent, AuditEventInput, AuditEventShape, AuditReader, AuditSealer, AuditTrail, computeEventHash, DEFAULT_CHAIN, GENESIS_HASH,
   keyPairFromPrivatePem,
 } from '@app/audit';
 import { RequestContext } from '@app/request-context';
@@ -32,7 +32,7 @@ const options = new Command('bench:audit')
 const ACTOR = { id: 'bench', kind: 'system' as const, displayName: 'Benchmark', roles: ['admin'] };
 
 /** The request context outside a request: a fixed actor and no HTTP details. */
-const benchContext = { actor: ACTOR, requestId: undefined, sourceIp: undefined, userAgent: undefined } as unknown as RequestContext;
+const benchContext = { actor: ACTOR, requestId: undefined, sourceIp: undefined, userAgent: undefined, noteAuditTransaction: () => undefined } as unknown as RequestContext;
 
 async function main() {
   const db = await openBenchDatabase(options.concurrency + 4);
@@ -41,7 +41,8 @@ async function main() {
   // Each export signs a checkpoint of its head (one insert), as in the service.
   const checkpoints = new AuditCheckpoints(dataSource, keyPairFromPrivatePem(generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString()));
   await checkpoints.onModuleInit();
-  const reader = new AuditReader(dataSource, trail, checkpoints);
+  const sealer = new AuditSealer(dataSource);
+  const reader = new AuditReader(dataSource, trail, checkpoints, sealer);
   const rows: [string, string][] = [];
   try {
     await dataSource.query('CREATE TABLE bench_widgets (id bigserial PRIMARY KEY, name text NOT NULL, payload jsonb NOT NULL)');
@@ -50,7 +51,8 @@ async function main() {
     await dataSource.query('CREATE SEQUENCE bench_unchained_seq');
 
     const baseline = await measureWrites(options.writes, options.concurrency, (i) => writeUnchained(dataSource, i));
-    const chained = await measureWrites(options.writes, options.concurrency, (i) => writeChained(dataSource, trail, i));
+    // As a request does: commit the change with its pending event, then wait until the event is sealed into the chain.
+    const chained = await measureWrites(options.writes, options.concurrency, (i) => writeChained(dataSource, trail, sealer, i));
     rows.push(['writes/s without chain', `${baseline.toFixed(0)} (${options.writes} txns, ${options.concurrency} writers)`]);
     rows.push(['writes/s with chain', chained.toFixed(0)]);
     rows.push(['chain write ratio', `${(chained / baseline).toFixed(2)} (chained / unchained)`]);
@@ -85,12 +87,13 @@ function payloadFor(i: number) {
   return { before: { title: `Use case ${i}`, stage: 'design' }, after: { title: `Use case ${i} (revised)`, stage: 'design' }, revision: i };
 }
 
-async function writeChained(dataSource: DataSource, trail: AuditTrail, i: number) {
-  await dataSource.transaction(async (manager) => {
+async function writeChained(dataSource: DataSource, trail: AuditTrail, sealer: AuditSealer, i: number) {
+  const event = await dataSource.transaction(async (manager) => {
     const [row] = await manager.query('INSERT INTO bench_widgets (name, payload) VALUES ($1, $2) RETURNING id', [`w${i}`, payloadFor(i)]);
     // The payload's shape is the benchmark's, not a real use_case.updated's: the writer's cost depends only on its size.
-    await trail.record(manager, { action: 'use_case.updated', target: { type: 'use_case', id: String(row.id) }, ...payloadFor(i) } as AuditEventShape as AuditEventInput);
+    return trail.record(manager, { action: 'use_case.updated', target: { type: 'use_case', id: String(row.id) }, ...payloadFor(i) } as AuditEventShape as AuditEventInput);
   });
+  if (!(await sealer.sealThrough(event.xid))) throw new Error('an event was not sealed in time');
 }
 
 async function writeUnchained(dataSource: DataSource, i: number) {

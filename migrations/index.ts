@@ -13,6 +13,7 @@ import { SignAuditCheckpoints1764131400000 } from './1764131400000-SignAuditChec
 import { StatementOfApplicability1764138600000 } from './1764138600000-StatementOfApplicability';
 import { LetCheckpointsReferenceTheirKeys1764145800000 } from './1764145800000-LetCheckpointsReferenceTheirKeys';
 import { GovernImpactAssessmentsAndRiskAcceptance1764153000000 } from './1764153000000-GovernImpactAssessmentsAndRiskAcceptance';
+import { SealAuditEventsAfterCommit1764160200000 } from './1764160200000-SealAuditEventsAfterCommit';
 
 /** Every migration, oldest first. A new migration is added here as well as in its own file. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -30,4 +31,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   StatementOfApplicability1764138600000,
   LetCheckpointsReferenceTheirKeys1764145800000,
   GovernImpactAssessmentsAndRiskAcceptance1764153000000,
+  SealAuditEventsAfterCommit1764160200000,
 ];

@@ -2,7 +2,7 @@ import canonicalize from 'canonicalize';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { AuditEvent, AuditEventShape, AuditTrail, UnstorableAuditValueError } from '@app/audit';
+import { AuditEvent, AuditEventShape, AuditReader, AuditTrail, PendingAuditEvent, UnstorableAuditValueError } from '@app/audit';
 import { adminUser, bearer, createTestApp, TestApp } from './support';
 import { anyEvent, countRows, TEST_ACTOR } from './support/audit-helpers';
 import { runCommand } from './support/run-command';
@@ -205,11 +205,13 @@ describe(`audit round trip: generated events survive record → export → indep
     const trail = t.app.get(AuditTrail);
     for (let first = 0; first < EVENTS; first += EVENTS_PER_TRANSACTION) {
       const batch = Array.from({ length: Math.min(EVENTS_PER_TRANSACTION, EVENTS - first) }, (_, i) => eventInput(r, first + i));
-      const events = await t.dataSource.transaction(async (manager) => {
-        const out: AuditEvent[] = [];
+      const pending = await t.dataSource.transaction(async (manager) => {
+        const out: PendingAuditEvent[] = [];
         for (const input of batch) out.push(await trail.record(manager, anyEvent(input)));
         return out;
       });
+      const events = await t.app.get(AuditReader).sealed(pending);
+      expect(events).toHaveLength(pending.length);
       events.forEach((event, i) => {
         recorded.set(event.seq, event);
         inputs.set(event.seq, batch[i]);

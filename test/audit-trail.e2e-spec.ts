@@ -1,6 +1,6 @@
-import { AuditEventShape, AuditOutsideTransactionError, AuditTrail, computeEventHash, eventFromRow, AUDIT_EVENT_COLUMNS, UnstorableAuditValueError } from '@app/audit';
+import { AuditEventShape, AuditOutsideTransactionError, AuditReader, AuditSealer, AuditTrail, computeEventHash, eventFromRow, AUDIT_EVENT_COLUMNS, UnstorableAuditValueError } from '@app/audit';
 import { createTestApp, TestApp, withClient } from './support';
-import { anyEvent, countRows, createWidgetAudited, createWidgetTable, headSeq, tamperAsSuperuser, TEST_ACTOR, verifyChain } from './support/audit-helpers';
+import { anyEvent, countRows, createWidgetAudited, createWidgetTable, headSeq, sealedEvent, tamperAsSuperuser, TEST_ACTOR, verifyChain } from './support/audit-helpers';
 
 describe('audit trail: writing', () => {
   let t: TestApp;
@@ -62,6 +62,47 @@ describe('audit trail: writing', () => {
     expect(await verifyChain(t)).toMatchObject({ intact: true, toSeq: base + 180, eventsChecked: base + 180 });
   });
 
+  it('seals in transaction order only below the oldest transaction still open: a late commit takes the place it was given, never one already sealed', async () => {
+    const sealer = t.app.get(AuditSealer);
+    const trail = t.app.get(AuditTrail);
+    const early = t.dataSource.createQueryRunner();
+    await early.connect();
+    await early.startTransaction();
+    try {
+      // The early transaction writes first (a smaller transaction id), then stays open.
+      const earlyEvent = await trail.record(early.manager, anyEvent({ action: 'use_case.created', target: { type: 'widget', id: 'early' }, actor: TEST_ACTOR }));
+      const [late] = await Promise.all([t.dataSource.transaction((m) => trail.record(m, anyEvent({ action: 'use_case.created', target: { type: 'widget', id: 'late' }, actor: TEST_ACTOR })))]);
+      // Committed, but behind an open transaction: it waits, pending, and nothing is sealed past the early one.
+      expect(await sealer.sealThrough(late.xid, 300)).toBe(false);
+      expect(await countRows(t, 'audit_events')).toBe(base);
+      const [{ pending }] = await t.dataSource.query('SELECT count(*)::int AS pending FROM audit_pending');
+      expect(pending).toBe(1);
+      await early.commitTransaction();
+      const [sealedEarly, sealedLate] = await t.app.get(AuditReader).sealed([earlyEvent, late]);
+      expect([sealedEarly.seq, sealedLate.seq]).toEqual([base + 1, base + 2]);
+      expect(await verifyChain(t)).toMatchObject({ intact: true, toSeq: base + 2 });
+    } finally {
+      if (early.isTransactionActive) await early.rollbackTransaction();
+      await early.release();
+    }
+  });
+
+  it('leaves no trace of an open transaction that rolls back, and no gap', async () => {
+    const trail = t.app.get(AuditTrail);
+    const runner = t.dataSource.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    await trail.record(runner.manager, anyEvent({ action: 'use_case.created', target: { type: 'widget', id: 'abandoned' }, actor: TEST_ACTOR }));
+    const kept = createWidgetAudited(t, 'kept');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await runner.rollbackTransaction();
+    await runner.release();
+    expect((await kept).seq).toBe(base + 1);
+    const [{ pending }] = await t.dataSource.query('SELECT count(*)::int AS pending FROM audit_pending');
+    expect(pending).toBe(0);
+    expect(await verifyChain(t)).toMatchObject({ intact: true, toSeq: base + 1 });
+  });
+
   it('keeps one chain when two app instances write to the same database', async () => {
     const other = await createTestApp({ database: t.database, env: { DATABASE_POOL_SIZE: '20' } });
     try {
@@ -86,9 +127,12 @@ describe('audit trail: the writer refuses what the database cannot give back ide
   });
   afterAll(() => t.close());
 
-  const record = (input: Partial<AuditEventShape>) =>
-    t.dataSource.transaction((manager) =>
-      t.app.get(AuditTrail).record(manager, anyEvent({ action: 'use_case.updated', target: { type: 'widget', id: '1' }, actor: TEST_ACTOR, ...input })),
+  const record = async (input: Partial<AuditEventShape>) =>
+    sealedEvent(
+      t,
+      await t.dataSource.transaction((manager) =>
+        t.app.get(AuditTrail).record(manager, anyEvent({ action: 'use_case.updated', target: { type: 'widget', id: '1' }, actor: TEST_ACTOR, ...input })),
+      ),
     );
 
   // PostgreSQL refuses U+0000 in text and jsonb, and stores an unpaired surrogate as U+FFFD: either way not what was hashed.
@@ -156,14 +200,14 @@ describe('audit trail: the database refuses tampering', () => {
     expect(await countRows(t, 'audit_events')).toBe(eventCount);
   });
 
-  it('grants nobody UPDATE, DELETE or TRUNCATE on events, the owner included', async () => {
-    const rows: { privilege_type: string }[] = await t.dataSource.query(
-      `SELECT privilege_type FROM information_schema.role_table_grants WHERE table_name = 'audit_events'`,
-    );
-    const privileges = rows.map((row) => row.privilege_type);
-    expect(privileges).toEqual(expect.arrayContaining(['INSERT', 'SELECT']));
-    expect(privileges).not.toEqual(expect.arrayContaining(['UPDATE']));
-    expect(privileges.filter((p) => ['UPDATE', 'DELETE', 'TRUNCATE'].includes(p))).toEqual([]);
+  it('grants nobody UPDATE, DELETE or TRUNCATE on events, the owner included; the service itself only reads them', async () => {
+    const visible = async (query: (sql: string) => Promise<{ privilege_type: string }[]>) =>
+      (await query(`SELECT privilege_type FROM information_schema.role_table_grants WHERE table_name = 'audit_events' AND grantee = current_user`)).map((row) => row.privilege_type).sort();
+    // The service's role reads the chain; events reach it only through seal_audit_events(), which runs as the owner.
+    expect(await visible((sql) => t.dataSource.query(sql))).toEqual(['SELECT']);
+    const owner = await withClient(t.database.url, async (client) => visible(async (sql) => (await client.query(sql)).rows));
+    expect(owner).toEqual(expect.arrayContaining(['INSERT', 'SELECT']));
+    expect(owner.filter((p) => ['UPDATE', 'DELETE', 'TRUNCATE'].includes(p))).toEqual([]);
   });
 });
 

@@ -68,6 +68,12 @@ describe('the runtime role the service connects as', () => {
     ['UPDATE audit_signing_keys', "UPDATE audit_signing_keys SET public_key = 'forged'"],
     ['DELETE audit_signing_keys', 'DELETE FROM audit_signing_keys'],
     ['INSERT a second chain head', `INSERT INTO audit_chain_heads (chain, seq, hash) VALUES ('forged', 0, repeat('0', 64))`],
+    ['append to the chain itself', `INSERT INTO audit_events (chain, seq, id, occurred_at, actor_id, actor_kind, actor_display_name, actor_roles, action, target_type, target_id, payload, prev_hash, hash)
+      VALUES ('main', 999999, gen_random_uuid(), now(), 'x', 'system', 'x', '{}', 'audit.read', 'x', 'x', '{}', repeat('0', 64), repeat('0', 64))`],
+    ['move the chain head', `UPDATE audit_chain_heads SET seq = seq + 1`],
+    ['UPDATE a pending event', `UPDATE audit_pending SET reason = 'rewritten'`],
+    ['DELETE a pending event', 'DELETE FROM audit_pending'],
+    ['TRUNCATE the pending events', 'TRUNCATE audit_pending'],
     ['INSERT schema_migrations', `INSERT INTO schema_migrations (timestamp, name) VALUES (1, 'Forged1')`],
     ['read the runtime password', 'SELECT password FROM runtime_role_credentials'],
   ])('may not %s (42501, permission denied)', async (_what, sql) => {
@@ -135,8 +141,9 @@ describe('the runtime role the service connects as', () => {
     );
     const tables = Object.fromEntries(rows.map((row) => [row.table, row.privileges]));
     expect(tables).toMatchObject({
-      audit_events: ['SELECT', 'INSERT'],
-      audit_chain_heads: ['SELECT', 'UPDATE'],
+      audit_events: ['SELECT'],
+      audit_chain_heads: ['SELECT'],
+      audit_pending: ['SELECT', 'INSERT'],
       audit_checkpoints: ['SELECT', 'INSERT'],
       audit_signing_keys: ['SELECT', 'INSERT'],
       schema_migrations: ['SELECT'],
@@ -147,6 +154,19 @@ describe('the runtime role the service connects as', () => {
       const expected = RUNTIME_TABLE_PRIVILEGES[table] ?? ['SELECT', 'INSERT', 'UPDATE', 'DELETE'];
       expect({ table, privileges }).toEqual({ table, privileges: [...expected] });
     }
+  });
+
+  it('seals through seal_audit_events(), which runs as the owner: it cannot choose a pending event\'s place in the order or its time', async () => {
+    await runtime.query('BEGIN');
+    const { rows } = await runtime.query(
+      `INSERT INTO audit_pending (chain, event_id, occurred_at, xid, actor_id, actor_kind, actor_display_name, actor_roles, action, target_type, target_id, payload, canonical)
+       VALUES ('main', gen_random_uuid(), '1999-01-01T00:00:00.000Z', '3', 'x', 'system', 'x', '{}', 'audit.read', 'x', 'x', '{}', ARRAY['{', '', '', '}'])
+       RETURNING xid::text = pg_current_xact_id()::text AS own_xid, occurred_at <> '1999-01-01T00:00:00.000Z' AS own_time`,
+    );
+    await runtime.query('ROLLBACK');
+    expect(rows).toEqual([{ own_xid: true, own_time: true }]);
+    const { rows: sealed } = await runtime.query('SELECT sealed FROM seal_audit_events(10)');
+    expect(sealed).toHaveLength(1);
   });
 
   it('did what the service needs: the first start appended to the trail and moved its head', async () => {

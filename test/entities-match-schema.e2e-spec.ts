@@ -13,8 +13,9 @@ import { createTestApp, TestApp } from './support';
  */
 const TABLES_WITHOUT_ENTITY: Record<string, { owner: string; why: string }> = {
   schema_migrations: { owner: 'node_modules/typeorm', why: 'TypeORM migration bookkeeping' },
-  audit_events: { owner: 'libs/audit', why: 'appended by one hand-written statement that hashes in PostgreSQL' },
-  audit_chain_heads: { owner: 'libs/audit', why: 'locked and moved by the same statement as the append' },
+  audit_events: { owner: 'libs/audit', why: 'appended only by seal_audit_events(), which hashes in PostgreSQL as the owner' },
+  audit_chain_heads: { owner: 'libs/audit', why: 'locked and moved by seal_audit_events() as it appends' },
+  audit_pending: { owner: 'libs/audit', why: 'written by one hand-written statement in the change\'s transaction; sealed into the chain by seal_audit_events()' },
   audit_checkpoints: { owner: 'libs/audit', why: 'append-only, written by one INSERT … ON CONFLICT DO NOTHING beside the trail it signs' },
   audit_signing_keys: { owner: 'libs/audit', why: 'append-only, written by one INSERT … ON CONFLICT DO NOTHING at start' },
   runtime_role_credentials: { owner: 'libs/database', why: 'set-up data of the database library, read before the app exists' },

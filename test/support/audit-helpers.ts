@@ -1,6 +1,6 @@
 import { escapeIdentifier } from 'pg';
 import { randomUUID } from 'node:crypto';
-import { AuditActor, AuditEvent, AuditEventInput, AuditEventShape, AuditReader, AuditTrail, computeEventHash } from '@app/audit';
+import { AuditActor, AuditEvent, AuditEventInput, AuditEventShape, AuditReader, AuditSealer, AuditTrail, computeEventHash, PendingAuditEvent } from '@app/audit';
 import { TestApp } from './test-app';
 import { withClient } from './test-database';
 
@@ -20,10 +20,10 @@ export async function createWidgetTable(t: TestApp) {
   });
 }
 
-/** Inserts a widget and records its event in one transaction, as domain code does. */
-export async function createWidgetAudited(t: TestApp, name: string, options: { failAfterRecord?: boolean } = {}) {
+/** Inserts a widget and records its event in one transaction, as domain code does; answers with the event as sealed into the chain. */
+export async function createWidgetAudited(t: TestApp, name: string, options: { failAfterRecord?: boolean } = {}): Promise<AuditEvent> {
   const trail = t.app.get(AuditTrail);
-  return t.dataSource.transaction(async (manager) => {
+  const pending = await t.dataSource.transaction(async (manager) => {
     const [widget] = await manager.query('INSERT INTO widgets (name) VALUES ($1) RETURNING id', [name]);
     const event = await trail.record(manager, anyEvent({
       action: 'use_case.created',
@@ -34,6 +34,19 @@ export async function createWidgetAudited(t: TestApp, name: string, options: { f
     if (options.failAfterRecord) throw new Error('the change failed after its event was recorded');
     return event;
   });
+  return sealedEvent(t, pending);
+}
+
+/** An event recorded in a transaction that has committed, as the chain holds it once sealed. */
+export async function sealedEvent(t: TestApp, pending: PendingAuditEvent): Promise<AuditEvent> {
+  const [event] = await t.app.get(AuditReader).sealed([pending]);
+  if (!event) throw new Error(`event ${pending.id} was not sealed into the chain`);
+  return event;
+}
+
+/** Seals every committed event into the chain: for tests that write outside a request, then read the trail's table. */
+export async function sealCommitted(t: TestApp): Promise<void> {
+  if (!(await t.app.get(AuditSealer).sealCommitted())) throw new Error('committed audit events are still pending');
 }
 
 export async function countRows(t: TestApp, table: 'widgets' | 'audit_events'): Promise<number> {

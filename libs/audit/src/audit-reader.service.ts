@@ -12,8 +12,9 @@ import { AUDIT_EVENT_COLUMNS, AuditEvent, AuditEventRow, eventFromRow } from './
 import { AuditExportFormat, EXPORT_COLUMNS_SQL } from './audit-export-format';
 import { copyTextToNdjson } from './copy-to-ndjson';
 import { AuditFilter, buildAuditWhere } from './audit-filter';
-import { AuditTrail } from './audit-trail.service';
+import { AuditTrail, PendingAuditEvent } from './audit-trail.service';
 import { AuditCheckpoints } from './audit-checkpoints.service';
+import { AuditSealer } from './audit-sealer.service';
 import { SignedCheckpoint } from './audit-signing';
 
 export interface AuditPage {
@@ -31,7 +32,8 @@ export interface AuditExport {
 }
 
 /** Whether a check was recorded as `audit.verified`, and if not, why. */
-export type VerificationRecording = { recorded: true; seq: number } | { recorded: false; reason: string };
+/** `seq` is null when the record was committed but not yet sealed into the chain when the answer went out. */
+export type VerificationRecording = { recorded: true; seq: number | null } | { recorded: false; reason: string };
 
 export type VerificationReport = VerificationResult & { recording: VerificationRecording };
 
@@ -56,6 +58,7 @@ export class AuditReader {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly trail: AuditTrail,
     private readonly checkpoints: AuditCheckpoints,
+    private readonly sealer: AuditSealer,
   ) {}
 
   async listEvents(filter: AuditFilter, limit: number): Promise<AuditPage> {
@@ -83,7 +86,9 @@ export class AuditReader {
    * later ends the stream with an error, which must cut the response short.
    */
   async exportEvents(filter: AuditFilter, format: AuditExportFormat): Promise<AuditExport> {
-    await this.recordAccess({ action: 'audit.exported', data: { format, filter: describeFilter(filter) } });
+    const exported = await this.recordAccess({ action: 'audit.exported', data: { format, filter: describeFilter(filter) } });
+    // Sealed before the snapshot is taken: the export holds the record of its own making.
+    await this.sealer.sealThrough(exported.xid);
     const runner = this.dataSource.createQueryRunner();
     const client = (await runner.connect()) as PoolClient;
     let released = false;
@@ -168,12 +173,28 @@ export class AuditReader {
     }
     try {
       const event = await this.recordAccess({ action: 'audit.verified', data: { range, intact: true, toSeq: result.toSeq, headHash: result.headHash } });
-      return { recorded: true, seq: event.seq };
+      // Its place in the chain is known once it is sealed: the caller is told where to find it.
+      const [sealed] = await this.sealed([event]);
+      return { recorded: true, seq: sealed?.seq ?? null };
     } catch (error) {
       // The check itself stands; only its record failed (an event may have been put after the head since the snapshot).
       this.logger.error({ err: error }, 'could not record an audit chain verification');
       return { recorded: false, reason: 'recording the check failed; the server log has the cause, and the next check will show whether the chain broke meanwhile' };
     }
+  }
+
+  /**
+   * These events (written in transactions that have ended) as sealed into the
+   * chain, in the order given; an event not yet sealed when the wait ends is
+   * left out.
+   */
+  async sealed(events: PendingAuditEvent[], timeoutMs?: number): Promise<AuditEvent[]> {
+    if (!events.length) return [];
+    const newest = events.reduce((max, event) => (event.xid > max ? event.xid : max), 0n);
+    await this.sealer.sealThrough(newest, timeoutMs);
+    const rows: AuditEventRow[] = await this.dataSource.query(`SELECT ${AUDIT_EVENT_COLUMNS} FROM audit_events WHERE id = ANY($1::uuid[])`, [events.map((event) => event.id)]);
+    const byId = new Map(rows.map((row) => [row.id, eventFromRow(row)]));
+    return events.flatMap((event) => byId.get(event.id) ?? []);
   }
 
   private recordAccess(access: TrailAccess) {

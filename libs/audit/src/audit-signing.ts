@@ -1,5 +1,5 @@
 import canonicalize from 'canonicalize';
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject, sign, verify } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject, randomBytes, sign, verify } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
@@ -136,7 +136,8 @@ export async function readOrCreateKeyFile(file: string): Promise<{ pem: string; 
   await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
   const { privateKey } = generateKeyPairSync('ed25519');
   const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+  // Unique per call: two starts in one process and one millisecond must not share a temporary file.
+  const temporary = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   await fs.writeFile(temporary, pem, { mode: GENERATED_KEY_MODE, flag: 'wx' });
   try {
     await fs.link(temporary, file);

@@ -39,36 +39,32 @@ export class AuditOutsideTransactionError extends Error {
   }
 }
 
+/** An event as written in its change's transaction: its place in the chain (seq, prevHash, hash) comes when it is sealed. */
+export type PendingAuditEvent = Omit<AuditEvent, 'seq' | 'prevHash' | 'hash'> & { xid: bigint };
+
 /**
  * The one way to write to the audit trail. It takes the transaction of the
  * change being recorded, so the change and its event commit together or not
  * at all; there is no other write path and no switch to turn it off.
  *
- * How the chain stays one unbroken line, whatever the number of writers:
+ * The event is written to audit_pending with no lock: writers commit side by
+ * side. AuditSealer then seals committed events into the chain in the order
+ * of their transactions' ids, only below the oldest transaction still open,
+ * so a transaction that commits late cannot need a place already given
+ * (docs/decisions/0011-seal-after-commit.md). The transaction id is noted in
+ * the request's context: the response waits until the request's events are
+ * in the chain (AuditSealedInterceptor), so whoever made a change reads its
+ * event in the trail at once.
  *
- * 1. The chain's head (last seq and hash) is one row in audit_chain_heads.
- *    `SELECT … FOR UPDATE` locks it inside the writer's transaction, so a
- *    second writer — another request, or another API process on the same
- *    database — waits on that row until the first transaction ends.
- * 2. Under READ COMMITTED (PostgreSQL's default, which Gatehouse uses), the
- *    waiting writer then reads the head as committed by the first one, so it
- *    links to it with seq + 1. If the first transaction rolled back, the head
- *    is unchanged and the seq is reused: no gaps, and seq follows commit order.
- *    (Under REPEATABLE READ or SERIALIZABLE the locked read fails with a
- *    serialization error instead of forking the chain.)
- * 3. Locking, hashing (PostgreSQL's sha256 over the canonical JSON that this
- *    writer prepared, completed with the time, prevHash and seq read under the
- *    lock), the insert and the head update are one statement; the primary key
- *    (chain, seq) would refuse a duplicate even if the lock were bypassed.
- *
- * The lock is held from the audit write until commit, so writers serialise on
- * that tail of their transactions only: record the event as the last step.
+ * A chain that holds an event after its recorded head (someone wrote to the
+ * table directly) takes no more events: the write is refused with
+ * AuditChainDamagedError, and the change with it.
  */
 @Injectable()
 export class AuditTrail {
   constructor(private readonly context: RequestContext) {}
 
-  async record(manager: EntityManager, input: AuditEventInput): Promise<AuditEvent> {
+  async record(manager: EntityManager, input: AuditEventInput): Promise<PendingAuditEvent> {
     const runner = manager.queryRunner;
     if (!runner?.isTransactionActive) throw new AuditOutsideTransactionError();
     if (!isAuditAction(input.action)) throw new Error(`"${input.action}" is not in the audit action catalogue`);
@@ -94,52 +90,39 @@ export class AuditTrail {
     assertStorableText(content as unknown as Record<string, unknown>);
     const canonical = canonicalEventTemplate(content);
 
-    const appended = await runner
-      .query(
-        APPEND_EVENT_SQL,
-        [
-          content.chain, content.id, content.actor.id, content.actor.kind, content.actor.displayName, content.actor.roles,
-          content.action, content.target.type, content.target.id, content.useCaseId, JSON.stringify(content.payload),
-          content.reason, content.context.requestId, content.context.sourceIp, content.context.userAgent, ...canonical,
-        ],
-        true,
-      )
-      .catch((error: unknown) => {
-        if (!isEventBeyondHead(error)) throw error;
-        const damaged = new AuditChainDamagedError(error);
-        new Logger(AuditTrail.name).error({ err: error }, damaged.detail);
-        throw damaged;
-      });
-    const [sealed] = appended.records as { seq: string; occurred_at: string; prev_hash: string; hash: string }[];
-    if (!sealed) throw new Error(`The audit chain "${DEFAULT_CHAIN}" has no head row; are the migrations applied?`);
-    const event: AuditEvent = { ...content, seq: Number(sealed.seq), occurredAt: sealed.occurred_at, prevHash: sealed.prev_hash, hash: sealed.hash };
-    return event;
+    const written = await runner.query(
+      WRITE_PENDING_SQL,
+      [
+        content.chain, content.id, content.actor.id, content.actor.kind, content.actor.displayName, content.actor.roles,
+        content.action, content.target.type, content.target.id, content.useCaseId, JSON.stringify(content.payload),
+        content.reason, content.context.requestId, content.context.sourceIp, content.context.userAgent, canonical,
+      ],
+      true,
+    );
+    const [pending] = written.records as { xid: string; occurred_at: string }[];
+    if (!pending) {
+      const damaged = new AuditChainDamagedError(undefined);
+      new Logger(AuditTrail.name).error(damaged.detail);
+      throw damaged;
+    }
+    const xid = BigInt(pending.xid);
+    this.context.noteAuditTransaction(xid);
+    return { ...content, occurredAt: pending.occurred_at, xid };
   }
 }
 
 /**
- * One statement, one round trip: lock the head, take the time, finish the
- * canonical JSON with the time, prevHash and seq, hash it, append the event
- * and move the head. The lock is then held only until the transaction commits.
+ * One statement, one round trip, no lock: the event, unless the chain already
+ * holds an event after its recorded head. Its transaction id and time are set
+ * by the table's trigger, not by the writer.
  */
-const APPEND_EVENT_SQL = `WITH head AS (
-    SELECT seq + 1 AS seq, hash AS prev_hash,
-           to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at
-    FROM audit_chain_heads WHERE chain = $1 FOR UPDATE
-  ), sealed AS (
-    SELECT seq, prev_hash, occurred_at,
-           encode(sha256(convert_to($16 || occurred_at || $17 || prev_hash || $18 || seq::text || $19, 'UTF8')), 'hex') AS hash
-    FROM head
-  ), appended AS (
-    INSERT INTO audit_events (chain, seq, id, occurred_at, actor_id, actor_kind, actor_display_name, actor_roles,
-      action, target_type, target_id, use_case_id, payload, reason, request_id, source_ip, user_agent, prev_hash, hash)
-    SELECT $1, seq, $2, occurred_at::timestamptz, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, prev_hash, hash
-    FROM sealed
-    RETURNING seq, prev_hash, hash
+const WRITE_PENDING_SQL = `INSERT INTO audit_pending (chain, event_id, actor_id, actor_kind, actor_display_name, actor_roles,
+    action, target_type, target_id, use_case_id, payload, reason, request_id, source_ip, user_agent, canonical, xid, occurred_at)
+  SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, '0', ''
+  WHERE NOT EXISTS (
+    SELECT 1 FROM audit_chain_heads h JOIN audit_events e ON e.chain = h.chain AND e.seq = h.seq + 1 WHERE h.chain = $1
   )
-  UPDATE audit_chain_heads SET seq = appended.seq, hash = appended.hash
-  FROM appended, sealed WHERE audit_chain_heads.chain = $1
-  RETURNING appended.seq, sealed.occurred_at, appended.prev_hash, appended.hash`;
+  RETURNING xid::text, occurred_at`;
 
 /** `data` with `before` and `after` added when given; a member of `data` is never silently replaced or dropped. */
 function payloadOf(typed: AuditEventInput): Record<string, unknown> {
@@ -152,10 +135,4 @@ function payloadOf(typed: AuditEventInput): Record<string, unknown> {
     payload[name] = input[name];
   }
   return payload;
-}
-
-/** A primary-key clash on the append: the row at head + 1 exists already. */
-function isEventBeyondHead(error: unknown): boolean {
-  const driverError = (error as { driverError?: { code?: string; table?: string; constraint?: string } }).driverError;
-  return driverError?.code === '23505' && driverError.table === 'audit_events' && driverError.constraint === 'audit_events_pkey';
 }

@@ -1,12 +1,15 @@
 import { Global, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AuditCheckpoints, auditSigningKeyProvider } from './audit-checkpoints.service';
 import { AuditReader } from './audit-reader.service';
+import { AuditSealedInterceptor } from './audit-sealed.interceptor';
+import { AuditSealer } from './audit-sealer.service';
 import { AuditTrail } from './audit-trail.service';
 import { DeniedAttempts } from './denied-attempts.service';
 
 @Global()
 @Module({
-  providers: [AuditTrail, AuditReader, DeniedAttempts, auditSigningKeyProvider, AuditCheckpoints],
-  exports: [AuditTrail, AuditReader, DeniedAttempts, AuditCheckpoints],
+  providers: [AuditTrail, AuditSealer, AuditReader, DeniedAttempts, auditSigningKeyProvider, AuditCheckpoints, { provide: APP_INTERCEPTOR, useClass: AuditSealedInterceptor }],
+  exports: [AuditTrail, AuditSealer, AuditReader, DeniedAttempts, AuditCheckpoints],
 })
 export class AuditModule {}

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { DomainError, ForbiddenError, HiddenRefusal, RuleRefusal } from '@app/errors';
 import { RequestContext } from '@app/request-context';
 import { AuditActor } from './audit-event';
+import { AuditSealer } from './audit-sealer.service';
 import { AuditTrail } from './audit-trail.service';
 
 export interface GovernedAttempt {
@@ -50,6 +51,7 @@ export class DeniedAttempts {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly trail: AuditTrail,
     private readonly context: RequestContext,
+    private readonly sealer: AuditSealer,
   ) {}
 
   /** Runs `work`; a governance refusal it throws is recorded, then thrown on. */
@@ -74,7 +76,7 @@ export class DeniedAttempts {
     const suppressedBefore = this.admit(`${actor.id}|${attempt.attempted}|${code}`);
     if (suppressedBefore === undefined) return;
     try {
-      await this.dataSource.transaction((tx) =>
+      const denial = await this.dataSource.transaction((tx) =>
         this.trail.record(tx, {
           action: 'access.denied',
           target: attempt.target,
@@ -84,6 +86,8 @@ export class DeniedAttempts {
           actor,
         }),
       );
+      // A refusal may come from a guard, before the interceptor that waits for a request's events: it waits here.
+      await this.sealer.sealThrough(denial.xid);
     } catch (error) {
       // The refusal stands whatever happens here; the caller gets its 4xx, and the log keeps the failure.
       this.logger.error({ err: error, attempted: attempt.attempted }, 'could not record a refused attempt');

@@ -7,6 +7,8 @@ export * from './audit-export-format';
 export * from './audit-filter';
 export * from './audit-offline-verify';
 export * from './audit-reader.service';
+export * from './audit-sealed.interceptor';
+export * from './audit-sealer.service';
 export * from './audit-signing';
 export * from './audit-trail.service';
 export * from './copy-to-ndjson';

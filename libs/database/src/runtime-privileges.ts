@@ -14,10 +14,12 @@ type TablePrivilege = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE';
  * TRUNCATE, REFERENCES, TRIGGER and grant options are never given.
  */
 export const RUNTIME_TABLE_PRIVILEGES: Readonly<Record<string, readonly TablePrivilege[]>> = {
-  // Append-only: the chain is written once and read; never rewritten.
-  audit_events: ['SELECT', 'INSERT'],
-  // The writer locks the head (SELECT … FOR UPDATE needs UPDATE) and moves it forward.
-  audit_chain_heads: ['SELECT', 'UPDATE'],
+  // The chain is read, never written by the service itself: seal_audit_events() (owned by the
+  // schema's owner) appends to it and moves the head, from the events the service left pending.
+  audit_events: ['SELECT'],
+  audit_chain_heads: ['SELECT'],
+  // A change's event, written in the change's transaction; never changed or removed by the service.
+  audit_pending: ['SELECT', 'INSERT'],
   // Signed checkpoints of the chain and the keys that signed them: append-only as well.
   audit_checkpoints: ['SELECT', 'INSERT'],
   audit_signing_keys: ['SELECT', 'INSERT'],

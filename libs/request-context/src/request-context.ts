@@ -14,6 +14,8 @@ export interface RequestContextStore extends ClsStore {
   sourceIp?: string;
   userAgent?: string;
   actor?: Actor;
+  /** The newest transaction that wrote an audit event for this request (a PostgreSQL xid8, as text). */
+  auditXid?: string;
 }
 
 /**
@@ -43,5 +45,18 @@ export class RequestContext {
 
   setActor(actor: Actor) {
     this.cls.set('actor', actor);
+  }
+
+  /** Notes that transaction `xid` wrote an audit event, so the answer can wait until it is sealed into the chain. */
+  noteAuditTransaction(xid: bigint) {
+    if (!this.cls.isActive()) return;
+    const known = this.cls.get('auditXid');
+    if (known === undefined || BigInt(known) < xid) this.cls.set('auditXid', xid.toString());
+  }
+
+  /** The newest transaction of this request that wrote an audit event, if any. */
+  get auditTransaction(): bigint | undefined {
+    const known = this.cls.isActive() ? this.cls.get('auditXid') : undefined;
+    return known === undefined ? undefined : BigInt(known);
   }
 }

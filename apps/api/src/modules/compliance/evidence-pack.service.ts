@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { ZipFile } from 'yazl';
-import { AuditCheckpoints, AuditReader, AuditTrail, SignedCheckpoint } from '@app/audit';
+import { AuditCheckpoints, AuditReader, AuditSealer, AuditTrail, SignedCheckpoint } from '@app/audit';
 import { EVIDENCE_STORE, EvidenceStore } from '../evidence/evidence-store';
 import { dossierOf, inventory, InventoryRow, metrics, PackPeriod, policiesInForce, roleChanges, sliceStart, treatmentOf } from './evidence-pack.repository';
 import { AssessmentLine, renderPackReport, UseCaseSummary } from './evidence-pack.report';
@@ -47,6 +47,7 @@ export class EvidencePackService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly trail: AuditTrail,
+    private readonly sealer: AuditSealer,
     private readonly reader: AuditReader,
     private readonly checkpoints: AuditCheckpoints,
     private readonly soa: StatementOfApplicabilityService,
@@ -58,13 +59,14 @@ export class EvidencePackService {
     const statics = packStatics();
     const manager = this.dataSource.manager;
     // Recorded, and committed, first: the slice of the trail in the pack holds the record of its own making.
-    await this.dataSource.transaction((tx) =>
+    const exported = await this.dataSource.transaction((tx) =>
       this.trail.record(tx, {
         action: 'compliance.pack_exported',
         target: { type: 'evidence_pack', id: PACK_FORMAT },
         data: { from: request.from?.toISOString() ?? null, to: request.to.toISOString(), files: request.files },
       }),
     );
+    await this.sealer.sealThrough(exported.xid);
     const slice = await sliceStart(manager, request);
     const [useCases, statement, policies, roles, figures] = await Promise.all([
       inventory(manager, request),

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { AuditActor, AuditTrail } from '@app/audit';
+import { AuditActor, AuditSealer, AuditTrail } from '@app/audit';
 import { toAuditActor } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { UnauthorizedError } from '@app/errors';
@@ -35,6 +35,7 @@ export class AuthService {
     private readonly principals: PrincipalLoader,
     private readonly jwt: JwtService,
     private readonly trail: AuditTrail,
+    private readonly sealer: AuditSealer,
   ) {}
 
   /**
@@ -58,7 +59,7 @@ export class AuthService {
     const failure = !user ? 'unknown_email' : !passwordOk ? 'wrong_password' : !user.active ? 'deactivated' : undefined;
     const principal = !failure ? await this.principals.forUser(user.id) : undefined;
 
-    await this.users.manager.transaction((manager) =>
+    const attempt = await this.users.manager.transaction((manager) =>
       this.trail.record(manager, {
         action: principal ? 'auth.login_succeeded' : 'auth.login_failed',
         target: { type: 'user', id: user?.id ?? 'unknown' },
@@ -66,6 +67,8 @@ export class AuthService {
         data: principal ? { method: 'password' } : { email: normalised.slice(0, 320), reason: failure ?? 'deactivated' },
       }),
     );
+    // Sign-in is checked in a guard, before the interceptor that waits for a request's events: it waits here.
+    await this.sealer.sealThrough(attempt.xid);
     if (!principal) throw new UnauthorizedError('The email or password is wrong, or the account is deactivated.');
     return { userId: principal.userId, checkedAt: read.checked_at };
   }
