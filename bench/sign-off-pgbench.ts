@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -213,7 +213,7 @@ export async function runPgbench(url: string, run: PgbenchRun): Promise<{ tps: n
       '-f', scriptFile, target.pathname.slice(1),
     ],
     env,
-  );
+  ).finally(() => rm(scriptFile, { force: true }));
   const tps = Number(/tps = ([\d.]+)/.exec(output)?.[1]);
   if (!Number.isFinite(tps)) throw new Error(`pgbench printed no rate:\n${output}`);
   const failed = Number(/number of failed transactions: (\d+)/.exec(output)?.[1] ?? 0);
