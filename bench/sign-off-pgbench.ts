@@ -53,7 +53,18 @@ export const PGBENCH_AUDIT_WRITE = {
     'CREATE SEQUENCE bench_unchained_seq',
   ],
 
+  /** The service's write now (AuditTrail): the event left pending in the change's transaction, no lock. */
   chained: (event: PgbenchAuditEvent) => `
+WITH e AS (SELECT gen_random_uuid() AS id, gen_random_uuid()::text AS request_id, (${event.payload}) AS payload)
+INSERT INTO audit_pending (chain, event_id, actor_id, actor_kind, actor_display_name, actor_roles, action, target_type, target_id,
+    use_case_id, payload, reason, request_id, source_ip, user_agent, canonical, xid, occurred_at)
+  SELECT 'main', id, :signer_id::text, 'user', :u_display_name::text, ARRAY['developer@' || :team_id::text], ${lit(event.action)}, ${lit(event.targetType)}, ${event.targetId},
+    :use_case_id::uuid, payload::jsonb, ${event.reason === null ? 'NULL' : lit(event.reason)}, request_id, '127.0.0.1', 'pgbench', ARRAY[${canonicalParts(event).join(', ')}], '0', ''
+  FROM e WHERE NOT EXISTS (SELECT 1 FROM audit_chain_heads h JOIN audit_events x ON x.chain = h.chain AND x.seq = h.seq + 1 WHERE h.chain = 'main')
+  RETURNING xid::text, occurred_at;`,
+
+  /** The write before the chain was sealed after commit: the head locked, held until the writer's commit. */
+  locked: (event: PgbenchAuditEvent) => `
 WITH head AS (
     SELECT seq + 1 AS seq, hash AS prev_hash, ${eventParts(event)}
     FROM audit_chain_heads WHERE chain = 'main' FOR UPDATE
@@ -96,6 +107,20 @@ function auditValues(event: PgbenchAuditEvent) {
 
 /** The canonical JSON the service hashes (libs/audit/src/audit-chain.ts: keys sorted), completed with time, prevHash and seq. */
 function canonicalJson(event: PgbenchAuditEvent) {
+  return canonicalPieces(event).join(' || ');
+}
+
+/** The four parts the pending event carries: the canonical JSON cut around occurredAt, prevHash and seq (canonicalEventTemplate). */
+function canonicalParts(event: PgbenchAuditEvent): string[] {
+  const parts: string[][] = [[]];
+  for (const piece of canonicalPieces(event)) {
+    if (piece === 'occurred_at' || piece === 'prev_hash' || piece === 'seq::text') parts.push([]);
+    else parts[parts.length - 1].push(piece);
+  }
+  return parts.map((part) => part.join(' || '));
+}
+
+function canonicalPieces(event: PgbenchAuditEvent): string[] {
   return [
     lit(`{"action":${JSON.stringify(event.action)},"actor":{"displayName":"`), ':u_display_name::text',
     lit('","id":"'), ':signer_id::text',
@@ -109,7 +134,7 @@ function canonicalJson(event: PgbenchAuditEvent) {
     lit(',"target":{"id":"'), event.targetId,
     lit(`","type":${JSON.stringify(event.targetType)}},"useCaseId":"`), ':use_case_id::text',
     lit('"}'),
-  ].join(' || ');
+  ];
 }
 
 /**
@@ -161,7 +186,10 @@ const USER_COLUMNS = `"u"."id" AS "u_id", "u"."email" AS "u_email", "u"."display
  * every time, superseding its previous decision (the pool's reviews start
  * with one decision each, so there always is one).
  */
-export function pgbenchScript(mode: 'fresh' | 'resign', chain: 'chained' | 'unchained'): string {
+/** After commit, as AuditSealer does (the service coalesces these rounds; here every transaction runs one). */
+const SEAL_AFTER_COMMIT = 'SELECT sealed FROM seal_audit_events(1000);\n';
+
+export function pgbenchScript(mode: 'fresh' | 'resign', chain: 'chained' | 'locked' | 'unchained'): string {
   const resign = mode === 'resign';
   // The principal load (PrincipalLoader), with the review and signer picked in the same statement: no extra round trip.
   const pick = resign
@@ -188,7 +216,7 @@ ${audit}
 SELECT "RiskAcceptance"."id" AS "RiskAcceptance_id", "RiskAcceptance"."use_case_id" AS "RiskAcceptance_use_case_id", "RiskAcceptance"."risk_id" AS "RiskAcceptance_risk_id", "RiskAcceptance"."risk_hash" AS "RiskAcceptance_risk_hash", "RiskAcceptance"."severity" AS "RiskAcceptance_severity", "RiskAcceptance"."use_case_revision" AS "RiskAcceptance_use_case_revision", "RiskAcceptance"."role" AS "RiskAcceptance_role", "RiskAcceptance"."decided_by" AS "RiskAcceptance_decided_by", "RiskAcceptance"."comment" AS "RiskAcceptance_comment", "RiskAcceptance"."decided_at" AS "RiskAcceptance_decided_at" FROM "risk_acceptances" "RiskAcceptance" WHERE (("RiskAcceptance"."use_case_id" = :use_case_id)) ORDER BY "RiskAcceptance"."decided_at" ASC;
 SELECT "GateReview"."id" AS "GateReview_id", "GateReview"."use_case_id" AS "GateReview_use_case_id", "GateReview"."gate" AS "GateReview_gate", "GateReview"."from_stage" AS "GateReview_from_stage", "GateReview"."to_stage" AS "GateReview_to_stage", "GateReview"."tier" AS "GateReview_tier", "GateReview"."policy_version" AS "GateReview_policy_version", "GateReview"."slots" AS "GateReview_slots", "GateReview"."opened_revision" AS "GateReview_opened_revision", "GateReview"."revision" AS "GateReview_revision", "GateReview"."content_hash" AS "GateReview_content_hash", "GateReview"."status" AS "GateReview_status", "GateReview"."opened_by" AS "GateReview_opened_by", "GateReview"."opened_at" AS "GateReview_opened_at", "GateReview"."closed_at" AS "GateReview_closed_at" FROM "gate_reviews" "GateReview" WHERE (("GateReview"."id" = :review_id)) LIMIT 1;
 COMMIT;
-`;
+${chain === 'chained' ? SEAL_AFTER_COMMIT : ''}`;
 }
 
 export interface PgbenchRun {

@@ -73,7 +73,7 @@ const CONNECTION_MARGIN = 5;
 interface Level {
   clients: number;
   service: { rate: number; p50: number; p95: number; p99: number; count: number; driver: DriverResult };
-  pgbench: { clients: number; chained: number; unchained: number };
+  pgbench: { clients: number; chained: number; locked: number; unchained: number };
 }
 
 async function main() {
@@ -148,14 +148,14 @@ async function main() {
       const pgClients = Math.min(clients, budget.pgbenchMax);
       if (pgClients < clients) notes.push(`${clientCount(clients)}: pgbench capped at ${clientCount(pgClients)} (max_connections ${server.maxConnections}, service pool ${budget.pool})`);
       const variables = { pool_size: pgbenchPoolSize, team_id: fixtures.teamId };
-      const pgbench = { clients: pgClients, chained: 0, unchained: 0 };
-      for (const chain of ['chained', 'unchained'] as const) {
+      const pgbench = { clients: pgClients, chained: 0, locked: 0, unchained: 0 };
+      for (const chain of ['chained', 'locked', 'unchained'] as const) {
         const run = await runPgbench(db.url, { clients: pgClients, seconds: options.seconds, script: pgbenchScript(options.mode, chain), variables });
         if (run.failed) notes.push(`${clientCount(clients)}: ${run.failed} pgbench transaction(s) failed (${chain})`);
         pgbench[chain] = run.tps;
       }
       results.push({ clients, service, pgbench });
-      process.stdout.write(`  ${clientCount(clients)} done: ${service.rate.toFixed(0)} decisions/s, pgbench ${pgbench.chained.toFixed(0)} / ${pgbench.unchained.toFixed(0)} tx/s\n`);
+      process.stdout.write(`  ${clientCount(clients)} done: ${service.rate.toFixed(0)} decisions/s, pgbench sealed ${pgbench.chained.toFixed(0)} / head lock ${pgbench.locked.toFixed(0)} / unchained ${pgbench.unchained.toFixed(0)} tx/s\n`);
     }
     checks = await decisionsMade(db.url);
     if (options.mode === 'fresh') {
@@ -307,13 +307,14 @@ function report(server: ServerFacts, budget: ReturnType<typeof connectionBudget>
       `(${server.reserved} reserved, ${server.inUse} in use at start); service pool ${budget.pool}, pgbench up to ${budget.pgbenchMax} clients`,
     seedSummary,
     '',
-    '                service (HTTP)                             │ pgbench, same statements  │ service ÷ pgbench',
-    ' clients   decisions/s   p50 ms   p95 ms   p99 ms   count │ clients  chained unchained│ unchained  chained',
+    '                service (HTTP)                             │ pgbench, same statements           │ service ÷ pgbench',
+    '                                                           │          sealed  head lock         │',
+    ' clients   decisions/s   p50 ms   p95 ms   p99 ms   count │ clients  (now)   (before) unchained│ unchained   sealed',
   ];
   for (const { clients, service, pgbench } of results) {
     lines.push(
       `${fixed(clients, 0, 8)}   ${fixed(service.rate, 0, 11)}   ${fixed(service.p50, 1, 6)}   ${fixed(service.p95, 1, 6)}   ${fixed(service.p99, 1, 6)}  ${fixed(service.count, 0, 6)} │` +
-        ` ${fixed(pgbench.clients, 0, 7)}  ${fixed(pgbench.chained, 0, 7)}  ${fixed(pgbench.unchained, 0, 8)}│ ${fixed(service.rate / pgbench.unchained, 2, 9)}  ${fixed(service.rate / pgbench.chained, 2, 7)}`,
+        ` ${fixed(pgbench.clients, 0, 7)}  ${fixed(pgbench.chained, 0, 7)}  ${fixed(pgbench.locked, 0, 8)}  ${fixed(pgbench.unchained, 0, 8)}│ ${fixed(service.rate / pgbench.unchained, 2, 9)}  ${fixed(service.rate / pgbench.chained, 2, 7)}`,
     );
   }
   lines.push('', `Goals (${options.mode === 'fresh' ? 'fresh reviews' : 'resign mode: the goals are stated for fresh reviews'}):`);

@@ -70,6 +70,11 @@ export class SealAuditEventsAfterCommit1764160200000 implements MigrationInterfa
         event audit_pending%ROWTYPE;
         event_hash text;
       BEGIN
+        -- Sealing is replayable: it only moves committed pending events into the chain, in an order and
+        -- with hashes fixed by what is pending. A seal lost in a crash leaves its events pending (insert
+        -- and delete are one transaction), and the next round seals them again to the same seq and hash.
+        -- So the seal need not wait for its own WAL flush; the change and its pending event did.
+        PERFORM set_config('synchronous_commit', 'off', true);
         -- One sealer at a time, across every process: the head's row lock.
         SELECT h.seq, h.hash INTO seq_now, hash_now FROM audit_chain_heads h WHERE h.chain = 'main' FOR UPDATE;
         FOR event IN SELECT * FROM audit_pending p WHERE p.xid < below ORDER BY p.xid, p.id LIMIT batch LOOP

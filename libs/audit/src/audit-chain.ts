@@ -99,6 +99,16 @@ export class ChainVerifier {
   /** Returns false once the chain is broken; later events are not examined. */
   push(event: AuditEvent): boolean {
     if (this.broken) return false;
+    return this.pushLink(event, () => computeEventHash(event));
+  }
+
+  /**
+   * The same checks for a link whose content hash the caller recomputes (from
+   * the event's canonical form, however it was built): called only when the
+   * link's place in the chain is right.
+   */
+  pushLink(event: Pick<AuditEvent, 'seq' | 'id' | 'prevHash' | 'hash'>, recompute: () => string): boolean {
+    if (this.broken) return false;
     const fail = (reason: ChainBreakReason, detail: string) => {
       this.broken = { seq: event.seq, eventId: event.id, reason, detail };
       return false;
@@ -114,7 +124,7 @@ export class ChainVerifier {
     if (event.prevHash !== this.previousHash) {
       return fail('prev_hash_mismatch', `prevHash ${event.prevHash} does not match the hash of seq ${event.seq - 1} (${this.previousHash})`);
     }
-    const recomputed = computeEventHash(event);
+    const recomputed = recompute();
     if (recomputed !== event.hash) {
       return fail('hash_mismatch', `stored hash ${event.hash} but the content hashes to ${recomputed}`);
     }
@@ -143,6 +153,10 @@ export class ChainVerifier {
       return false;
     }
     return true;
+  }
+
+  get isBroken(): boolean {
+    return this.broken !== undefined;
   }
 
   result(): VerificationResult {

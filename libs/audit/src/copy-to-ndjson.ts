@@ -44,7 +44,8 @@ function eventLine(f: string[]): string {
   );
 }
 
-const NULL = '\\N';
+export const COPY_NULL = '\\N';
+const NULL = COPY_NULL;
 
 /** A text value as a JSON string (or null). */
 function str(field: string): string {
@@ -58,7 +59,29 @@ function raw(field: string): string {
 
 const COPY_ESCAPES: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\' };
 
-function unescapeCopy(field: string): string {
+export function unescapeCopy(field: string): string {
   if (!field.includes('\\')) return field;
   return field.replace(/\\(.)/g, (_match, c: string) => COPY_ESCAPES[c] ?? c);
+}
+
+/**
+ * The rows of a text-format COPY stream, each as its raw (still escaped)
+ * fields, in order, for a consumer that reads them one at a time: memory
+ * stays at one chunk whatever the number of rows.
+ */
+export async function* copyTextRows(source: AsyncIterable<Buffer>): AsyncGenerator<string[]> {
+  const decoder = new StringDecoder('utf8');
+  let pending = '';
+  for await (const chunk of source) {
+    const text = pending + decoder.write(chunk);
+    const lastNewline = text.lastIndexOf('\n');
+    if (lastNewline === -1) {
+      pending = text;
+      continue;
+    }
+    pending = text.slice(lastNewline + 1);
+    for (const line of text.slice(0, lastNewline).split('\n')) yield line.split('\t');
+  }
+  const rest = pending + decoder.end();
+  if (rest) yield rest.split('\t');
 }

@@ -8,7 +8,7 @@ import type { GateRequirements } from '../gate-policies/gate-policy';
 import { GatePoliciesService } from '../gate-policies/gate-policies.service';
 import { AssessmentTemplatesService } from '../impact-assessments/assessment-templates.service';
 import { ImpactAssessmentsService } from '../impact-assessments/impact-assessments.service';
-import { risksAwaitingAcceptance } from '../use-cases/risk-acceptance.policy';
+import { asksForAcceptance, risksAwaitingAcceptance } from '../use-cases/risk-acceptance.policy';
 import { acceptancesOf } from '../use-cases/risk-acceptances.repository';
 import { canReadUseCase } from '../use-cases/use-case-access';
 import type { UseCase } from '../use-cases/use-case.entity';
@@ -132,8 +132,10 @@ export class ReviewQueries {
    * where the impact assessment stands against the use case as it is now.
    */
   async gateFacts(manager: EntityManager, useCase: Pick<UseCase, 'id' | 'content' | 'tier'>, requirements: GateRequirements): Promise<GateFacts> {
-    const acceptances = await acceptancesOf(manager, useCase.id);
-    const facts: GateFacts = { risksAwaitingAcceptance: risksAwaitingAcceptance(useCase.content.risks, acceptances) };
+    // Acceptances are read only when a risk asks for one: most decisions need no query for them.
+    const asking = useCase.content.risks.some(asksForAcceptance);
+    const acceptances = asking ? await acceptancesOf(manager, useCase.id) : [];
+    const facts: GateFacts = { risksAwaitingAcceptance: asking ? risksAwaitingAcceptance(useCase.content.risks, acceptances) : [] };
     if (!needsAssessment(requirements)) return facts;
     const assessment = await this.assessments.standing(manager, useCase);
     return { ...facts, assessment, currentTemplateVersion: await this.templates.currentVersion(manager) };
