@@ -173,9 +173,10 @@ export class ReviewDecisions {
     // current impact assessment, accepted risks — must be there now, not only when the review opened.
     const stillOpen = outcome.status === 'passed' || outcome.status === 'open';
     const gaps = stillOpen && requirements ? unmetRequirements(requirements, useCase.content, await this.queries.gateFacts(tx, useCase, requirements), review.gate) : [];
-    if (outcome.status === 'passed' && gaps.length === 0) await this.pass(tx, review, useCase, decisions);
-    if (outcome.status === 'rejected' || outcome.status === 'changes_requested') await this.close(tx, review, outcome.status);
-    return this.queries.decisionAnswer(tx, reviewId, recorded, outcome, gaps);
+    let after = review;
+    if (outcome.status === 'passed' && gaps.length === 0) after = await this.pass(tx, review, useCase, decisions);
+    if (outcome.status === 'rejected' || outcome.status === 'changes_requested') after = await this.close(tx, review, outcome.status);
+    return this.queries.decisionAnswer(after, recorded, outcome, gaps);
   }
 
   /** An obligation's owner is a real, active person who may read the use case; nothing else would survive the pass. */
@@ -217,11 +218,11 @@ export class ReviewDecisions {
     }));
   }
 
-  private async pass(tx: EntityManager, review: GateReview, useCase: UseCase, decisions: SignOff[]) {
+  private async pass(tx: EntityManager, review: GateReview, useCase: UseCase, decisions: SignOff[]): Promise<GateReview> {
     const reviewPolicy = await this.policies.get(review.policyVersion, tx);
     const interval = reviewPolicy.document.gates.operate_review[review.tier].reviewIntervalMonths ?? 12;
     const retiring = review.toStage === 'retired';
-    await tx.getRepository(GateReview).update({ id: review.id }, { status: 'passed', closedAt: () => 'now()' });
+    const passed = await closeReview(tx, review.id, 'passed');
     await this.useCaseGates.enterStage(tx, useCase.id, review.toStage, interval);
     const obligations = await this.obligations.createFromApprovals(tx, review, decisions);
     await this.trail.record(tx, {
@@ -232,10 +233,11 @@ export class ReviewDecisions {
       after: { stage: review.toStage },
       data: { gate: review.gate, revision: review.revision, contentHash: review.contentHash, policyVersion: review.policyVersion, approvals: decisions.filter((d) => d.decision === 'approve').map((d) => ({ signOffId: d.id, signerId: d.signerId, role: d.role })), obligations },
     });
+    return passed;
   }
 
-  private async close(tx: EntityManager, review: GateReview, status: 'rejected' | 'changes_requested') {
-    await tx.getRepository(GateReview).update({ id: review.id }, { status, closedAt: () => 'now()' });
+  private async close(tx: EntityManager, review: GateReview, status: 'rejected' | 'changes_requested'): Promise<GateReview> {
+    const closed = await closeReview(tx, review.id, status);
     await this.useCaseGates.markActive(tx, review.useCaseId);
     await this.trail.record(tx, {
       action: status === 'rejected' ? 'gate_review.rejected' : 'gate_review.changes_requested',
@@ -243,5 +245,12 @@ export class ReviewDecisions {
       useCaseId: review.useCaseId,
       data: { gate: review.gate, revision: review.revision },
     });
+    return closed;
   }
+}
+
+/** Closes the review with `status`; the row as stored (its closing time the database's). */
+async function closeReview(tx: EntityManager, id: string, status: GateReview['status']): Promise<GateReview> {
+  const result = await tx.getRepository(GateReview).createQueryBuilder().update().set({ status, closedAt: () => 'now()' }).where('id = :id', { id }).returning('*').execute();
+  return rowsToEntities(tx, GateReview, result.raw)[0];
 }

@@ -164,8 +164,7 @@ export class ReviewQueries {
    * recorded — not its history, so the answer stays the same size however
    * many decisions came before (GET /api/reviews/:id has the history).
    */
-  async decisionAnswer(manager: EntityManager, reviewId: string, recorded: SignOff, outcome: ReviewOutcome, gaps: RequirementGap[]) {
-    const review = await manager.getRepository(GateReview).findOneByOrFail({ id: reviewId });
+  decisionAnswer(review: GateReview, recorded: SignOff, outcome: ReviewOutcome, gaps: RequirementGap[]) {
     return {
       ...reviewSummary(review),
       missing: review.status === 'open' && outcome.status === 'open' ? outcome.missing : [],
