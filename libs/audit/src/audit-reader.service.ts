@@ -268,10 +268,12 @@ async function walkChain(client: PoolClient, range: VerifyRange, head: ChainHead
   const query = `SELECT ${EXPORT_COLUMNS_SQL} FROM audit_events WHERE chain = ${client.escapeLiteral(DEFAULT_CHAIN)} AND seq >= ${Number(fromSeq)}${upper} ORDER BY seq`;
   const source = client.query(copyTo(`COPY (${query}) TO STDOUT`));
   // Read to the end even after a break: a COPY cannot be left half-read on a connection that goes back to the pool.
-  for await (const f of copyTextRows(source)) {
+  for await (const rows of copyTextRows(source)) {
     if (verifier.isBroken) continue;
-    const link = { seq: Number(f[1]), id: f[2], prevHash: f[17], hash: f[18] };
-    verifier.pushLink(link, () => createHash('sha256').update(canonicalFromCopyRow(f), 'utf8').digest('hex'));
+    for (const f of rows) {
+      const link = { seq: Number(f[1]), id: f[2], prevHash: f[17], hash: f[18] };
+      if (!verifier.pushLink(link, () => createHash('sha256').update(canonicalFromCopyRow(f), 'utf8').digest('hex'))) break;
+    }
   }
   // Only a walk to the end can tell whether events were cut from the end.
   if (range.toSeq === undefined) verifier.checkHead(head);

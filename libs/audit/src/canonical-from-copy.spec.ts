@@ -1,6 +1,6 @@
 import canonicalize from 'canonicalize';
 import { AuditEvent } from './audit-event';
-import { canonicalFromCopyRow } from './canonical-from-copy';
+import { canonicalFromCopyRow, canonicalValue } from './canonical-from-copy';
 
 /** The event as PostgreSQL's text COPY writes EXPORT_COLUMNS_SQL: tabs between fields, \N for NULL, backslash escapes. */
 function copyRow(event: AuditEvent): string[] {
@@ -41,5 +41,27 @@ describe('the canonical form built from a COPY row', () => {
   ])('equals the canonical JSON of the event without its hash: %s', (_name, e) => {
     const { hash: _hash, ...content } = e;
     expect(canonicalFromCopyRow(copyRow(e))).toBe(canonicalize(content));
+  });
+});
+
+describe('the canonical form of a parsed JSON value', () => {
+  it('equals the canonicalize package on generated values: nesting, numbers, escapes, astral and lone-surrogate-free text', () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const pieces = ['a', 'é', '\u{1F600}', '\u0000', '\u001f', '"', '\\', '\u2028', '\uFB33', 'z', ' ', '\u007f'];
+    const word = () => Array.from({ length: Math.floor(random() * 5) }, () => pieces[Math.floor(random() * pieces.length)]).join('');
+    const value = (depth: number): unknown => {
+      const pick = Math.floor(random() * (depth > 3 ? 4 : 6));
+      if (pick === 0) return null;
+      if (pick === 1) return random() < 0.5;
+      if (pick === 2) return [0, -0, 1e21, 1e-7, 123.456, -5, 2 ** 53, 0.1 + 0.2][Math.floor(random() * 8)];
+      if (pick === 3) return word();
+      if (pick === 4) return Array.from({ length: Math.floor(random() * 4) }, () => value(depth + 1));
+      return Object.fromEntries(Array.from({ length: Math.floor(random() * 5) }, () => [word(), value(depth + 1)]));
+    };
+    for (let i = 0; i < 2000; i++) {
+      const parsed = JSON.parse(JSON.stringify(value(0)));
+      expect(canonicalValue(parsed)).toBe(canonicalize(parsed));
+    }
   });
 });

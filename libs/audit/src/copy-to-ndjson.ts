@@ -65,11 +65,12 @@ export function unescapeCopy(field: string): string {
 }
 
 /**
- * The rows of a text-format COPY stream, each as its raw (still escaped)
- * fields, in order, for a consumer that reads them one at a time: memory
- * stays at one chunk whatever the number of rows.
+ * The rows of a text-format COPY stream, a chunk's worth at a time, each row
+ * as its raw (still escaped) fields, in order: memory stays at one chunk
+ * whatever the number of rows, and the consumer loops over a chunk's rows
+ * without an await per row.
  */
-export async function* copyTextRows(source: AsyncIterable<Buffer>): AsyncGenerator<string[]> {
+export async function* copyTextRows(source: AsyncIterable<Buffer>): AsyncGenerator<string[][]> {
   const decoder = new StringDecoder('utf8');
   let pending = '';
   for await (const chunk of source) {
@@ -80,8 +81,8 @@ export async function* copyTextRows(source: AsyncIterable<Buffer>): AsyncGenerat
       continue;
     }
     pending = text.slice(lastNewline + 1);
-    for (const line of text.slice(0, lastNewline).split('\n')) yield line.split('\t');
+    yield text.slice(0, lastNewline).split('\n').map((line) => line.split('\t'));
   }
   const rest = pending + decoder.end();
-  if (rest) yield rest.split('\t');
+  if (rest) yield [rest.split('\t')];
 }
