@@ -4,6 +4,7 @@ export * from './database.module';
 export * from './embedded-postgres';
 export * from './embedded-roles';
 export * from './migrate';
+export * from './next-version';
 export * from './prepare-database';
 export * from './raw-rows';
 export * from './runtime-privileges';

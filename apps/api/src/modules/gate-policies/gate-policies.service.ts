@@ -5,10 +5,9 @@ import { createHash } from 'node:crypto';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { AuditActor, AuditTrail } from '@app/audit';
 import { RequestContext } from '@app/request-context';
-import { rowsToEntities } from '@app/database';
+import { insertNextVersion } from '@app/database';
 import { ValidationFailedError } from '@app/errors';
 import { GatePolicyVersionNotFound, NoGatePolicyPublished } from './gate-policies.errors';
-import { lockGatePoliciesForPublishing } from './gate-policies.repository';
 import { DEFAULT_GATE_POLICY_DATA, GatePolicyDocument, validateGatePolicy } from './gate-policy';
 import { GatePolicy } from './gate-policy.entity';
 
@@ -85,17 +84,7 @@ export class GatePoliciesService implements OnApplicationBootstrap {
     if (!actor) throw new Error('A gate policy is published by someone: no actor in the request context, and none given.');
     const documentHash = createHash('sha256').update(canonicalize(document)!).digest('hex');
     return this.dataSource.transaction(async (manager) => {
-      // One publisher at a time: the next version number is read under this lock.
-      await lockGatePoliciesForPublishing(manager);
-      const policies = manager.getRepository(GatePolicy);
-      const { next }: { next: number } = (await policies.createQueryBuilder('p').select('coalesce(max(p.version), 0) + 1', 'next').getRawOne())!;
-      const inserted = await policies
-        .createQueryBuilder()
-        .insert()
-        .values({ version: next, document: document as GatePolicyDocument, documentHash, note: note ?? null, publishedBy: actor.id })
-        .returning('*')
-        .execute();
-      const [policy] = rowsToEntities(manager, GatePolicy, inserted.raw);
+      const policy = await insertNextVersion(manager, GatePolicy, { document: document as GatePolicyDocument, documentHash, note: note ?? null, publishedBy: actor.id });
       await this.trail.record(manager, {
         action: 'gate_policy.published',
         target: { type: 'gate_policy', id: String(policy.version) },

@@ -4,7 +4,7 @@ import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditActor, AuditTrail } from '@app/audit';
-import { rowsToEntities } from '@app/database';
+import { insertNextVersion } from '@app/database';
 import { ValidationFailedError } from '@app/errors';
 import { RequestContext } from '@app/request-context';
 import { AssessmentTemplateDocument, DEFAULT_ASSESSMENT_TEMPLATE_DATA, validateAssessmentTemplate } from './assessment-template';
@@ -86,17 +86,7 @@ export class AssessmentTemplatesService implements OnApplicationBootstrap {
     if (!actor) throw new Error('A template is published by someone: no actor in the request context, and none given.');
     const documentHash = createHash('sha256').update(canonicalize(document)!).digest('hex');
     return this.dataSource.transaction(async (manager) => {
-      // One publisher at a time: the next version number is read under this lock, which lets readers through.
-      await manager.query('LOCK TABLE assessment_templates IN SHARE ROW EXCLUSIVE MODE');
-      const templates = manager.getRepository(AssessmentTemplate);
-      const { next }: { next: number } = (await templates.createQueryBuilder('t').select('coalesce(max(t.version), 0) + 1', 'next').getRawOne())!;
-      const inserted = await templates
-        .createQueryBuilder()
-        .insert()
-        .values({ version: next, document: document as AssessmentTemplateDocument, documentHash, note: note ?? null, publishedBy: actor.id })
-        .returning('*')
-        .execute();
-      const [template] = rowsToEntities(manager, AssessmentTemplate, inserted.raw);
+      const template = await insertNextVersion(manager, AssessmentTemplate, { document: document as AssessmentTemplateDocument, documentHash, note: note ?? null, publishedBy: actor.id });
       await this.trail.record(manager, {
         action: 'assessment_template.published',
         target: { type: 'assessment_template', id: String(template.version) },
