@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { bearer, createTestApp, givenTeam, givenUseCase, givenUser, TestApp, TestUser } from './support';
+import { tamperAsSuperuser } from './support/audit-helpers';
 import { asBuffer } from './support/evidence-pack';
 import { peakHeldBufferGrowth, streamDownload, streamMultipartUpload } from './support/streaming-http';
 
@@ -46,6 +47,34 @@ describe('evidence', () => {
     const after = await t.http().get(`/api/use-cases/${useCase.id}`).set(bearer(developer.token)).expect(200);
     expect(after.body).toMatchObject({ revision: 2, content: { evidence: [{ id: res.body.id, kind: 'model_card', sha256: sha256(bytes), url: null }] } });
     expect(after.body.contentHash).not.toBe(useCase.contentHash);
+  });
+
+  it('never serves stored content that is not what was recorded: missing or cut short is refused before a byte, changed is cut off before the last', async () => {
+    const useCase = await givenUseCase(t, developer.token, teamId);
+    const big = randomBytes(600_000);
+    const [missing, cut, changed] = [
+      (await upload(useCase.id, developer, Buffer.from('will go missing')).expect(201)).body,
+      (await upload(useCase.id, developer, big, { kind: 'test_report', title: 'cut' }).expect(201)).body,
+      (await upload(useCase.id, developer, big, { kind: 'datasheet', title: 'changed' }).expect(201)).body,
+    ];
+    const blobOf = async (evidenceId: string) => (await t.dataSource.query('SELECT blob_id FROM evidence WHERE id = $1', [evidenceId]))[0].blob_id;
+    // As someone with the owner's powers could, behind the service's back.
+    await tamperAsSuperuser(t, 'DELETE FROM evidence_blob_chunks WHERE blob_id = $1', [await blobOf(missing.id)]);
+    await tamperAsSuperuser(t, 'DELETE FROM evidence_blob_chunks WHERE blob_id = $1 AND seq = 1', [await blobOf(cut.id)]);
+    await tamperAsSuperuser(t, `UPDATE evidence_blob_chunks SET data = overlay(data placing '\\x00'::bytea from 1 for 1) WHERE blob_id = $1 AND seq = 0`, [await blobOf(changed.id)]);
+
+    for (const evidence of [missing, cut]) {
+      const refused = await t.http().get(`/api/use-cases/${useCase.id}/evidence/${evidence.id}/content`).set(bearer(legal.token)).expect(500);
+      expect(refused.body.type).toBe('urn:gatehouse:problem:evidence-content-damaged');
+      const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'evidence.downloaded' AND target_id = $1`, [evidence.id]);
+      expect(n).toBe(0);
+    }
+    // Same length, other bytes: the transfer starts and is cut off, never completed.
+    const received = await t.http().get(`/api/use-cases/${useCase.id}/evidence/${changed.id}/content`).set(bearer(legal.token)).buffer(true).parse(asBuffer).then(
+      (res) => ({ completed: true, bytes: (res.body as Buffer).length }),
+      () => ({ completed: false, bytes: 0 }),
+    );
+    expect(received.completed && received.bytes === big.length).toBe(false);
   });
 
   it('versions evidence: a new version supersedes the old, which stays, and only once', async () => {

@@ -29,6 +29,8 @@ export interface EvidenceStore {
   /** Removes staged bytes of uploads that never finished (a killed process, a lost client). */
   sweep(olderThanMs: number): Promise<number>;
   read(key: string): Readable;
+  /** How many bytes the stored blob holds (0 for a blob with no bytes, or none at all). */
+  storedBytes(key: string): Promise<number>;
 }
 
 export const EVIDENCE_STORE = Symbol('EVIDENCE_STORE');
@@ -114,6 +116,15 @@ export class PostgresEvidenceStore implements EvidenceStore {
       })
       .execute();
     return result.affected ?? 0;
+  }
+
+  async storedBytes(key: string): Promise<number> {
+    const row: { bytes: string | null } | undefined = await this.chunks
+      .createQueryBuilder('c')
+      .select('sum(octet_length(c.data))', 'bytes')
+      .where('c.blob_id = :key', { key })
+      .getRawOne();
+    return Number(row?.bytes ?? 0);
   }
 
   read(key: string): Readable {

@@ -79,6 +79,9 @@ export class EvidenceController {
       type: evidence.mediaType ?? 'application/octet-stream',
       length: evidence.sizeBytes ?? undefined,
       disposition: attachmentDisposition(evidence.fileName),
+      // Once bytes have gone out, a failure can only cut the connection: ending the response normally would look complete.
+    }).setErrorHandler((error) => {
+      if (!res.destroyed) res.destroy(error);
     });
   }
 }

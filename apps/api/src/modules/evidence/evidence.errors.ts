@@ -46,3 +46,18 @@ export class EvidenceAlreadySupersededError extends DomainError {
 
 /** No such evidence on this use case. Answered as 404 `not-found`. */
 export class EvidenceNotFound extends NotFoundError {}
+
+/**
+ * The stored bytes are not what was recorded (missing, cut short or changed
+ * behind the service's back): nothing is served rather than something wrong.
+ * A fault of the store, not of the request.
+ */
+export class EvidenceContentDamaged extends DomainError {
+  readonly code = 'evidence-content-damaged';
+  readonly status = 500;
+  readonly title = 'The evidence file is damaged in storage';
+
+  constructor(evidenceId: string, detail: string) {
+    super(`The stored content of evidence ${evidenceId} ${detail}; it is not served. An administrator restores it from a backup.`, { evidenceId });
+  }
+}

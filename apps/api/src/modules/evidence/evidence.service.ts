@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { Readable } from 'node:stream';
+import { createHash } from 'node:crypto';
+import { pipeline, Readable, Transform } from 'node:stream';
 import { DataSource, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
 import { AuditTrail, DeniedAttempts } from '@app/audit';
 import { Principal } from '@app/auth';
@@ -11,7 +12,7 @@ import { EvidenceFileFields } from './dto/evidence.dto';
 import { EvidenceKind } from './evidence-kinds';
 import { EVIDENCE_STORE, EvidenceStore } from './evidence-store';
 import { Evidence } from './evidence.entity';
-import { EvidenceAlreadySupersededError, EvidenceIsALinkError, EvidenceNotFound } from './evidence.errors';
+import { EvidenceAlreadySupersededError, EvidenceContentDamaged, EvidenceIsALinkError, EvidenceNotFound } from './evidence.errors';
 import { IncomingFile } from './multipart-upload';
 
 export interface EvidenceView {
@@ -124,6 +125,9 @@ export class EvidenceService implements OnApplicationBootstrap, OnModuleDestroy 
     const { source, blobId, url } = found.evidence;
     if (source !== 'file' || !blobId) throw new EvidenceIsALinkError(evidenceId, url);
     const evidence = toView(found);
+    // A blob that is missing or cut short is refused before anything is sent or recorded as downloaded.
+    const stored = await this.store.storedBytes(blobId);
+    if (stored !== evidence.sizeBytes) throw new EvidenceContentDamaged(evidence.id, `holds ${stored} bytes where ${evidence.sizeBytes} were recorded`);
     // Who read which evidence is part of the record an auditor samples: committed before the first byte is sent.
     await this.dataSource.transaction((tx) =>
       this.trail.record(tx, {
@@ -133,7 +137,7 @@ export class EvidenceService implements OnApplicationBootstrap, OnModuleDestroy 
         data: { evidenceId: evidence.id, kind: evidence.kind, sha256: evidence.sha256!, sizeBytes: evidence.sizeBytes },
       }),
     );
-    return { evidence, content: this.store.read(blobId) };
+    return { evidence, content: verifiedWhileRead(this.store.read(blobId), evidence) };
   }
 
   private async attach(
@@ -238,4 +242,30 @@ function toView({ evidence, supersededBy }: EvidenceWithSuccessor): EvidenceView
     uploadedBy: evidence.uploadedBy,
     uploadedAt: evidence.uploadedAt.toISOString(),
   };
+}
+
+/**
+ * The bytes as they stream out, hashed on the way: content changed in storage
+ * (same length, other bytes) ends the stream with an error instead of its last
+ * chunk, so the client's transfer is cut short — fewer bytes than the
+ * Content-Length announced — rather than completed wrong.
+ */
+function verifiedWhileRead(content: Readable, evidence: EvidenceView): Readable {
+  const hash = createHash('sha256');
+  // The last chunk is held back until the whole content has been hashed: a mismatch then never completes the transfer.
+  let held: Buffer | undefined;
+  const check = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      const previous = held;
+      held = chunk;
+      done(null, previous);
+    },
+    flush(done) {
+      const actual = hash.digest('hex');
+      if (actual !== evidence.sha256) return done(new EvidenceContentDamaged(evidence.id, `hashes to ${actual}, not the recorded ${evidence.sha256}`));
+      done(null, held);
+    },
+  });
+  return pipeline(content, check, () => undefined);
 }
