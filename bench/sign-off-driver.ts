@@ -31,12 +31,14 @@ export interface DriverResult {
   firstExhaustedAt: number | null;
   errors: number;
   firstError: string | null;
+  /** Every request answered, warm-up and tail included: what the service's CPU time is divided by. */
+  answered: number;
 }
 
 async function drive(job: DriverJob): Promise<DriverResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: job.clients.length, maxFreeSockets: job.clients.length });
   const latencies: number[] = [];
-  const result: DriverResult = { latencies, exhausted: 0, firstExhaustedAt: null, errors: 0, firstError: null };
+  const result: DriverResult = { latencies, exhausted: 0, firstExhaustedAt: null, errors: 0, firstError: null, answered: 0 };
   const now = () => performance.now();
   const measureFrom = now() + job.warmupSeconds * 1000;
   const deadline = measureFrom + job.seconds * 1000;
@@ -56,6 +58,7 @@ async function drive(job: DriverJob): Promise<DriverResult> {
         const started = now();
         const answer = await post(agent, job.port, `/api/reviews/${reviewId}/sign-offs`, client.token, body);
         const took = now() - started;
+        result.answered += 1;
         if (answer.status !== 201) {
           result.errors += 1;
           result.firstError ??= `${answer.status} ${answer.body.slice(0, 500)}`;

@@ -139,7 +139,12 @@ async function main() {
     process.stdout.write(`${seedSummary}\n`);
 
     for (const [level, clients] of levels.entries()) {
+      // The service's own CPU (this process: HTTP, Nest, TypeORM, pg), over the whole level, warm-up included.
+      const cpuBefore = process.cpuUsage();
       const service = await driveHttp({ port, mode: options.mode, warmupSeconds: options.warmup, seconds: options.seconds, clients: serviceQueues[level] });
+      const cpu = process.cpuUsage(cpuBefore);
+      const decided = service.driver.answered;
+      notes.push(`${clientCount(clients)}: the service process used ${((cpu.user + cpu.system) / 1000 / Math.max(1, decided)).toFixed(2)} ms of CPU per decision (${decided} answered, warm-up included)`);
       if (service.driver.exhausted) {
         notes.push(`${clientCount(clients)}: ${service.driver.exhausted} client(s) ran out of fresh reviews (the first ${service.driver.firstExhaustedAt?.toFixed(1)} s into the measurement); raise --max-rate`);
       }
