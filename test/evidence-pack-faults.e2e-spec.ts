@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { AuditTrail } from '@app/audit';
 import { bearer, createTestApp, givenTeam, givenUseCase, givenUser, TestApp, TestUser, withClient } from './support';
+import { runCommand } from './support/run-command';
 
 /**
  * The evidence pack under a hostile or unlucky client: a download cut short
@@ -65,6 +69,40 @@ describe('the evidence pack when the client goes away', () => {
     const whole = await t.http().get('/api/compliance/iso42001/pack').set(bearer(officer.token)).buffer(true)
       .parse((res, done) => { const c: Buffer[] = []; res.on('data', (b: Buffer) => c.push(b)); res.on('end', () => done(null, Buffer.concat(c))); }).expect(200);
     expect((whole.body as Buffer).subarray(-22).readUInt32LE(0)).toBe(0x06054b50); // the ZIP's end of central directory
+  }, 60_000);
+
+  it('reads the whole pack in one snapshot: a change made while the client is still downloading is in no file, dossier or trail slice', async () => {
+    const teamId = (await givenTeam(t)).id;
+    const developer = await givenUser(t, { teams: [{ teamId, role: 'developer' }] });
+    const useCase = await givenUseCase(t, developer.token, teamId);
+    const chunks: Buffer[] = [];
+    await new Promise<void>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path: '/api/compliance/iso42001/pack', headers: bearer(officer.token) }, (res) => {
+        expect(res.statusCode).toBe(200);
+        // The pack has begun; the client holds it there while the use case changes.
+        res.pause();
+        void t.http().patch(`/api/use-cases/${useCase.id}`).set(bearer(developer.token)).send({ title: 'Changed during the download' }).expect(200).then(() => {
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => resolve());
+          res.resume();
+        }, reject);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    const work = await mkdtemp(path.join(tmpdir(), 'gatehouse-pack-instant-'));
+    try {
+      await writeFile(path.join(work, 'pack.zip'), Buffer.concat(chunks));
+      expect((await runCommand('python3', ['-m', 'zipfile', '-e', path.join(work, 'pack.zip'), path.join(work, 'pack')])).code).toBe(0);
+      const dossier = JSON.parse(await readFile(path.join(work, 'pack', 'use-cases', useCase.id, 'dossier.json'), 'utf8'));
+      expect(dossier.revisions.map((r: { revision: number }) => r.revision)).toEqual([1]);
+      const slice = (await readFile(path.join(work, 'pack', 'audit-trail', 'events.ndjson'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
+      expect(slice.filter((e: { action: string; useCaseId: string }) => e.useCaseId === useCase.id).map((e: { action: string }) => e.action)).toEqual(['use_case.created']);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+    // The change itself is there for the next pack.
+    expect((await t.http().get(`/api/use-cases/${useCase.id}`).set(bearer(developer.token)).expect(200)).body.revision).toBe(2);
   }, 60_000);
 
   it('the same holds for a plain audit export (GET /api/audit/export) cut short', async () => {

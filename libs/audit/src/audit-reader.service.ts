@@ -87,10 +87,12 @@ export class AuditReader {
    * first output is thrown from here, for a problem+json answer; one that fails
    * later ends the stream with an error, which must cut the response short.
    */
-  async exportEvents(filter: AuditFilter, format: AuditExportFormat): Promise<AuditExport> {
-    const exported = await this.recordAccess({ action: 'audit.exported', data: { format, filter: describeFilter(filter) } });
-    // Sealed before the snapshot is taken: the export holds the record of its own making.
-    await this.sealer.sealThrough(exported.xid);
+  async exportEvents(filter: AuditFilter, format: AuditExportFormat, options: { snapshot?: string; record?: boolean } = {}): Promise<AuditExport> {
+    if (options.record !== false) {
+      const exported = await this.recordAccess({ action: 'audit.exported', data: { format, filter: describeFilter(filter) } });
+      // Sealed before the snapshot is taken: the export holds the record of its own making.
+      await this.sealer.sealThrough(exported.xid);
+    }
     const runner = this.dataSource.createQueryRunner();
     const client = (await runner.connect()) as PoolClient;
     let released = false;
@@ -109,6 +111,8 @@ export class AuditReader {
     };
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      // The caller's instant, when it gives one (an evidence pack reads the rest of the pack in that snapshot).
+      if (options.snapshot) await client.query(`SET TRANSACTION SNAPSHOT ${client.escapeLiteral(options.snapshot)}`);
       // A walk or an export of a long chain may outlast the pool's statement timeout; it reads a snapshot and locks nothing.
       await client.query('SET LOCAL statement_timeout = 0');
       const head = await readHead(client);

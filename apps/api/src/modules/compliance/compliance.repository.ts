@@ -21,14 +21,13 @@ const toTallies = (rows: TallyRow[]) => new Map<string, EvidenceTally>(rows.map(
 
 /** Evidence files by kind, passed gates by gate, and checklist answers by item, each with its count and latest date. */
 export async function evidenceTallies(manager: EntityManager) {
-  const [evidenceKinds, gates, checklistItems]: TallyRow[][] = await Promise.all([
-    manager.query(`SELECT kind AS name, count(*) AS count, max(uploaded_at) AS latest_at FROM evidence GROUP BY kind`),
-    manager.query(`SELECT gate AS name, count(*) AS count, max(closed_at) AS latest_at FROM gate_reviews WHERE status = 'passed' GROUP BY gate`),
-    manager.query(
-      `SELECT item AS name, count(*) AS count, max(u.updated_at) AS latest_at
-       FROM use_cases u CROSS JOIN LATERAL jsonb_object_keys(u.content->'checklist') AS item GROUP BY item`,
-    ),
-  ]);
+  // One after another: the evidence pack reads these in its snapshot, on one connection.
+  const evidenceKinds: TallyRow[] = await manager.query(`SELECT kind AS name, count(*) AS count, max(uploaded_at) AS latest_at FROM evidence GROUP BY kind`);
+  const gates: TallyRow[] = await manager.query(`SELECT gate AS name, count(*) AS count, max(closed_at) AS latest_at FROM gate_reviews WHERE status = 'passed' GROUP BY gate`);
+  const checklistItems: TallyRow[] = await manager.query(
+    `SELECT item AS name, count(*) AS count, max(u.updated_at) AS latest_at
+     FROM use_cases u CROSS JOIN LATERAL jsonb_object_keys(u.content->'checklist') AS item GROUP BY item`,
+  );
   return { evidenceKinds: toTallies(evidenceKinds), gates: toTallies(gates), checklistItems: toTallies(checklistItems) };
 }
 

@@ -36,23 +36,34 @@ export function inventory(manager: EntityManager, period: PackPeriod): Promise<I
   );
 }
 
+/**
+ * The reads run one after another, not side by side: the pack reads inside
+ * one snapshot transaction, on one connection, which runs a query at a time
+ * anyway (and pg will refuse overlapping ones).
+ */
+async function oneByOne<T extends readonly unknown[]>(reads: { [K in keyof T]: () => Promise<T[K]> }): Promise<T> {
+  const results: unknown[] = [];
+  for (const read of reads) results.push(await read());
+  return results as unknown as T;
+}
+
 /** One use case's record for its dossier: revisions, risks, gate reviews with each sign-off and its audit seq, obligations, evidence. */
 export async function dossierOf(manager: EntityManager, useCaseId: string) {
-  const [[current], revisions, reviews, signOffs, obligations, evidence] = await Promise.all([
-    manager.query(`SELECT content FROM use_cases WHERE id = $1`, [useCaseId]),
-    manager.query(
+  const [[current], revisions, reviews, signOffs, obligations, evidence] = await oneByOne([
+    () => manager.query(`SELECT content FROM use_cases WHERE id = $1`, [useCaseId]),
+    () => manager.query(
       `SELECT r.revision, r.content_hash AS "contentHash", r.changed_fields AS "changedFields", r.summary, r.author_id AS "authorId",
               a.display_name AS "authorName", r.created_at AS "createdAt"
        FROM use_case_revisions r JOIN users a ON a.id = r.author_id WHERE r.use_case_id = $1 ORDER BY r.revision`,
       [useCaseId],
     ),
-    manager.query(
+    () => manager.query(
       `SELECT id, gate, from_stage AS "fromStage", to_stage AS "toStage", tier, policy_version AS "policyVersion", status,
               opened_revision AS "openedRevision", revision, content_hash AS "contentHash", opened_by AS "openedBy", opened_at AS "openedAt", closed_at AS "closedAt"
        FROM gate_reviews WHERE use_case_id = $1 ORDER BY opened_at, id`,
       [useCaseId],
     ),
-    manager.query(
+    () => manager.query(
       `SELECT s.id, s.review_id AS "reviewId", s.signer_id AS "signerId", u.display_name AS "signerName", s.role, s.decision, s.comment,
               s.conditions, s.revision, s.content_hash AS "contentHash", s.supersedes, s.created_at AS "createdAt", e.seq::float8 AS "auditSeq"
        FROM sign_offs s JOIN gate_reviews r ON r.id = s.review_id JOIN users u ON u.id = s.signer_id
@@ -60,12 +71,12 @@ export async function dossierOf(manager: EntityManager, useCaseId: string) {
        WHERE r.use_case_id = $1 ORDER BY s.created_at, s.id`,
       [useCaseId],
     ),
-    manager.query(
+    () => manager.query(
       `SELECT id, review_id AS "reviewId", sign_off_id AS "signOffId", description, owner_id AS "ownerId", due_date::text AS "dueDate", status, closed_at AS "closedAt", created_at AS "createdAt"
        FROM obligations WHERE use_case_id = $1 ORDER BY created_at, id`,
       [useCaseId],
     ),
-    manager.query(
+    () => manager.query(
       `SELECT e.id, e.kind, e.title, e.source, e.url, e.file_name AS "fileName", e.media_type AS "mediaType", e.size_bytes::float8 AS "sizeBytes",
               e.sha256, e.blob_id AS "blobId", e.previous_id AS "previousId", e.uploaded_by AS "uploadedBy", u.display_name AS "uploaderName", e.uploaded_at AS "uploadedAt"
        FROM evidence e JOIN users u ON u.id = e.uploaded_by WHERE e.use_case_id = $1 ORDER BY e.uploaded_at, e.id`,
@@ -123,16 +134,16 @@ export interface PackedAssessmentDecision {
  * names (its working revision, the approval in force) is among them.
  */
 export async function treatmentOf(manager: EntityManager, useCaseId: string) {
-  const [[useCase], [assessment], acceptances] = await Promise.all([
-    manager.query(`SELECT revision, content_hash AS "contentHash", tier, content FROM use_cases WHERE id = $1`, [useCaseId]),
-    manager.query(
+  const [[useCase], [assessment], acceptances] = await oneByOne([
+    () => manager.query(`SELECT revision, content_hash AS "contentHash", tier, content FROM use_cases WHERE id = $1`, [useCaseId]),
+    () => manager.query(
       `SELECT id, template_version AS "templateVersion", revision, status, content_hash AS "contentHash", answers,
               submitted_by AS "submittedBy", submitted_at AS "submittedAt", submitted_use_case_revision AS "submittedUseCaseRevision",
               approval_id AS "approvalId", created_by AS "createdBy", created_at AS "createdAt", updated_at AS "updatedAt"
        FROM impact_assessments WHERE use_case_id = $1`,
       [useCaseId],
     ),
-    manager.query(
+    () => manager.query(
       `SELECT a.id, a.use_case_id AS "useCaseId", a.risk_id AS "riskId", a.risk_hash AS "riskHash", a.severity, a.use_case_revision AS "useCaseRevision",
               a.role, a.decided_by AS "decidedBy", u.display_name AS "deciderName", a.comment, a.decided_at AS "decidedAt"
        FROM risk_acceptances a JOIN users u ON u.id = a.decided_by WHERE a.use_case_id = $1 ORDER BY a.decided_at, a.id`,
@@ -140,14 +151,14 @@ export async function treatmentOf(manager: EntityManager, useCaseId: string) {
     ) as Promise<PackedAcceptance[]>,
   ]);
   const [revisions, decisions] = assessment
-    ? await Promise.all([
-        manager.query(
+    ? await oneByOne([
+        () => manager.query(
           `SELECT r.revision, r.content_hash AS "contentHash", r.template_version AS "templateVersion", r.author_id AS "authorId",
                   u.display_name AS "authorName", r.created_at AS "createdAt", r.answers
            FROM impact_assessment_revisions r JOIN users u ON u.id = r.author_id WHERE r.assessment_id = $1 ORDER BY r.revision`,
           [assessment.id],
         ) as Promise<Record<string, unknown>[]>,
-        manager.query(
+        () => manager.query(
           `SELECT d.id, d.decision, d.role, d.decided_by AS "decidedBy", u.display_name AS "deciderName", d.comment, d.revision, d.content_hash AS "contentHash",
                   d.template_version AS "templateVersion", d.use_case_revision AS "useCaseRevision", d.scope, d.tier, d.decided_at AS "decidedAt"
            FROM impact_assessment_decisions d JOIN users u ON u.id = d.decided_by WHERE d.assessment_id = $1 ORDER BY d.decided_at, d.id`,
@@ -190,14 +201,14 @@ export function roleChanges(manager: EntityManager, period: PackPeriod): Promise
 export async function metrics(manager: EntityManager, period: PackPeriod) {
   const params = [period.from ?? null, period.to];
   const within = (column: string) => `${column} >= coalesce($1, '-infinity'::timestamptz) AND ${column} < $2`;
-  const [gates, [obligations], [overdue]] = await Promise.all([
-    manager.query(
+  const [gates, [obligations], [overdue]] = await oneByOne([
+    () => manager.query(
       `SELECT gate, status, count(*)::int AS count, avg(extract(epoch FROM closed_at - opened_at))::float8 AS mean_cycle_seconds
        FROM gate_reviews WHERE closed_at IS NOT NULL AND ${within('closed_at')} GROUP BY gate, status ORDER BY gate, status`,
       params,
     ),
-    manager.query(`SELECT count(*) FILTER (WHERE status = 'open')::int AS open, count(*) FILTER (WHERE status = 'open' AND due_date < current_date)::int AS past_due FROM obligations`),
-    manager.query(`SELECT count(*)::int AS count FROM use_cases WHERE stage = 'operate' AND (next_review_due <= current_date OR rereview_reason IS NOT NULL)`),
+    () => manager.query(`SELECT count(*) FILTER (WHERE status = 'open')::int AS open, count(*) FILTER (WHERE status = 'open' AND due_date < current_date)::int AS past_due FROM obligations`),
+    () => manager.query(`SELECT count(*)::int AS count FROM use_cases WHERE stage = 'operate' AND (next_review_due <= current_date OR rereview_reason IS NOT NULL)`),
   ]);
   return { gates, obligations, overdueReviews: overdue.count as number };
 }

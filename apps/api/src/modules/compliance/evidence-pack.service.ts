@@ -2,7 +2,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { stringify } from 'csv-stringify/sync';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
@@ -36,9 +38,12 @@ interface PackFile {
  * the hashes and the signed checkpoint of the audit chain at the pack's end,
  * and is itself signed with the checkpoint key.
  *
- * Memory stays flat whatever the number of use cases: entries are added as
- * lazy streams, each use case's dossier is read from the database only when
- * the ZIP writer reaches it, and the audit slice streams from COPY.
+ * Everything the pack reports is read in one snapshot of the database, the
+ * trail's slice included, so no file shows a change whose event lies beyond
+ * the slice. The snapshot is read through before the first byte is sent:
+ * per-use-case files go to scratch files (memory holds one at a time), the
+ * slice streams from COPY in the same snapshot, evidence files (immutable)
+ * stream from the store.
  */
 @Injectable()
 export class EvidencePackService {
@@ -57,7 +62,6 @@ export class EvidencePackService {
   async build(request: PackRequest): Promise<{ stream: Readable; fileName: string }> {
     // Before anything is recorded or opened: a pack that cannot be made fails here, cleanly.
     const statics = packStatics();
-    const manager = this.dataSource.manager;
     // Recorded, and committed, first: the slice of the trail in the pack holds the record of its own making.
     const exported = await this.dataSource.transaction((tx) =>
       this.trail.record(tx, {
@@ -67,15 +71,20 @@ export class EvidencePackService {
       }),
     );
     await this.sealer.sealThrough(exported.xid);
-    const slice = await sliceStart(manager, request);
-    const [useCases, statement, policies, roles, figures] = await Promise.all([
-      inventory(manager, request),
-      this.soa.current(),
-      policiesInForce(manager, request),
-      roleChanges(manager, request),
-      metrics(manager, request),
-    ]);
-    const trail = await this.reader.exportEvents({ afterSeq: slice.fromSeq - 1 }, 'ndjson');
+
+    // One instant for everything the pack says: the trail's slice, the inventory, every dossier and what
+    // is decided about each use case are read in one snapshot, so a dossier never shows a change whose
+    // event lies beyond the slice. The snapshot is read to the end into scratch files before the first
+    // byte goes out: no transaction waits on the client (evidence files, immutable, stream later).
+    const scratch = await PackScratch.create();
+    let read: Awaited<ReturnType<EvidencePackService['readSnapshot']>>;
+    try {
+      read = await this.readSnapshot(request, scratch);
+    } catch (error) {
+      await scratch.remove();
+      throw error;
+    }
+    const { slice, useCases, statement, policies, roles, figures, trail, summaries, assessments, evidenceFiles } = read;
 
     try {
       const zip = new ZipFile();
@@ -91,9 +100,7 @@ export class EvidencePackService {
       };
 
       const generatedAt = new Date().toISOString();
-      const summaries: UseCaseSummary[] = [];
-      const assessments = new Map<string, AssessmentLine>();
-      // First: the slice streams from a snapshot transaction, which should not wait on the rest of the pack.
+      // First: the slice streams from the snapshot's transaction, which should not wait on the rest of the pack.
       add('audit-trail/events.ndjson', () => trail.stream);
       add('inventory.csv', inventoryCsv(useCases));
       add('soa.json', json(statement));
@@ -104,26 +111,10 @@ export class EvidencePackService {
       add('roles.csv', rolesCsv(roleHistory(roles)));
       add('metrics.json', json({ period: periodOf(request), ...figures }));
       for (const useCase of useCases) {
-        add(`use-cases/${useCase.id}/dossier.json`, () =>
-          Readable.from(
-            (async function* (service: EvidencePackService) {
-              const dossier = await dossierOf(manager, useCase.id);
-              summaries.push(summarise(useCase, dossier));
-              yield Buffer.from(json({ useCase, ...dossier, evidence: dossier.evidence.map(({ blobId: _blobId, ...evidence }) => evidence) }));
-              if (request.files) service.addEvidenceFiles(add, useCase.id, dossier.evidence);
-            })(this),
-          ),
-        );
-        // Beside the dossier, what is decided about the use case outside its content: one read for both files.
-        const treatment = sharedRead(() => treatmentOf(manager, useCase.id), 2);
-        add(`use-cases/${useCase.id}/impact-assessment.json`, () =>
-          lazyJson(async () => {
-            const file = impactAssessmentFile(useCase.id, await treatment());
-            assessments.set(useCase.id, file.standing);
-            return file;
-          }),
-        );
-        add(`use-cases/${useCase.id}/risks.json`, () => lazyJson(async () => risksFile(useCase.id, await treatment())));
+        for (const file of ['dossier.json', 'impact-assessment.json', 'risks.json']) {
+          add(`use-cases/${useCase.id}/${file}`, () => scratch.read(useCase.id, file));
+        }
+        if (request.files) this.addEvidenceFiles(add, useCase.id, evidenceFiles.get(useCase.id) ?? []);
       }
       add('audit-trail/checkpoint.json', json(trail.checkpoint));
       add('audit-trail/audit-chain.md', statics.chainSpecification);
@@ -133,6 +124,7 @@ export class EvidencePackService {
       // A client that hangs up destroys `output` (the HTTP adapter does): the ZIP writer then stalls, and with it
       // the trail's COPY, which would hold its snapshot transaction and pooled connection for ever. Stop everything.
       output.once('close', () => {
+        void scratch.remove();
         if (output.readableEnded) return;
         const abandoned = new PackAbandonedError();
         trail.stream.destroy();
@@ -147,7 +139,55 @@ export class EvidencePackService {
     } catch (error) {
       // The slice holds a snapshot transaction open until it is read: never leave it to the idle timeout.
       trail.stream.destroy();
+      await scratch.remove();
       throw error;
+    }
+  }
+
+  /**
+   * Everything the pack reports, read in one REPEATABLE READ snapshot: the
+   * snapshot is exported to the trail's export, which streams the slice from
+   * the same instant; the per-use-case files are written to `scratch`.
+   */
+  private async readSnapshot(request: PackRequest, scratch: PackScratch) {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    let trail: Awaited<ReturnType<AuditReader['exportEvents']>> | undefined;
+    try {
+      await runner.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      await runner.query('SET LOCAL statement_timeout = 0');
+      const [{ snapshot }] = (await runner.query('SELECT pg_export_snapshot() AS snapshot')) as { snapshot: string }[];
+      const manager = runner.manager;
+      const slice = await sliceStart(manager, request);
+      // The pack's own record is compliance.pack_exported (sealed above, so inside the snapshot).
+      trail = await this.reader.exportEvents({ afterSeq: slice.fromSeq - 1 }, 'ndjson', { snapshot, record: false });
+      const useCases = await inventory(manager, request);
+      const statement = await this.soa.current(manager);
+      const policies = await policiesInForce(manager, request);
+      const roles = await roleChanges(manager, request);
+      const figures = await metrics(manager, request);
+      const summaries: UseCaseSummary[] = [];
+      const assessments = new Map<string, AssessmentLine>();
+      const evidenceFiles = new Map<string, Awaited<ReturnType<typeof dossierOf>>['evidence']>();
+      for (const useCase of useCases) {
+        const dossier = await dossierOf(manager, useCase.id);
+        summaries.push(summarise(useCase, dossier));
+        evidenceFiles.set(useCase.id, dossier.evidence);
+        await scratch.write(useCase.id, 'dossier.json', json({ useCase, ...dossier, evidence: dossier.evidence.map(({ blobId: _blobId, ...evidence }) => evidence) }));
+        const treatment = await treatmentOf(manager, useCase.id);
+        const assessment = impactAssessmentFile(useCase.id, treatment);
+        assessments.set(useCase.id, assessment.standing);
+        await scratch.write(useCase.id, 'impact-assessment.json', json(assessment));
+        await scratch.write(useCase.id, 'risks.json', json(risksFile(useCase.id, treatment)));
+      }
+      await runner.query('COMMIT');
+      return { slice, useCases, statement, policies, roles, figures, trail, summaries, assessments, evidenceFiles };
+    } catch (error) {
+      await runner.query('ROLLBACK').catch(() => undefined);
+      trail?.stream.destroy();
+      throw error;
+    } finally {
+      await runner.release();
     }
   }
 
@@ -310,23 +350,6 @@ function zipTime(date: Date): Date {
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
-/** A JSON file whose content is read only when the ZIP writer reaches it. */
-const lazyJson = (make: () => Promise<unknown>) => Readable.from((async function* () { yield Buffer.from(json(await make())); })());
-
-/**
- * One read shared by `readers` files: made when the first of them is written,
- * and let go once the last has it, so the pack holds one use case's records at a time.
- */
-function sharedRead<T>(read: () => Promise<T>, readers: number): () => Promise<T> {
-  let pending: Promise<T> | undefined;
-  let left = readers;
-  return () => {
-    const result = (pending ??= read());
-    if (--left === 0) pending = undefined;
-    return result;
-  };
-}
-
 const periodOf = (request: PackPeriod) => ({ from: request.from?.toISOString() ?? null, to: request.to.toISOString() });
 
 function safeName(name: string): string {
@@ -416,4 +439,38 @@ or the steps of \`audit-trail/audit-chain.md\`.
 
 If a step fails, the pack was changed after Gatehouse made it, or the key is not Gatehouse's.
 `;
+}
+
+/**
+ * The per-use-case files of one pack, written while the snapshot is read and
+ * streamed into the ZIP afterwards: memory holds one file at a time, whatever
+ * the number of use cases. Removed when the pack ends, however it ends.
+ */
+class PackScratch {
+  private removed = false;
+
+  private constructor(private readonly dir: string) {}
+
+  static async create(): Promise<PackScratch> {
+    return new PackScratch(await mkdtemp(path.join(tmpdir(), 'gatehouse-pack-')));
+  }
+
+  write(useCaseId: string, file: string, content: string): Promise<void> {
+    return writeFile(this.file(useCaseId, file), content);
+  }
+
+  read(useCaseId: string, file: string): Readable {
+    return createReadStream(this.file(useCaseId, file));
+  }
+
+  async remove(): Promise<void> {
+    if (this.removed) return;
+    this.removed = true;
+    await rm(this.dir, { recursive: true, force: true });
+  }
+
+  /** Use case ids are UUIDs from the database, never a path of the caller's. */
+  private file(useCaseId: string, file: string): string {
+    return path.join(this.dir, `${useCaseId}.${file}`);
+  }
 }

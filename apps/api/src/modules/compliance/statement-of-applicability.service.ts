@@ -27,9 +27,12 @@ export class StatementOfApplicabilityService {
     private readonly context: RequestContext,
   ) {}
 
-  async current() {
-    const manager = this.dataSource.manager;
-    const [latest, policy, tallies] = await Promise.all([this.latest(manager), this.policies.current(manager), evidenceTallies(manager)]);
+  /** The statement as it stands, read through `manager` (a snapshot's, when the pack reads it). */
+  async current(manager: EntityManager = this.dataSource.manager) {
+    // One after another: the pack passes its snapshot's single connection.
+    const latest = await this.latest(manager);
+    const policy = await this.policies.current(manager);
+    const tallies = await evidenceTallies(manager);
     const catalogue = this.catalogueOf(latest);
     const evidence = evidenceByControl(policy.document, tallies);
     const entries = latest?.entries ?? initialEntries(catalogue);
