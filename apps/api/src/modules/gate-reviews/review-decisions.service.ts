@@ -106,11 +106,9 @@ export class ReviewDecisions {
 
   private async decide(tx: EntityManager, principal: Principal, reviewId: string, input: SignOffDto) {
     const reviews = tx.getRepository(GateReview);
-    const found = await reviews.findOne({ select: { useCaseId: true }, where: { id: reviewId } });
-    if (!found) throw new NotFoundError(`No gate review with id ${reviewId}.`);
     // Use case first, then review: the same order as content changes, so they never deadlock.
-    const useCase = await this.useCases.findUseCase(tx, found.useCaseId, true);
-    if (!canReadUseCase(principal, useCase)) throw new NotFoundError(`No gate review with id ${reviewId}.`);
+    const useCase = await this.useCases.lockUseCaseOfReview(tx, reviewId);
+    if (!useCase || !canReadUseCase(principal, useCase)) throw new NotFoundError(`No gate review with id ${reviewId}.`);
     const review = await reviews.createQueryBuilder('r').setLock('pessimistic_write').where('r.id = :reviewId', { reviewId }).getOneOrFail();
     const parties = await this.useCases.partiesOfUseCase(tx, useCase);
     const current = (await this.repository.currentDecisions(tx, [reviewId])).get(reviewId)!;

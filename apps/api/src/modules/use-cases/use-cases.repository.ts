@@ -86,3 +86,16 @@ export async function activeReadersAmong(manager: EntityManager, userIds: string
   );
   return new Set(rows.map((row) => row.id));
 }
+
+/**
+ * The use case of a gate review, row-locked (FOR UPDATE) for the rest of the
+ * transaction, found through the review in the same statement: a decision
+ * takes its first lock in one round trip.
+ */
+export async function lockedUseCaseOfReview(manager: EntityManager, reviewId: string): Promise<UseCase | undefined> {
+  const rows: Record<string, unknown>[] = await manager.query(
+    'SELECT u.* FROM use_cases u WHERE u.id = (SELECT r.use_case_id FROM gate_reviews r WHERE r.id = $1) FOR UPDATE OF u',
+    [reviewId],
+  );
+  return rowsToEntities(manager, UseCase, rows)[0];
+}

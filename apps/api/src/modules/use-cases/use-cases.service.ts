@@ -25,7 +25,7 @@ import { assessmentSummary } from '../impact-assessments/impact-assessments.repo
 import { riskTreatments, RiskTreatmentView } from './risk-acceptance.policy';
 import { acceptancesOf, RiskAcceptanceView } from './risk-acceptances.repository';
 import { RevisionNotFound, RiskNotFound, UseCaseNotFound, UseCaseRetiredError } from './use-cases.errors';
-import { activeReadersAmong, authorsOf, countExistingTeams, pageOfVisibleUseCases } from './use-cases.repository';
+import { activeReadersAmong, authorsOf, countExistingTeams, lockedUseCaseOfReview, pageOfVisibleUseCases } from './use-cases.repository';
 
 /** The facts a content change adds to its event beyond the change itself, by the action that records it. */
 type ExtraFacts<A extends 'use_case.tier_overridden' | 'evidence.attached'> = Omit<AuditDetails[A]['data'], keyof ContentChange>;
@@ -322,6 +322,11 @@ export class UseCasesService {
       .values({ useCaseId: id, revision, content, contentHash: hash, changedFields: changed, summary, authorId: principal.userId })
       .updateEntity(false)
       .execute();
+  }
+
+  /** The use case a gate review is about, locked for the rest of the transaction: one round trip. Undefined when there is no such review. */
+  async lockUseCaseOfReview(manager: EntityManager, reviewId: string): Promise<UseCase | undefined> {
+    return (await lockedUseCaseOfReview(manager, reviewId)) ?? undefined;
   }
 
   /** The use case (locked for the rest of the transaction with `lock`), or 404. */
