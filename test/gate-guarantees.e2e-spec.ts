@@ -196,6 +196,20 @@ describe('gate guarantees under attack', () => {
       const [denied] = await t.dataSource.query(`SELECT payload FROM audit_events WHERE action = 'access.denied' AND actor_id = $1 AND target_id = $1`, [admin.id]);
       expect(denied.payload).toMatchObject({ attempted: 'user.role_granted', code: 'self-grant', status: 403 });
     });
+
+    it('an administrator cannot put themselves on a team, so cannot become the developer who changes and signs for it; another can', async () => {
+      const admin = await adminUser(t);
+      const res = await t.http().put(`/api/teams/${world.devTeam}/members/${admin.id}/developer`).set(as(admin));
+      expect(res.status).toBe(403);
+      expect(res.body.type).toBe('urn:gatehouse:problem:self-membership');
+      const me = (await t.http().get('/api/me').set(as(admin)).expect(200)).body;
+      expect(me.teams).toEqual([]);
+      const [denied] = await t.dataSource.query(`SELECT payload FROM audit_events WHERE action = 'access.denied' AND actor_id = $1 AND payload->>'attempted' = 'team.member_added'`, [admin.id]);
+      expect(denied.payload).toMatchObject({ attempted: 'team.member_added', code: 'self-membership', status: 403 });
+      const other = await givenUser(t, { roles: ['admin'] });
+      await t.http().put(`/api/teams/${world.devTeam}/members/${admin.id}/developer`).set(as(other)).expect(200);
+      await t.http().delete(`/api/teams/${world.devTeam}/members/${admin.id}/developer`).set(as(other)).expect(200);
+    });
   });
 
   describe('conditions name real people, and nothing a signer writes blocks a later decision', () => {

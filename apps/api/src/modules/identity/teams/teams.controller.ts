@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Param, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Allow } from '@app/auth';
+import { Allow, CurrentPrincipal, Principal } from '@app/auth';
 import { ApiProblems } from '@app/errors';
 import { CreateTeamDto, TeamIdParams, TeamMemberParams } from './dto/team.dto';
 import { TeamResponse } from './dto/team.response';
@@ -42,8 +42,8 @@ export class TeamsController {
   @ApiOperation({ summary: 'Make a user a developer or deployer of the team' })
   @ApiOkResponse({ type: TeamResponse })
   @ApiProblems(404, 409, 422)
-  addMember(@Param() params: TeamMemberParams) {
-    return this.teams.addMember(params.id, params.userId, params.role);
+  addMember(@CurrentPrincipal() principal: Principal, @Param() params: TeamMemberParams) {
+    return this.teams.addMember(params.id, params.userId, params.role, principal);
   }
 
   @Delete(':id/members/:userId/:role')

@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
-import { AuditTrail } from '@app/audit';
-import { TeamRole } from '@app/auth';
+import { AuditTrail, DeniedAttempts } from '@app/audit';
+import { Principal, TeamRole } from '@app/auth';
 import { rowsToEntities } from '@app/database';
 import { NotFoundError } from '@app/errors';
 import { isUniqueViolation } from '../unique-violation';
 import { User } from '../users/user.entity';
 import { TeamMember } from './team-member.entity';
 import { Team } from './team.entity';
-import { TeamNameTakenError } from './teams.errors';
+import { SelfMembershipRefusal, TeamNameTakenError } from './teams.errors';
 import { TeamMemberView, TeamsRepository, TeamWithMembers } from './teams.repository';
 
 /** A team as the API shows it. */
@@ -25,6 +25,7 @@ export class TeamsService {
     @InjectRepository(Team) private readonly teams: Repository<Team>,
     private readonly teamsWithMembers: TeamsRepository,
     private readonly trail: AuditTrail,
+    private readonly denials: DeniedAttempts,
   ) {}
 
   async list(): Promise<TeamView[]> {
@@ -58,7 +59,12 @@ export class TeamsService {
     });
   }
 
-  async addMember(teamId: string, userId: string, role: TeamRole): Promise<TeamView> {
+  /** `principal` is who asks (absent for set-up outside a request); nobody adds themselves. */
+  async addMember(teamId: string, userId: string, role: TeamRole, principal?: Principal): Promise<TeamView> {
+    if (principal?.userId === userId) {
+      const attempt = { attempted: 'team.member_added', target: { type: 'team', id: teamId } };
+      return this.denials.watch(attempt, () => Promise.reject(new SelfMembershipRefusal()));
+    }
     return this.teams.manager.transaction(async (manager) => {
       await this.lockTeam(manager, teamId);
       if (!(await manager.getRepository(User).existsBy({ id: userId }))) throw new NotFoundError(`No user with id ${userId}.`);
