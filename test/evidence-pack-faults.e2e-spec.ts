@@ -57,7 +57,8 @@ describe('the evidence pack when the client goes away', () => {
         req.on('error', () => undefined);
         req.on('close', () => resolve());
         req.end();
-        setTimeout(() => reject(new Error('no first byte')), 20_000);
+        // Unreferenced: a guard for a hang, never a reason for the test process to stay.
+        setTimeout(() => reject(new Error('no first byte')), 20_000).unref();
       });
     }
     await eventually(async () => (await inTransaction()) === 0).catch(async (e) => {
@@ -118,7 +119,8 @@ describe('the evidence pack when the client goes away', () => {
         req.on('error', () => undefined);
         req.on('close', () => resolve());
         req.end();
-        setTimeout(() => reject(new Error('no first byte')), 20_000);
+        // Unreferenced: a guard for a hang, never a reason for the test process to stay.
+        setTimeout(() => reject(new Error('no first byte')), 20_000).unref();
       });
     }
     await eventually(async () => (await inTransaction()) === 0);
