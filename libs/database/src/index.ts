@@ -5,6 +5,8 @@ export * from './embedded-postgres';
 export * from './embedded-roles';
 export * from './migrate';
 export * from './next-version';
+export * from './published-row.columns';
+export * from './published-versions';
 export * from './prepare-database';
 export * from './raw-rows';
 export * from './runtime-privileges';

@@ -5,20 +5,13 @@ import { createHash } from 'node:crypto';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { AuditActor, AuditTrail } from '@app/audit';
 import { RequestContext } from '@app/request-context';
-import { insertNextVersion } from '@app/database';
+import { insertNextVersion, publishedVersion, PublishedVersion, PublishedVersions } from '@app/database';
 import { ValidationFailedError } from '@app/errors';
 import { GatePolicyVersionNotFound, NoGatePolicyPublished } from './gate-policies.errors';
 import { DEFAULT_GATE_POLICY_DATA, GatePolicyDocument, validateGatePolicy } from './gate-policy';
 import { GatePolicy } from './gate-policy.entity';
 
-export interface GatePolicyVersion {
-  version: number;
-  document: GatePolicyDocument;
-  documentHash: string;
-  note: string | null;
-  publishedBy: string;
-  publishedAt: string;
-}
+export type GatePolicyVersion = PublishedVersion<GatePolicyDocument>;
 
 const BOOTSTRAP_ACTOR: AuditActor = { id: 'system:bootstrap', kind: 'system', displayName: 'First start', roles: [] };
 
@@ -30,14 +23,16 @@ const BOOTSTRAP_ACTOR: AuditActor = { id: 'system:bootstrap', kind: 'system', di
 @Injectable()
 export class GatePoliciesService implements OnApplicationBootstrap {
   private readonly logger = new Logger(GatePoliciesService.name);
-  private readonly published = new Map<number, GatePolicyVersion>();
+  private readonly versions: PublishedVersions<GatePolicyDocument, GatePolicy>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(GatePolicy) private readonly policies: Repository<GatePolicy>,
     private readonly trail: AuditTrail,
     private readonly context: RequestContext,
-  ) {}
+  ) {
+    this.versions = new PublishedVersions(dataSource, GatePolicy, { noneYet: () => new NoGatePolicyPublished(), noSuchVersion: (version) => new GatePolicyVersionNotFound(version) });
+  }
 
   async onApplicationBootstrap() {
     if (await this.policies.exists()) return;
@@ -48,33 +43,17 @@ export class GatePoliciesService implements OnApplicationBootstrap {
     this.logger.log('Published the default gate policy as version 1.');
   }
 
-  async list(): Promise<Omit<GatePolicyVersion, 'document'>[]> {
-    const policies = await this.policies.find({
-      select: { version: true, documentHash: true, note: true, publishedBy: true, publishedAt: true },
-      order: { version: 'ASC' },
-    });
-    return policies.map(({ document: _document, ...summary }) => ({ ...summary, publishedAt: summary.publishedAt.toISOString() }));
+  list(): Promise<Omit<GatePolicyVersion, 'document'>[]> {
+    return this.versions.list();
   }
 
-  async current(manager: EntityManager = this.dataSource.manager): Promise<GatePolicyVersion> {
-    const [policy] = await manager.getRepository(GatePolicy).find({ order: { version: 'DESC' }, take: 1 });
-    if (!policy) throw new NoGatePolicyPublished();
-    return toVersion(policy);
+  current(manager?: EntityManager): Promise<GatePolicyVersion> {
+    return this.versions.latest(manager);
   }
 
-  /**
-   * A published version never changes, so it is read once and kept: deciding
-   * on a review reads its pinned version inside a transaction, and must not
-   * need a second pooled connection to do so.
-   */
-  async get(version: number, manager: EntityManager = this.dataSource.manager): Promise<GatePolicyVersion> {
-    const cached = this.published.get(version);
-    if (cached) return cached;
-    const found = await manager.getRepository(GatePolicy).findOneBy({ version });
-    if (!found) throw new GatePolicyVersionNotFound(version);
-    const policy = toVersion(found);
-    this.published.set(version, policy);
-    return policy;
+  /** Kept once read: a published version never changes (PublishedVersions). */
+  get(version: number, manager?: EntityManager): Promise<GatePolicyVersion> {
+    return this.versions.get(version, manager);
   }
 
   /** Published by the caller of the current request, or by `actor` where there is none (the default policy, at first start). */
@@ -91,11 +70,8 @@ export class GatePoliciesService implements OnApplicationBootstrap {
         data: { version: policy.version, documentHash: policy.documentHash, note: policy.note },
         actor,
       });
-      return toVersion(policy);
+      return publishedVersion(policy);
     });
   }
 }
 
-function toVersion(policy: GatePolicy): GatePolicyVersion {
-  return { ...policy, publishedAt: policy.publishedAt.toISOString() };
-}

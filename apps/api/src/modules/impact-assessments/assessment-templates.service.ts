@@ -4,21 +4,14 @@ import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditActor, AuditTrail } from '@app/audit';
-import { insertNextVersion } from '@app/database';
+import { insertNextVersion, publishedVersion, PublishedVersion, PublishedVersions } from '@app/database';
 import { ValidationFailedError } from '@app/errors';
 import { RequestContext } from '@app/request-context';
 import { AssessmentTemplateDocument, DEFAULT_ASSESSMENT_TEMPLATE_DATA, validateAssessmentTemplate } from './assessment-template';
 import { AssessmentTemplate } from './assessment-template.entity';
 import { AssessmentTemplateVersionNotFound, NoAssessmentTemplatePublished } from './impact-assessments.errors';
 
-export interface AssessmentTemplateVersion {
-  version: number;
-  document: AssessmentTemplateDocument;
-  documentHash: string;
-  note: string | null;
-  publishedBy: string;
-  publishedAt: string;
-}
+export type AssessmentTemplateVersion = PublishedVersion<AssessmentTemplateDocument>;
 
 const BOOTSTRAP_ACTOR: AuditActor = { id: 'system:bootstrap', kind: 'system', displayName: 'First start', roles: [] };
 
@@ -31,13 +24,18 @@ const BOOTSTRAP_ACTOR: AuditActor = { id: 'system:bootstrap', kind: 'system', di
 @Injectable()
 export class AssessmentTemplatesService implements OnApplicationBootstrap {
   private readonly logger = new Logger(AssessmentTemplatesService.name);
-  private readonly published = new Map<number, AssessmentTemplateVersion>();
+  private readonly versions: PublishedVersions<AssessmentTemplateDocument, AssessmentTemplate>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly trail: AuditTrail,
     private readonly context: RequestContext,
-  ) {}
+  ) {
+    this.versions = new PublishedVersions(dataSource, AssessmentTemplate, {
+      noneYet: () => new NoAssessmentTemplatePublished(),
+      noSuchVersion: (version) => new AssessmentTemplateVersionNotFound(version),
+    });
+  }
 
   async onApplicationBootstrap() {
     if (await this.dataSource.getRepository(AssessmentTemplate).exists()) return;
@@ -48,36 +46,22 @@ export class AssessmentTemplatesService implements OnApplicationBootstrap {
     this.logger.log('Published the default impact-assessment template as version 1.');
   }
 
-  async list(): Promise<Omit<AssessmentTemplateVersion, 'document'>[]> {
-    const rows = await this.dataSource.getRepository(AssessmentTemplate).find({
-      select: { version: true, documentHash: true, note: true, publishedBy: true, publishedAt: true },
-      order: { version: 'ASC' },
-    });
-    return rows.map(({ document: _document, ...summary }) => ({ ...summary, publishedAt: summary.publishedAt.toISOString() }));
+  list(): Promise<Omit<AssessmentTemplateVersion, 'document'>[]> {
+    return this.versions.list();
   }
 
-  async current(manager: EntityManager = this.dataSource.manager): Promise<AssessmentTemplateVersion> {
-    const [latest] = await manager.getRepository(AssessmentTemplate).find({ order: { version: 'DESC' }, take: 1 });
-    if (!latest) throw new NoAssessmentTemplatePublished();
-    return toVersion(latest);
+  current(manager?: EntityManager): Promise<AssessmentTemplateVersion> {
+    return this.versions.latest(manager);
   }
 
   /** The latest version number, without its document. */
-  async currentVersion(manager: EntityManager = this.dataSource.manager): Promise<number> {
-    const [latest] = await manager.getRepository(AssessmentTemplate).find({ select: { version: true }, order: { version: 'DESC' }, take: 1 });
-    if (!latest) throw new NoAssessmentTemplatePublished();
-    return latest.version;
+  currentVersion(manager?: EntityManager): Promise<number> {
+    return this.versions.latestVersion(manager);
   }
 
-  /** A published version never changes, so it is read once and kept. */
-  async get(version: number, manager: EntityManager = this.dataSource.manager): Promise<AssessmentTemplateVersion> {
-    const cached = this.published.get(version);
-    if (cached) return cached;
-    const found = await manager.getRepository(AssessmentTemplate).findOneBy({ version });
-    if (!found) throw new AssessmentTemplateVersionNotFound(version);
-    const template = toVersion(found);
-    this.published.set(version, template);
-    return template;
+  /** Kept once read: a published version never changes (PublishedVersions). */
+  get(version: number, manager?: EntityManager): Promise<AssessmentTemplateVersion> {
+    return this.versions.get(version, manager);
   }
 
   async publish(document: unknown, note: string | undefined, actor: AuditActor | undefined = this.context.actor): Promise<AssessmentTemplateVersion> {
@@ -93,11 +77,8 @@ export class AssessmentTemplatesService implements OnApplicationBootstrap {
         data: { version: template.version, documentHash: template.documentHash, note: template.note },
         actor,
       });
-      return toVersion(template);
+      return publishedVersion(template);
     });
   }
 }
 
-function toVersion(template: AssessmentTemplate): AssessmentTemplateVersion {
-  return { ...template, publishedAt: template.publishedAt.toISOString() };
-}
