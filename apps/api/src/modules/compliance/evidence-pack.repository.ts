@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import type { RiskAcceptanceView } from '../use-cases/risk-acceptances.repository';
 
 /**
  * The evidence pack's reads: set-based SQL over the records the other modules
@@ -94,19 +95,7 @@ export async function dossierOf(manager: EntityManager, useCaseId: string) {
 }
 
 /** A row of risk_acceptances as the pack writes it: the API's fields, and the decider's name. */
-export interface PackedAcceptance {
-  id: string;
-  useCaseId: string;
-  riskId: string;
-  riskHash: string;
-  severity: number;
-  useCaseRevision: number;
-  role: string;
-  decidedBy: string;
-  deciderName: string;
-  comment: string;
-  decidedAt: Date;
-}
+export type PackedAcceptance = Omit<RiskAcceptanceView, 'decidedAt'> & { deciderName: string; decidedAt: Date };
 
 /** A row of impact_assessment_decisions as the pack writes it, with the scope and tier the decision covered. */
 export interface PackedAssessmentDecision {
