@@ -17,13 +17,13 @@ export function computeEventHash(event: Omit<AuditEvent, 'hash'> | AuditEvent): 
   return createHash('sha256').update(canonicalize(content)!, 'utf8').digest('hex');
 }
 
-/** Members whose values are only known once the chain head is locked, in JCS order. */
+/** Members whose values the database sets: the time when the event is written, its place when it is sealed; in JCS order. */
 const SEALED_MEMBERS = ['occurredAt', 'prevHash', 'seq'] as const;
 
 /**
- * The canonical JSON of an event, cut around the three members that are only
- * known once the chain head is locked — occurredAt, prevHash and seq — so the
- * database can finish and hash it in the statement that appends the event:
+ * The canonical JSON of an event, cut around the three members the database
+ * sets — occurredAt (when the pending event is written), prevHash and seq
+ * (when it is sealed) — so seal_audit_events() can finish and hash it:
  *
  *   canonical = parts[0] + occurredAt + parts[1] + prevHash + parts[2] + seq + parts[3]
  *
