@@ -264,7 +264,10 @@ export class ImpactAssessmentsService {
     });
     const decisions = await manager.getRepository(ImpactAssessmentDecision).find({ where: { assessmentId: assessment.id }, order: { decidedAt: 'ASC' } });
     const template = await this.templates.get(assessment.templateVersion, manager);
-    const standing = await this.standing(manager, useCase);
+    // The approval in force is among the decisions just read: where the assessment stands follows from them.
+    const approved = decisions.find((decision) => decision.id === assessment.approvalId);
+    const approval = approved ? { decisionId: approved.id, revision: approved.revision, templateVersion: approved.templateVersion, scope: approved.scope, tier: approved.tier } : null;
+    const standing = assessmentStanding({ exists: true, approval }, useCase);
     const decisionViews = decisions.map(decisionView);
     return {
       id: assessment.id,
