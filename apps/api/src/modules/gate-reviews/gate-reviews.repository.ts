@@ -30,6 +30,12 @@ export interface InboxCandidates {
 export class GateReviewsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /** Closes a review with `status`, at the database's time; the row as stored. */
+  async close(manager: EntityManager, id: string, status: GateReview['status']): Promise<GateReview> {
+    const result = await manager.getRepository(GateReview).createQueryBuilder().update().set({ status, closedAt: () => 'now()' }).where('id = :id', { id }).returning('*').execute();
+    return rowsToEntities(manager, GateReview, result.raw)[0];
+  }
+
   /**
    * A page of the open reviews, oldest first, on use cases the principal may
    * see, not opened by them, with a slot of a role they hold for that use case

@@ -73,7 +73,7 @@ export class ReviewAlignment {
   private async alignTier(tx: EntityManager, review: GateReview, tier: Tier) {
     if (review.tier === tier) return;
     if (tier === 'prohibited') {
-      await tx.getRepository(GateReview).update({ id: review.id }, { status: 'superseded', closedAt: () => 'now()' });
+      await this.repository.close(tx, review.id, 'superseded');
       await this.useCaseGates.markActive(tx, review.useCaseId);
       await this.trail.record(tx, {
         action: 'gate_review.superseded',

@@ -220,7 +220,7 @@ export class ReviewDecisions {
     const reviewPolicy = await this.policies.get(review.policyVersion, tx);
     const interval = reviewPolicy.document.gates.operate_review[review.tier].reviewIntervalMonths ?? 12;
     const retiring = review.toStage === 'retired';
-    const passed = await closeReview(tx, review.id, 'passed');
+    const passed = await this.repository.close(tx, review.id, 'passed');
     await this.useCaseGates.enterStage(tx, useCase.id, review.toStage, interval);
     const obligations = await this.obligations.createFromApprovals(tx, review, decisions);
     await this.trail.record(tx, {
@@ -235,7 +235,7 @@ export class ReviewDecisions {
   }
 
   private async close(tx: EntityManager, review: GateReview, status: 'rejected' | 'changes_requested'): Promise<GateReview> {
-    const closed = await closeReview(tx, review.id, status);
+    const closed = await this.repository.close(tx, review.id, status);
     await this.useCaseGates.markActive(tx, review.useCaseId);
     await this.trail.record(tx, {
       action: status === 'rejected' ? 'gate_review.rejected' : 'gate_review.changes_requested',
@@ -247,8 +247,3 @@ export class ReviewDecisions {
   }
 }
 
-/** Closes the review with `status`; the row as stored (its closing time the database's). */
-async function closeReview(tx: EntityManager, id: string, status: GateReview['status']): Promise<GateReview> {
-  const result = await tx.getRepository(GateReview).createQueryBuilder().update().set({ status, closedAt: () => 'now()' }).where('id = :id', { id }).returning('*').execute();
-  return rowsToEntities(tx, GateReview, result.raw)[0];
-}

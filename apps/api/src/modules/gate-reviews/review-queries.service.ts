@@ -155,11 +155,6 @@ export class ReviewQueries {
   }
 
   /**
-   * A review with its full decision history, as seen inside `manager`'s
-   * transaction. A caller that holds the use case locked in that transaction
-   * passes it (its tier and content are what the view reads), saving a read.
-   */
-  /**
    * The answer to a decision: the review's state and the decision just
    * recorded — not its history, so the answer stays the same size however
    * many decisions came before (GET /api/reviews/:id has the history).
@@ -173,6 +168,11 @@ export class ReviewQueries {
     };
   }
 
+  /**
+   * A review with its full decision history, as seen inside `manager`'s
+   * transaction. A caller that holds the use case locked in that transaction
+   * passes it (its tier and content are what the view reads), saving a read.
+   */
   async view(manager: EntityManager, reviewId: string, lockedUseCase?: UseCase) {
     const review = await manager.getRepository(GateReview).findOneByOrFail({ id: reviewId });
     const history = await manager.getRepository(SignOff).find({ where: { reviewId }, order: { createdAt: 'ASC', id: 'ASC' } });

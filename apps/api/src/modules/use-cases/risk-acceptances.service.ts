@@ -15,7 +15,6 @@ import { acceptanceView, RiskAcceptanceView } from './risk-acceptances.repositor
 import { RiskAlreadyAccepted, RiskNotFound, RiskNotTreatedByAcceptance } from './use-cases.errors';
 import { UseCasesService } from './use-cases.service';
 
-
 /**
  * Accepting a risk (ISO/IEC 42001 6.1.3: the risk owner accepts residual
  * risk) as a recorded decision, never the team's: by a person outside the use
