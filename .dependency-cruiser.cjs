@@ -6,6 +6,7 @@
  *   A library uses another library only through its index (`@app/<lib>`).
  *   An entity (a table's row type) is imported only inside the module that owns the table.
  *   No import cycles among production files.
+ *   The web app (apps/web) reaches the service only over HTTP, through its generated client: it imports no server code.
  *
  * Tests (test/, *.spec.ts) and benchmarks may import anything.
  */
@@ -47,6 +48,13 @@ module.exports = {
       to: { path: '\\.entity\\.ts$', pathNot: '^$1/', dependencyTypesNot: ['type-only'] },
     },
     {
+      name: 'web-imports-server',
+      severity: 'error',
+      comment: 'The web app talks to the API through the client generated from /api/docs-json, never by importing server code.',
+      from: { path: '^apps/web/' },
+      to: { path: '^(apps/(?!web/)|libs/|migrations/)' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       comment: 'Production files must not import each other in a cycle: one side depends on the other, never both.',
@@ -59,6 +67,6 @@ module.exports = {
     exclude: { path: ['^dist/', '^node_modules/'] },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { extensions: ['.ts', '.js', '.json'] },
+    enhancedResolveOptions: { extensions: ['.ts', '.tsx', '.js', '.json'] },
   },
 };

@@ -1,7 +1,7 @@
 import { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
@@ -11,6 +11,7 @@ import { assignRequestId } from '@app/request-context';
 import { AppModule } from './app.module';
 import { parseJsonBody, SendProblem } from './http/json-body';
 import { answerClientErrorsAsProblems } from './http/client-errors';
+import { serveWebApp, WEB_APP_DIRECTORY } from './http/web-app';
 
 /**
  * Builds the Nest application exactly as it runs in production. The service
@@ -38,7 +39,18 @@ function configureHttp(app: NestExpressApplication, config: AppConfig) {
   answerClientErrorsAsProblems(app.getHttpServer());
   app.set('trust proxy', config.http.trustProxy);
   app.use(assignRequestId);
-  app.use(helmet());
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        // Not upgrade-insecure-requests: on a plain-HTTP address (a first run, an intranet host) it would send
+        // the web app's own scripts to an https:// that does not answer. Under TLS, HSTS keeps browsers there.
+        directives: { upgradeInsecureRequests: null },
+      },
+    }),
+  );
+  if (!serveWebApp(app)) {
+    app.get(Logger).warn(`The web app is not built (${WEB_APP_DIRECTORY} has no index.html): only the API is served. Run npm run build.`);
+  }
   app.use(requireJsonBody(sendProblem));
   app.use(parseJsonBody(config.http.bodyLimitBytes, sendProblem));
   app.useGlobalPipes(new TextRulePipe(), createValidationPipe());
@@ -58,7 +70,12 @@ function requireJsonBody(sendProblem: SendProblem) {
 }
 
 function configureOpenApi(app: INestApplication) {
-  const document = SwaggerModule.createDocument(
+  SwaggerModule.setup('api/docs', app, describeApi(app), { jsonDocumentUrl: 'api/docs-json' });
+}
+
+/** The OpenAPI document, served at /api/docs-json and written by `cli/openapi` for the web app's generated client. */
+export function describeApi(app: INestApplication): OpenAPIObject {
+  return SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Gatehouse API')
@@ -70,5 +87,4 @@ function configureOpenApi(app: INestApplication) {
       .build(),
     { extraModels: [ProblemDetailsResponse] },
   );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
 }

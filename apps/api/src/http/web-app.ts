@@ -1,0 +1,36 @@
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import express, { NextFunction, Request, Response } from 'express';
+
+/** Where `npm run build` puts the web app (apps/web); npm scripts and the container run from the package root. */
+export const WEB_APP_DIRECTORY = path.resolve(process.cwd(), 'dist', 'web');
+
+/** What belongs to the API, never to the web app, even when nothing there answers. */
+const API_PATHS = /^\/(api|health)(\/|$)/;
+
+/**
+ * Serves the built web app at `/`: its hashed assets for a year (a new build has
+ * new names), and index.html, never cached, for any other page address, so a deep
+ * link (a review's URL sent by email) opens the app on that page. Returns false
+ * when the web app has not been built; the API works without it.
+ */
+export function serveWebApp(app: { use: (handler: express.RequestHandler) => unknown }, directory = WEB_APP_DIRECTORY): boolean {
+  const indexFile = path.join(directory, 'index.html');
+  if (!existsSync(indexFile)) return false;
+  app.use(
+    express.static(directory, {
+      index: false,
+      redirect: false,
+      setHeaders: (res, file) => {
+        const hashed = file.startsWith(path.join(directory, 'assets') + path.sep);
+        res.setHeader('Cache-Control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    }),
+  );
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || API_PATHS.test(req.path) || !req.accepts('html')) return next();
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(indexFile);
+  });
+  return true;
+}
