@@ -84,6 +84,20 @@ describe('audit API', () => {
       expect(res.body.items.length).toBeLessThan(25);
     });
 
+    it('reads one event, and its neighbours, by a seq range', async () => {
+      const widgets = await t.http().get('/api/audit/events?targetType=widget&limit=100').set(auth).expect(200);
+      const middle = widgets.body.items[12];
+      const one = await t.http().get(`/api/audit/events?fromSeq=${middle.seq}&toSeq=${middle.seq}`).set(auth).expect(200);
+      expect(one.body.items).toEqual([middle]);
+      const around = await t.http().get(`/api/audit/events?fromSeq=${middle.seq - 1}&toSeq=${middle.seq + 1}`).set(auth).expect(200);
+      expect(around.body.items.map((e: { seq: number }) => e.seq)).toEqual([middle.seq - 1, middle.seq, middle.seq + 1]);
+      expect(around.body.items[1].prevHash).toBe(around.body.items[0].hash);
+      const none = await t.http().get(`/api/audit/events?fromSeq=${middle.seq + 1}&toSeq=${middle.seq}`).set(auth).expect(200);
+      expect(none.body).toEqual({ items: [], nextCursor: null });
+      const exported = await t.http().get(`/api/audit/export?format=ndjson&fromSeq=${middle.seq}&toSeq=${middle.seq + 2}`).set(auth).buffer(true).parse(asText).expect(200);
+      expect((exported.body as string).trim().split('\n').map((line) => JSON.parse(line).seq)).toEqual([middle.seq, middle.seq + 1, middle.seq + 2]);
+    });
+
     it('records each read in the trail, with the request context', async () => {
       await t.http().get('/api/audit/events?limit=1').set(auth).set('X-Request-Id', 'read-check-1').set('User-Agent', 'auditor-tool/1.0').expect(200);
       const res = await t.http().get('/api/audit/events?action=audit.read&limit=1000').set(auth).expect(200);
@@ -103,6 +117,8 @@ describe('audit API', () => {
       ['a malformed date', 'from=yesterday', 'from'],
       ['a limit out of range', 'limit=5000', 'limit'],
       ['a malformed use case id', 'useCaseId=42', 'useCaseId'],
+      ['a seq below 1', 'fromSeq=0', 'fromSeq'],
+      ['a seq that is not a whole number', 'toSeq=1.5', 'toSeq'],
       ['a date before year 1', 'from=-000001-01-01T00:00:00Z', 'from'],
       ['a date after year 9999', `to=${encodeURIComponent('+275760-09-13T00:00:00Z')}`, 'to'],
     ])('answers %s with a field-level 422', async (_name, query, field) => {

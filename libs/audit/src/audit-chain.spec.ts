@@ -126,6 +126,10 @@ describe('buildAuditWhere', () => {
       params: ['main', from, "x' OR 1=1 --", 10],
     });
   });
+
+  it('bounds seq at both ends, inclusive', () => {
+    expect(buildAuditWhere({ fromSeq: 5, toSeq: 9 })).toEqual({ where: 'WHERE chain = $1 AND seq >= $2 AND seq <= $3', params: ['main', 5, 9] });
+  });
 });
 
 describe('canonicalEventTemplate', () => {

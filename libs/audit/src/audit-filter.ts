@@ -9,6 +9,10 @@ export interface AuditFilter {
   action?: string;
   targetType?: string;
   targetId?: string;
+  /** Only events with seq at or after this. */
+  fromSeq?: number;
+  /** Only events with seq at or before this. */
+  toSeq?: number;
   /** Only events with seq greater than this (the paging cursor). */
   afterSeq?: number;
 }
@@ -41,6 +45,8 @@ export function buildAuditWhere(filter: AuditFilter, quote?: (value: unknown) =>
   if (filter.action) add('action = ?', filter.action);
   if (filter.targetType) add('target_type = ?', filter.targetType);
   if (filter.targetId) add('target_id = ?', filter.targetId);
+  if (filter.fromSeq !== undefined) add('seq >= ?', filter.fromSeq);
+  if (filter.toSeq !== undefined) add('seq <= ?', filter.toSeq);
   if (filter.afterSeq !== undefined) add('seq > ?', filter.afterSeq);
   return { where: `WHERE ${conditions.join(' AND ')}`, params };
 }

@@ -42,6 +42,22 @@ export class AuditFilterQuery {
   @IsString()
   @Length(1, 200)
   targetId?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'Events with seq at or after this' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
+  fromSeq?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'Events with seq at or before this' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
+  toSeq?: number;
 }
 
 export class ListAuditEventsQuery extends AuditFilterQuery {
@@ -90,8 +106,8 @@ export class VerifyAuditQuery {
 }
 
 export function toAuditFilter(query: AuditFilterQuery, cursor?: string): AuditFilter {
-  const { from, to, useCaseId, actorId, action, targetType, targetId } = query;
-  const filter: AuditFilter = { from, to, useCaseId, actorId, action, targetType, targetId };
+  const { from, to, useCaseId, actorId, action, targetType, targetId, fromSeq, toSeq } = query;
+  const filter: AuditFilter = { from, to, useCaseId, actorId, action, targetType, targetId, fromSeq, toSeq };
   if (cursor === undefined) return filter;
   const afterSeq = decodeCursor(cursor);
   if (afterSeq === undefined) throw new ValidationFailedError([{ field: 'cursor', detail: 'cursor is not a cursor this API returned' }]);
