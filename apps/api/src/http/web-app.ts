@@ -5,8 +5,11 @@ import express, { NextFunction, Request, Response } from 'express';
 /** Where `npm run build` puts the web app (apps/web); npm scripts and the container run from the package root. */
 export const WEB_APP_DIRECTORY = path.resolve(process.cwd(), 'dist', 'web');
 
-/** What belongs to the API, never to the web app, even when nothing there answers. */
-const API_PATHS = /^\/(api|health)(\/|$)/;
+/**
+ * Addresses the app's page never answers: the API's, and files (an asset named by an
+ * older build must be a 404, not a page the browser would try to run as a script).
+ */
+const NOT_PAGES = /^\/(api|health|assets)(\/|$)|\.[a-z0-9]+$/i;
 
 /**
  * Serves the built web app at `/`: its hashed assets for a year (a new build has
@@ -28,7 +31,7 @@ export function serveWebApp(app: { use: (handler: express.RequestHandler) => unk
     }),
   );
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || API_PATHS.test(req.path) || !req.accepts('html')) return next();
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || NOT_PAGES.test(req.path) || !req.accepts('html')) return next();
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(indexFile);
   });
