@@ -236,6 +236,32 @@ describe('gate reviews and sign-offs', () => {
       expect(await inbox(world.legal2.token)).toEqual([]);
     });
 
+    it("says in each inbox item what the use case is called, the review's tier and the approvals the gate still needs", async () => {
+      const useCaseId = await givenUseCaseAt(t, world, 'limited');
+      const review = await openReview(t, world, useCaseId, 'design_to_develop', 'limited');
+      const { title } = (await t.http().get(`/api/use-cases/${useCaseId}`).set(bearer(world.legal.token)).expect(200)).body.content;
+      const item = async (user: TestUser) => (await wholeInbox(t, user.token)).find((r) => r.reviewId === review.id);
+      expect(await item(world.legal)).toEqual({
+        reviewId: review.id, useCaseId, title, tier: 'limited', gate: 'design_to_develop', revision: review.revision, openedAt: expect.any(String), roles: ['legal'],
+        missing: [{ role: 'developer', quorum: 1 }, { role: 'deployer', quorum: 1 }, { role: 'legal', quorum: 1 }],
+      });
+      await signOff(t, world.developer, review.id, 'developer', review.revision).expect(201);
+      expect((await item(world.deployer))?.missing).toEqual([{ role: 'deployer', quorum: 1 }, { role: 'legal', quorum: 1 }]);
+    });
+
+    it('names the people a review mentions (opener, signers, owners of conditions), so nobody reads ids', async () => {
+      const useCaseId = await givenUseCaseAt(t, world, 'limited');
+      const review = await openReview(t, world, useCaseId, 'design_to_develop', 'limited');
+      await signOff(t, world.legal, review.id, 'legal', review.revision, 'approve', { conditions: [{ description: 'recheck the lawful basis', ownerId: world.deployer.id }] }).expect(201);
+      const view = (await t.http().get(`/api/reviews/${review.id}`).set(bearer(world.developer.token)).expect(200)).body;
+      const named = [world.opener, world.legal, world.deployer].map((user) => user.id);
+      const names: { id: string; displayName: string }[] = await t.dataSource.query('SELECT id, display_name AS "displayName" FROM users WHERE id = ANY($1::uuid[])', [named]);
+      expect([...view.people].sort((a, b) => a.id.localeCompare(b.id))).toEqual([...names].sort((a, b) => a.id.localeCompare(b.id)));
+      // A decision's answer stays the same size: it names nobody beyond the decision itself.
+      const answer = (await signOff(t, world.developer, review.id, 'developer', review.revision).expect(201)).body;
+      expect(answer.people).toBeUndefined();
+    });
+
     it('lists every review waiting for a caller who sees many, oldest first, in three queries however many there are', async () => {
       const many = await givenReviewWorld(t);
       const opened: { id: string; revision: number }[] = [];

@@ -94,6 +94,9 @@ export interface InboxItem {
   revision: number;
   openedAt: string;
   roles: string[];
+  title: string;
+  tier: string;
+  missing: { role: string; quorum: number }[];
 }
 
 /** The whole inbox of a person, page after page (`limit` a page), in the order the pages give it. */

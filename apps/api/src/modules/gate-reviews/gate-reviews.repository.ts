@@ -8,11 +8,12 @@ import { readsEveryUseCase, visibleUseCasesSql } from '../use-cases/use-case-acc
 import { GateReview } from './gate-review.entity';
 import { SignOff } from './sign-off.entity';
 
-/** An open review that may wait for the caller, with its use case's two teams. */
+/** An open review that may wait for the caller, with its use case's two teams and title. */
 export interface InboxCandidate {
   review: GateReview;
   developerTeamId: string;
   deployerTeamId: string;
+  title: string;
 }
 
 /** A page of candidates, and where the next page starts (none after the last). */
@@ -59,7 +60,7 @@ export class GateReviewsRepository {
       params.push(page.after.at, page.after.id);
       after = `AND (r.opened_at, r.id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
     }
-    const visible = `SELECT r.*, u.developer_team_id, u.deployer_team_id
+    const visible = `SELECT r.*, u.developer_team_id, u.deployer_team_id, u.content->>'title' AS use_case_title
        FROM gate_reviews r JOIN use_cases u ON u.id = r.use_case_id
        WHERE r.status = 'open' AND r.opened_by <> $1 ${after} AND ${visibleUseCasesSql(principal, 'u', params)}`;
     const waitingForMe = `SELECT r.*, r.opened_at::text AS opened_at_text FROM %SOURCE% r
@@ -79,12 +80,12 @@ export class GateReviewsRepository {
     const sql = readsEveryUseCase(principal)
       ? waitingForMe.replace('%SOURCE%', `(${visible})`)
       : `WITH visible_open AS MATERIALIZED (${visible}) ${waitingForMe.replace('%SOURCE%', 'visible_open')}`;
-    const rows: (Record<string, unknown> & { developer_team_id: string; deployer_team_id: string; opened_at_text: string })[] = await this.dataSource.query(sql, params);
+    const rows: (Record<string, unknown> & { developer_team_id: string; deployer_team_id: string; use_case_title: string; opened_at_text: string })[] = await this.dataSource.query(sql, params);
     const onPage = rows.slice(0, page.limit);
     const reviews = rowsToEntities(this.dataSource.manager, GateReview, onPage);
     const last = onPage.at(-1);
     return {
-      candidates: onPage.map((row, index) => ({ review: reviews[index], developerTeamId: row.developer_team_id, deployerTeamId: row.deployer_team_id })),
+      candidates: onPage.map((row, index) => ({ review: reviews[index], developerTeamId: row.developer_team_id, deployerTeamId: row.deployer_team_id, title: row.use_case_title })),
       next: rows.length > page.limit && last ? { at: last.opened_at_text, id: reviews.at(-1)!.id } : undefined,
     };
   }
@@ -104,6 +105,12 @@ export class GateReviewsRepository {
     const byReview = new Map<string, SignOff[]>(reviewIds.map((id) => [id, []]));
     for (const decision of latest) byReview.get(decision.reviewId)!.push(decision);
     return byReview;
+  }
+
+  /** The display names of these users (deactivated ones included: a review names whoever took part), by id. */
+  async displayNames(manager: EntityManager, userIds: string[]): Promise<{ id: string; displayName: string }[]> {
+    if (!userIds.length) return [];
+    return manager.query('SELECT id, display_name AS "displayName" FROM users WHERE id = ANY($1::uuid[]) ORDER BY display_name, id', [userIds]);
   }
 
   /** Operating use cases the principal may see whose periodic review is due, or whose intended use changed. */

@@ -21,7 +21,7 @@ import { GateReviewsRepository } from './gate-reviews.repository';
 import { InboxQuery } from './dto/gate-review.dto';
 import { Gate, GatedTier, SignOffRole, Stage } from './lifecycle';
 import { SignOff } from './sign-off.entity';
-import { checkSignOff, evaluateReview, RecordedDecision, ReviewOutcome, ReviewState } from './sign-off.policy';
+import { checkSignOff, evaluateReview, RecordedDecision, ReviewOutcome, ReviewState, RoleSlot } from './sign-off.policy';
 
 /**
  * The read side of gate reviews: a review as the people deciding it see it,
@@ -70,7 +70,7 @@ export class ReviewQueries {
       this.useCases.partiesOfUseCases(manager, candidates.map((c) => ({ id: c.review.useCaseId, developerTeamId: c.developerTeamId, deployerTeamId: c.deployerTeamId }))),
     ]);
     const items: InboxItem[] = [];
-    for (const { review } of candidates) {
+    for (const { review, title } of candidates) {
       const parties = partiesByUseCase.get(review.useCaseId)!;
       const current = decisions.get(review.id)!.map(toDecision);
       const outcome = evaluateReview(review, current);
@@ -80,7 +80,10 @@ export class ReviewQueries {
         if (mine && mine.contentHash === review.contentHash) return false;
         return checkSignOff({ signer: principal, role, revision: review.revision, review: toState(review), parties, current, tier: review.tier }).allowed;
       });
-      if (roles.length) items.push({ reviewId: review.id, useCaseId: review.useCaseId, gate: review.gate, revision: review.revision, openedAt: review.openedAt.toISOString(), roles });
+      if (roles.length) {
+        const missing = outcome.status === 'open' ? outcome.missing : [];
+        items.push({ reviewId: review.id, useCaseId: review.useCaseId, title, tier: review.tier, gate: review.gate, revision: review.revision, openedAt: review.openedAt.toISOString(), roles, missing });
+      }
     }
     return { items, nextCursor };
   }
@@ -180,13 +183,17 @@ export class ReviewQueries {
     const current = history.filter((s) => !supersededIds.has(s.id));
     const outcome = evaluateReview(review, current.map(toDecision));
     const useCase = review.status === 'open' ? (lockedUseCase ?? (await this.useCases.findUseCase(manager, review.useCaseId))) : undefined;
+    const named = new Set([review.openedBy, ...history.flatMap((s) => [s.signerId, ...s.conditions.flatMap((c) => (c.ownerId ? [c.ownerId] : []))])]);
     const gaps = useCase ? await this.gapsAt(manager, review, useCase) : [];
+    const people = await this.repository.displayNames(manager, [...named]);
     return {
       ...reviewSummary(review),
       missing: review.status === 'open' && outcome.status === 'open' ? outcome.missing : [],
       /** What the gate asks for at the current tier and the use case lacks: the gate cannot pass until it is there. */
       unmetRequirements: gaps,
       signOffs: history.map((s) => signOffView(s, supersededIds, review.contentHash)),
+      /** The people the review names (its opener, its signers, their conditions' owners), so a reader sees names, not ids. */
+      people,
     };
   }
 }
@@ -194,10 +201,13 @@ export class ReviewQueries {
 interface InboxItem {
   reviewId: string;
   useCaseId: string;
+  title: string;
+  tier: GatedTier;
   gate: Gate;
   revision: number;
   openedAt: string;
   roles: SignOffRole[];
+  missing: RoleSlot[];
 }
 
 function reviewSummary(review: GateReview) {

@@ -36,6 +36,12 @@ export class SignOffResponse {
   @ApiProperty({ description: 'Given on other content than the review is pinned to now: it no longer counts' }) stale: boolean;
 }
 
+/** A person a review names, with the name to show for them. */
+export class ReviewPersonResponse {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() displayName: string;
+}
+
 export class GateReviewResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) useCaseId: string;
@@ -58,6 +64,8 @@ export class GateReviewResponse {
   @ApiProperty({ format: 'date-time' }) openedAt: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) closedAt: string | null;
   @ApiProperty({ type: [SignOffResponse], description: 'Every decision, oldest first' }) signOffs: SignOffResponse[];
+  @ApiProperty({ type: [ReviewPersonResponse], description: "The people the review names (its opener, its signers, their conditions' owners) with their display names" })
+  people: ReviewPersonResponse[];
 }
 
 export class ClearanceAssessmentResponse {
@@ -67,7 +75,7 @@ export class ClearanceAssessmentResponse {
 }
 
 /** A decision's answer: the review's state after it and the decision itself, without the history (GET /api/reviews/:id has that). */
-export class SignOffOutcomeResponse extends OmitType(GateReviewResponse, ['signOffs'] as const) {
+export class SignOffOutcomeResponse extends OmitType(GateReviewResponse, ['signOffs', 'people'] as const) {
   @ApiProperty({ type: SignOffResponse, description: 'The decision just recorded' }) signOff: SignOffResponse;
 }
 
@@ -111,6 +119,9 @@ export class InboxItemResponse {
   @ApiProperty({ type: 'integer', minimum: 1 }) revision: number;
   @ApiProperty({ format: 'date-time' }) openedAt: string;
   @ApiProperty({ enum: SIGN_OFF_ROLES, isArray: true, description: 'The roles the caller may sign in' }) roles: SignOffRole[];
+  @ApiProperty({ description: "The use case's title" }) title: string;
+  @ApiProperty({ enum: GATED_TIERS, description: 'The tier the review is pinned to: its slots are that tier\'s' }) tier: GatedTier;
+  @ApiProperty({ type: [RoleSlotResponse], description: 'The approvals the gate still needs, by role (quorum: how many more)' }) missing: RoleSlotResponse[];
 }
 
 /**
