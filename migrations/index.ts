@@ -14,6 +14,7 @@ import { StatementOfApplicability1764138600000 } from './1764138600000-Statement
 import { LetCheckpointsReferenceTheirKeys1764145800000 } from './1764145800000-LetCheckpointsReferenceTheirKeys';
 import { GovernImpactAssessmentsAndRiskAcceptance1764153000000 } from './1764153000000-GovernImpactAssessmentsAndRiskAcceptance';
 import { SealAuditEventsAfterCommit1764160200000 } from './1764160200000-SealAuditEventsAfterCommit';
+import { CreateBrowserSessions1764167400000 } from './1764167400000-CreateBrowserSessions';
 
 /** Every migration, oldest first. A new migration is added here as well as in its own file. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -32,4 +33,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   LetCheckpointsReferenceTheirKeys1764145800000,
   GovernImpactAssessmentsAndRiskAcceptance1764153000000,
   SealAuditEventsAfterCommit1764160200000,
+  CreateBrowserSessions1764167400000,
 ];

@@ -84,6 +84,10 @@ const CASES: RouteCase[] = [
   { route: 'GET /health/live', expect: allow(200, 'everyone'), request: async () => ({ path: '/health/live' }) },
   { route: 'GET /health/ready', expect: allow(200, 'everyone'), request: async () => ({ path: '/health/ready' }) },
   { route: 'POST /api/auth/login', expect: allow(200, 'everyone'), request: async () => ({ path: '/api/auth/login', body: TEST_ADMIN }) },
+  // Browser sessions read their own cookie (test/browser-sessions.e2e-spec.ts); these callers send none.
+  { route: 'POST /api/auth/session', expect: allow(200, 'everyone'), request: async () => ({ path: '/api/auth/session', body: TEST_ADMIN }) },
+  { route: 'GET /api/auth/session', expect: allow(401, 'everyone'), request: async () => ({ path: '/api/auth/session' }) },
+  { route: 'DELETE /api/auth/session', expect: allow(204, 'everyone'), request: async () => ({ path: '/api/auth/session' }) },
   { route: 'GET /api/me', expect: allow(200, SIGNED_IN), request: async () => ({ path: '/api/me' }) },
   {
     route: 'POST /api/me/password',
@@ -427,6 +431,7 @@ describe('authorization', () => {
     expect(inventory.filter((route) => route.policy === 'NONE')).toEqual([]);
     expect(inventory.map((route) => `${route.route} → ${route.policy}`)).toEqual([
       'DELETE /api/api-keys/:id → identity:manage',
+      'DELETE /api/auth/session → public',
       'DELETE /api/me/api-keys/:id → authenticated',
       'DELETE /api/teams/:id/members/:userId/:role → identity:manage',
       'DELETE /api/use-cases/:id/risks/:riskId → use_cases:write',
@@ -440,6 +445,7 @@ describe('authorization', () => {
       'GET /api/audit/export → audit:read',
       'GET /api/audit/public-key → audit:read',
       'GET /api/audit/verify → audit:read',
+      'GET /api/auth/session → public',
       'GET /api/compliance/iso42001/pack → compliance:read',
       'GET /api/compliance/iso42001/soa → compliance:read',
       'GET /api/compliance/iso42001/soa/versions → compliance:read',
@@ -478,6 +484,7 @@ describe('authorization', () => {
       'POST /api/assessment-templates → gate_policies:manage',
       'POST /api/audit/checkpoints → audit:read',
       'POST /api/auth/login → public',
+      'POST /api/auth/session → public',
       'POST /api/gate-policies → gate_policies:manage',
       'POST /api/me/api-keys → authenticated',
       'POST /api/me/password → authenticated',

@@ -148,6 +148,7 @@ describe('the runtime role the service connects as', () => {
       audit_signing_keys: ['SELECT', 'INSERT'],
       schema_migrations: ['SELECT'],
       runtime_role_credentials: [],
+      browser_sessions: ['SELECT', 'INSERT', 'UPDATE'],
       use_cases: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
     });
     for (const [table, privileges] of Object.entries(tables)) {

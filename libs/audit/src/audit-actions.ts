@@ -18,6 +18,7 @@ export const AUDIT_ACTIONS = {
   'user.password_changed': 'A password was changed',
   'auth.login_succeeded': 'A sign-in succeeded',
   'auth.login_failed': 'A sign-in failed',
+  'auth.signed_out': 'A browser session was ended by signing out',
   'team.created': 'A team was created',
   'team.member_added': 'A user joined a team in a role',
   'team.member_removed': 'A user left a team',
@@ -114,6 +115,7 @@ export interface AuditDetails {
   'user.password_changed': object;
   'auth.login_succeeded': { data: SignIn };
   'auth.login_failed': { data: SignIn };
+  'auth.signed_out': { data: { sessionId: Id } };
   'team.created': { after: { name: string } };
   'team.member_added': { data: { userId: Id; role: Name } };
   'team.member_removed': { data: { userId: Id; role: Name } };

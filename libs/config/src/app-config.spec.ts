@@ -51,6 +51,16 @@ describe('loadConfig', () => {
     expect(config.database).toMatchObject({ url: 'postgres://owner@db/gatehouse', runtimeUrl: 'postgres://app@db/gatehouse' });
   });
 
+  it('gives browser sessions 12 hours at most and an hour idle, unless told otherwise, and a week at the very most', () => {
+    expect(loadConfig({}).auth.browserSession).toEqual({ ttlSeconds: 12 * 3600, idleTimeoutSeconds: 3600 });
+    expect(loadConfig({ GATEHOUSE_SESSION_TTL_HOURS: '168', GATEHOUSE_SESSION_IDLE_MINUTES: '15' }).auth.browserSession).toEqual({
+      ttlSeconds: 168 * 3600,
+      idleTimeoutSeconds: 900,
+    });
+    expect(() => loadConfig({ GATEHOUSE_SESSION_TTL_HOURS: '169' })).toThrow(/GATEHOUSE_SESSION_TTL_HOURS: .*"169"/);
+    expect(() => loadConfig({ GATEHOUSE_SESSION_IDLE_MINUTES: '0' })).toThrow(/GATEHOUSE_SESSION_IDLE_MINUTES/);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ DATABASE_URL: '' }).database.url).toBeUndefined();
   });

@@ -43,6 +43,8 @@ export interface AppConfig {
     /** HS256 signing key for access tokens. Required in production; otherwise generated per process. */
     jwtSecret: string;
     accessTokenTtlSeconds: number;
+    /** The web app's cookie sessions: ended this long after sign-in, or after this long unused. */
+    browserSession: { ttlSeconds: number; idleTimeoutSeconds: number };
     /** The first administrator, created on an empty database. */
     bootstrapAdmin: { email?: string; password?: string };
     loginLimit: { perAccount: number; perAddress: number; windowSeconds: number };
@@ -113,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       // Tokens signed with a generated key stop working when the process restarts; fine outside production.
       jwtSecret: e.GATEHOUSE_JWT_SECRET ?? randomBytes(32).toString('base64url'),
       accessTokenTtlSeconds: e.GATEHOUSE_ACCESS_TOKEN_TTL_SECONDS,
+      browserSession: { ttlSeconds: e.GATEHOUSE_SESSION_TTL_HOURS * 3600, idleTimeoutSeconds: e.GATEHOUSE_SESSION_IDLE_MINUTES * 60 },
       bootstrapAdmin: { email: e.GATEHOUSE_ADMIN_EMAIL, password: e.GATEHOUSE_ADMIN_PASSWORD },
       loginLimit: {
         perAccount: e.GATEHOUSE_LOGIN_LIMIT_PER_ACCOUNT,

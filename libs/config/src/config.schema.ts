@@ -35,6 +35,9 @@ export const environmentSchema = z.object({
   GATEHOUSE_SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
   GATEHOUSE_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   GATEHOUSE_ACCESS_TOKEN_TTL_SECONDS: positiveInt.max(86_400).default(900),
+  // Browser sessions (the web app's cookie): an absolute lifetime, at most a week, and an idle timeout.
+  GATEHOUSE_SESSION_TTL_HOURS: positiveInt.max(168).default(12),
+  GATEHOUSE_SESSION_IDLE_MINUTES: positiveInt.max(10_080).default(60),
   GATEHOUSE_ADMIN_EMAIL: z.string().email().optional(),
   GATEHOUSE_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').max(256).optional(),
   GATEHOUSE_LOGIN_LIMIT_PER_ACCOUNT: positiveInt.default(5),

@@ -23,6 +23,8 @@ export const RUNTIME_TABLE_PRIVILEGES: Readonly<Record<string, readonly TablePri
   // Signed checkpoints of the chain and the keys that signed them: append-only as well.
   audit_checkpoints: ['SELECT', 'INSERT'],
   audit_signing_keys: ['SELECT', 'INSERT'],
+  // Browser sessions end (ended_at), they are never deleted: a signed-out session stays as the record of one.
+  browser_sessions: ['SELECT', 'INSERT', 'UPDATE'],
   // Read-only, so a running service can tell which migrations its schema has.
   schema_migrations: ['SELECT'],
   // The runtime role's own password: for the owner's eyes only.

@@ -13,8 +13,11 @@ import { AuthService } from './auth/auth.service';
 import { PasswordHasher } from './auth/password-hasher';
 import { PrincipalLoader } from './auth/principal.loader';
 import { SignInLimiter } from './auth/sign-in-limiter';
-import { ApiKeyStrategy, JwtStrategy, LocalStrategy } from './auth/strategies';
+import { ApiKeyStrategy, JwtStrategy, LocalStrategy, SessionStrategy } from './auth/strategies';
 import { BootstrapAdmin } from './bootstrap-admin';
+import { BrowserSession } from './sessions/browser-session.entity';
+import { BrowserSessionsController } from './sessions/browser-sessions.controller';
+import { BrowserSessionsService } from './sessions/browser-sessions.service';
 import { TeamMember } from './teams/team-member.entity';
 import { Team } from './teams/team.entity';
 import { TeamsController } from './teams/teams.controller';
@@ -26,17 +29,17 @@ import { UsersController } from './users/users.controller';
 import { UsersRepository } from './users/users.repository';
 import { UsersService } from './users/users.service';
 
-/** People, teams, roles and machine keys; sign-in; the global access guard. */
+/** People, teams, roles and machine keys; sign-in, for tokens and browser sessions; the global access guard. */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([User, UserRole, Team, TeamMember, ApiKey]),
+    TypeOrmModule.forFeature([User, UserRole, Team, TeamMember, ApiKey, BrowserSession]),
     PassportModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({ secret: config.auth.jwtSecret, signOptions: { algorithm: 'HS256' } }),
     }),
   ],
-  controllers: [AuthController, UsersController, TeamsController, ApiKeysController],
+  controllers: [AuthController, BrowserSessionsController, UsersController, TeamsController, ApiKeysController],
   providers: [
     PasswordHasher,
     UsersRepository,
@@ -47,9 +50,11 @@ import { UsersService } from './users/users.service';
     UsersService,
     TeamsService,
     ApiKeysService,
+    BrowserSessionsService,
     LocalStrategy,
     JwtStrategy,
     ApiKeyStrategy,
+    SessionStrategy,
     BootstrapAdmin,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],

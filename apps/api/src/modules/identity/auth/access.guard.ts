@@ -3,18 +3,22 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { decideAccess, Permission, Principal, PUBLIC_ROUTE, ROUTE_PERMISSION, toAuditActor } from '@app/auth';
 import { DeniedAttempts } from '@app/audit';
-import { isTransientDatabaseFailure, ServiceUnavailableError, UnauthorizedError } from '@app/errors';
+import { DomainError, isTransientDatabaseFailure, ServiceUnavailableError, UnauthorizedError } from '@app/errors';
 import { RequestContext } from '@app/request-context';
 import { NoAccessPolicyRefusal, PermissionRequiredRefusal } from './auth.errors';
 
-/** Tries an access token, then an API key. */
-class CredentialsGuard extends AuthGuard(['jwt', 'api-key']) {
+/** Tries an access token, then an API key, then the web app's session cookie. */
+class CredentialsGuard extends AuthGuard(['jwt', 'api-key', 'session']) {
   override handleRequest<T>(error: unknown, principal: T): T {
     // A database that cannot be reached says nothing about the credential: 503, so a valid token is never told it is invalid.
     if (isTransientDatabaseFailure(error)) throw new ServiceUnavailableError();
+    // A refusal made on purpose (a session's write without its CSRF token: 403) is answered as itself.
+    if (error instanceof DomainError) throw error;
     if (error || !principal) {
       throw new UnauthorizedError(
-        'Sign in (POST /api/auth/login) and send "Authorization: Bearer <accessToken>", or send an API key; the credentials given are missing, invalid, expired, revoked or belong to a deactivated account.',
+        'Sign in (POST /api/auth/login) and send "Authorization: Bearer <accessToken>", or send an API key, or, from the web app, ' +
+          'the gatehouse_session cookie from POST /api/auth/session; the credentials given are missing, invalid, expired, revoked, ' +
+          'signed out or belong to a deactivated account.',
       );
     }
     return principal;

@@ -8,6 +8,7 @@ import { AuthService, SignedIn } from './auth.service';
 import { AccessTokenResponse, MeResponse } from './dto/auth.response';
 import { ChangePasswordDto, LoginDto } from './dto/login.dto';
 import { CurrentSignIn, LocalAuthGuard } from './local-auth.guard';
+import { meView } from './me.view';
 
 @ApiTags('auth')
 @Controller('api')
@@ -38,7 +39,7 @@ export class AuthController {
   @ApiOkResponse({ type: MeResponse })
   @ApiProblems(401, 403)
   async me(@CurrentPrincipal() principal: Principal) {
-    return { ...(await this.users.get(principal.userId)), via: principal.kind, effectiveRoles: principal.roles, apiKeyId: principal.apiKeyId ?? null };
+    return meView(await this.users.get(principal.userId), principal);
   }
 
   @Post('me/password')

@@ -24,6 +24,11 @@ export class PrincipalLoader {
     return found && !endedByPasswordChange(claims, found.user.passwordChangedAt) ? userPrincipal(found) : undefined;
   }
 
+  /** As forAccessToken, for a browser session: a password change at or after its sign-in ends it. */
+  forBrowserSession(session: { userId: string; createdAt: Date }): Promise<Principal | undefined> {
+    return this.forAccessToken({ userId: session.userId, issuedAtMs: session.createdAt.getTime() });
+  }
+
   /** An API key acts with its scope, narrowed to the roles its owner still holds, and the owner's teams. */
   async forApiKey(key: Pick<ApiKey, 'id' | 'name' | 'userId' | 'roles'>): Promise<Principal | undefined> {
     const owner = await this.loadActiveUser(key.userId);

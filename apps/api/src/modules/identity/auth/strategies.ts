@@ -11,6 +11,9 @@ import { Principal } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ApiKey } from '../api-keys/api-key.entity';
 import { API_KEY_MARKER, parseApiKeyToken, secretMatches } from '../api-keys/api-key-token';
+import { BrowserSessionsService } from '../sessions/browser-sessions.service';
+import { readSessionToken } from '../sessions/session-cookie';
+import { checkCsrfToken, CSRF_HEADER } from '../sessions/session-token';
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, readAccessTokenClaims } from './access-token';
 import { AuthService, SignedIn } from './auth.service';
 import { PrincipalLoader } from './principal.loader';
@@ -93,5 +96,33 @@ export class ApiKeyStrategy extends PassportStrategy(CustomStrategy, 'api-key') 
       .andWhere('(last_used_at IS NULL OR last_used_at < now() - make_interval(secs => :seconds))', { seconds: LAST_USED_RESOLUTION_SECONDS })
       .execute();
     return principal;
+  }
+}
+
+/** Methods that change nothing, so a page on another site gains nothing by making a browser send them. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * The web app's session cookie (docs/decisions/0012-browser-sessions.md), tried
+ * last: a request that carries an Authorization or X-API-Key header is judged on
+ * that header alone. The principal is the user's, exactly as with an access
+ * token. A request that may change something must also carry the session's CSRF
+ * token, or it is refused with 403 (not 401: the session is fine).
+ */
+@Injectable()
+export class SessionStrategy extends PassportStrategy(CustomStrategy, 'session') {
+  constructor(private readonly sessions: BrowserSessionsService) {
+    super();
+  }
+
+  async validate(req: Request): Promise<Principal | false> {
+    if (req.get('authorization') !== undefined || req.get('x-api-key') !== undefined) return false;
+    const token = readSessionToken(req);
+    if (!token) return false;
+    const found = await this.sessions.authenticate(token);
+    if (!found) return false;
+    if (!SAFE_METHODS.has(req.method)) checkCsrfToken(token, req.get(CSRF_HEADER));
+    await this.sessions.noteUse(found.session);
+    return found.principal;
   }
 }
