@@ -57,6 +57,8 @@ const PLAIN_WORDS: Record<string, string> = {
   'team-name-taken': 'A team with that name already exists.',
   'key-for-another-person': 'API keys for another person cannot be made here.',
   'api-key-cannot-create-keys': 'An API key cannot create API keys.',
+  'key-owner-deactivated': 'The account this key would belong to is deactivated.',
+  'api-key-cannot-change-password': 'An API key cannot change a password; sign in as the person.',
   'soa-version-stale': 'Someone changed the statement since you loaded it. Reload and try again.',
   // Sessions and transport
   'csrf-token-missing': 'Your session needs refreshing. Reload the page and try again.',
