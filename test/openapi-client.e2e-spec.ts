@@ -113,6 +113,13 @@ export async function evidenceBytes(id: string, evidenceId: string): Promise<Blo
   return data;
 }
 
+/** A policy is edited as JSON text: whatever it parses to is the document, for the server to validate. */
+export async function publishPolicy(text: string): Promise<number | undefined> {
+  const document = JSON.parse(text) as Record<string, unknown>;
+  const { data } = await api.POST('/api/gate-policies', { body: { document, note: 'edited as JSON' } });
+  return data?.version;
+}
+
 type Revision = paths['/api/use-cases/{id}/revisions/{revision}']['get'];
 export const pinned: Revision['parameters']['path']['revision'] = 3;
 export const title: Revision['responses'][200]['content']['application/json']['content']['title'] = 'Triage assistant';

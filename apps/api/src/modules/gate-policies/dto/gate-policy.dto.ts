@@ -4,7 +4,11 @@ import { IsInt, IsObject, IsOptional, IsString, Length, Max, Min } from 'class-v
 import { INT4_MAX } from '@app/errors';
 
 export class PublishGatePolicyDto {
-  @ApiProperty({ description: 'The whole policy: { name, checklistItems, gates: { <gate>: { minimal|limited|high: { signOffs, evidence, checklist } } } }' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The whole policy: { name, checklistItems, gates: { <gate>: { minimal|limited|high: { signOffs, evidence, checklist } } } }',
+  })
   @IsObject()
   document: Record<string, unknown>;
 
