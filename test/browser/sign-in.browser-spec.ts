@@ -22,7 +22,7 @@ describeInBrowser('signing in to the web app', () => {
     const { context, page } = await signedInPage(browser, web.baseUrl, legal, target);
     expect(new URL(page.url()).pathname).toBe(target);
 
-    const storage = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie);
+    const storage = await page.evaluate<string>('JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie');
     expect(storage).not.toMatch(/gatehouse_session|eyJ/);
     const [session] = (await context.cookies()).filter((cookie) => cookie.name === 'gatehouse_session');
     expect(session).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
@@ -34,8 +34,8 @@ describeInBrowser('signing in to the web app', () => {
     const page = await context.newPage();
     await page.goto('/sign-in');
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
-    await page.getByLabel('Email').fill(legal.email);
-    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('textbox', { name: /^Email/ }).fill(legal.email);
+    await page.getByRole('textbox', { name: /^Password/ }).fill('not the password');
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await expect(page.getByRole('alert').textContent()).resolves.toContain('Could not sign in');
     expect((await context.cookies()).map((cookie) => cookie.name)).not.toContain('gatehouse_session');
@@ -48,8 +48,8 @@ describeInBrowser('signing in to the web app', () => {
     await web.t.dataSource.query("UPDATE browser_sessions SET ended_at = now(), ended_reason = 'test' WHERE ended_at IS NULL");
     await page.goto('/audit');
     await page.waitForURL(/\/sign-in\?/);
-    await page.getByLabel('Email').fill(legal.email);
-    await page.getByLabel('Password').fill(legal.password);
+    await page.getByRole('textbox', { name: /^Email/ }).fill(legal.email);
+    await page.getByRole('textbox', { name: /^Password/ }).fill(legal.password);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByTestId('signed-in-as').waitFor();
     expect(new URL(page.url()).pathname).toBe('/audit');

@@ -34,6 +34,9 @@ describe('serving the built web app', () => {
   it('answers the app only to GET and HEAD from something that accepts HTML', async () => {
     await http().post('/reviews/x').set('Accept', 'text/html').expect(404);
     await http().get('/reviews/x').set('Accept', 'application/json').expect(404);
+    await http().get('/reviews/x').set('Accept', '*/*').expect(404);
+    await http().get('/reviews/x').expect(404);
+    await http().get('/reviews/x').set('Accept', 'text/html,application/xhtml+xml,*/*;q=0.8').expect(200);
     await http().head('/use-cases').set('Accept', 'text/html').expect(200);
   });
 

@@ -31,9 +31,14 @@ export function serveWebApp(app: { use: (handler: express.RequestHandler) => unk
     }),
   );
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || NOT_PAGES.test(req.path) || !req.accepts('html')) return next();
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || NOT_PAGES.test(req.path) || !asksForAPage(req)) return next();
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(indexFile);
   });
   return true;
+}
+
+/** A browser opening a page says text/html outright; a client that accepts anything (or says nothing) gets the API's answer. */
+function asksForAPage(req: Request): boolean {
+  return /(^|,)\s*text\/html\b/i.test(req.headers.accept ?? '');
 }
