@@ -111,7 +111,7 @@ function CreateKeyForm({ ownerId, ownerRoles, ownerName }: { ownerId?: string; o
 
   return (
     <>
-      <form onSubmit={submit} aria-labelledby="new-key-heading">
+      <form onSubmit={submit} aria-labelledby="new-key-heading" noValidate>
         <Title order={2} id="new-key-heading" mb="xs">
           New API key
         </Title>
@@ -158,12 +158,14 @@ function CreateKeyForm({ ownerId, ownerRoles, ownerName }: { ownerId?: string; o
 /** The new key's secret, this once: copy it, then it is gone from this page. */
 function SecretOnce({ created, onClose }: { created: CreatedKey | undefined; onClose: () => void }) {
   return (
-    <Modal opened={created !== undefined} onClose={onClose} title="Your new API key" size="lg" closeOnClickOutside={false}>
+    <Modal closeButtonProps={{ 'aria-label': 'Close dialog' }} opened={created !== undefined} onClose={onClose} title="Your new API key" size="lg" closeOnClickOutside={false}>
       {created && (
         <Stack>
-          <Alert color="yellow" title="Copy it now: it is shown only this once">
-            Gatehouse keeps only a hash of the key; nobody, administrators included, can show it again. Store it in your pipeline's secret
-            store. If it is lost, revoke the key and create another.
+          <Alert color="red" title="Copy it now: it is shown only this once">
+            <Text size="sm">
+              Gatehouse keeps only a hash of the key; nobody, administrators included, can show it again. Store it in your pipeline's secret
+              store. If it is lost, revoke the key and create another.
+            </Text>
           </Alert>
           <Text size="sm">
             Key “{created.name}”, starting <Code>{created.prefix}</Code>
@@ -234,11 +236,11 @@ function KeysTable({ keys, ownerId }: { keys: ApiKey[]; ownerId?: string }) {
                 <Table.Td>{key.lastUsedAt ? formatDateTime(key.lastUsedAt) : 'Never'}</Table.Td>
                 <Table.Td>
                   {key.revokedAt ? (
-                    <Badge color="gray" variant="light" title={key.revokedAt}>
+                    <Badge color="gray.8" variant="outline" title={key.revokedAt}>
                       Revoked {formatDateTime(key.revokedAt)}
                     </Badge>
                   ) : (
-                    <Badge color="green" variant="light">
+                    <Badge color="teal.9" variant="outline">
                       Active
                     </Badge>
                   )}

@@ -97,7 +97,7 @@ function VersionsTable({ versions, shownVersion, users }: { versions: Summary[];
                     Version {version.version}
                   </Anchor>
                   {version.version === latest && (
-                    <Badge size="sm" variant="light" color="green">
+                    <Badge size="sm" variant="outline" color="teal.9">
                       Current
                     </Badge>
                   )}
@@ -301,7 +301,7 @@ function PublishForm({ current }: { current: Policy }) {
   };
 
   return (
-    <form onSubmit={submit} aria-labelledby="publish-heading">
+    <form onSubmit={submit} aria-labelledby="publish-heading" noValidate>
       <Title order={2} id="publish-heading" mb="xs">
         Publish a new version
       </Title>

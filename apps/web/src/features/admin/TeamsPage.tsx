@@ -58,7 +58,7 @@ function CreateTeamForm() {
     if (name.trim()) create.mutate();
   };
   return (
-    <form onSubmit={submit} aria-labelledby="new-team-heading">
+    <form onSubmit={submit} aria-labelledby="new-team-heading" noValidate>
       <Title order={2} size="h4" id="new-team-heading" mb="xs">
         New team
       </Title>
@@ -198,7 +198,7 @@ function AddMemberForm({ team, users, onAdded }: { team: Team; users: User[] | u
   };
 
   return (
-    <form onSubmit={submit} aria-label={`Add a member to ${team.name}`}>
+    <form onSubmit={submit} aria-label={`Add a member to ${team.name}`} noValidate>
       <Group align="flex-start" mt="md">
         <Select
           label="Person"

@@ -73,7 +73,7 @@ export default function UsersPage() {
                     <Table.Td>{user.email}</Table.Td>
                     <Table.Td>{user.kind === 'service' ? 'Service account' : 'Person'}</Table.Td>
                     <Table.Td>
-                      <Badge color={user.active ? 'green' : 'gray'} variant="light">
+                      <Badge color={user.active ? 'teal.9' : 'gray.8'} variant="outline">
                         {user.active ? 'Active' : 'Deactivated'}
                       </Badge>
                     </Table.Td>
@@ -100,7 +100,7 @@ export default function UsersPage() {
         )}
       </QueryState>
 
-      <Modal opened={creating} onClose={() => setCreating(false)} title="New user" size="lg">
+      <Modal closeButtonProps={{ 'aria-label': 'Close dialog' }} opened={creating} onClose={() => setCreating(false)} title="New user" size="lg">
         {creating && <CreateUserForm onDone={() => setCreating(false)} />}
       </Modal>
       <ManageUser user={users.data?.find((user) => user.id === managingId)} onClose={() => setManagingId(undefined)} />
@@ -214,7 +214,7 @@ function CreateUserForm({ onDone }: { onDone: () => void }) {
 
 function ManageUser({ user, onClose }: { user: User | undefined; onClose: () => void }) {
   return (
-    <Modal opened={user !== undefined} onClose={onClose} title={user ? `Manage ${user.displayName}` : ''} size="lg">
+    <Modal closeButtonProps={{ 'aria-label': 'Close dialog' }} opened={user !== undefined} onClose={onClose} title={user ? `Manage ${user.displayName}` : ''} size="lg">
       {user && <ManageUserBody key={user.id} user={user} onClose={onClose} />}
     </Modal>
   );
@@ -235,14 +235,25 @@ function ManageUserBody({ user, onClose }: { user: User; onClose: () => void }) 
     onSuccess: changed,
   });
 
+  // Shown as asked at once, put back if the server refuses, and then as the server answered.
+  const [held, setHeld] = useState<OrgRole[]>(user.roles);
   const [pendingRole, setPendingRole] = useState<OrgRole | undefined>();
   const role = useMutation({
     mutationFn: async ({ role, grant }: { role: OrgRole; grant: boolean }) => {
-      setPendingRole(role);
       const params = { params: { path: { id: user.id, role } } };
       return unwrap(grant ? await api.PUT('/api/users/{id}/roles/{role}', params) : await api.DELETE('/api/users/{id}/roles/{role}', params));
     },
-    onSuccess: changed,
+    onMutate: ({ role, grant }) => {
+      const before = held;
+      setPendingRole(role);
+      setHeld(grant ? [...held, role] : held.filter((heldRole) => heldRole !== role));
+      return { before };
+    },
+    onError: (_error, _variables, context) => context && setHeld(context.before),
+    onSuccess: (updated) => {
+      setHeld(updated.roles);
+      changed();
+    },
     onSettled: () => setPendingRole(undefined),
   });
 
@@ -263,6 +274,7 @@ function ManageUserBody({ user, onClose }: { user: User; onClose: () => void }) 
       </Text>
 
       <form
+        noValidate
         onSubmit={(event) => {
           event.preventDefault();
           if (displayName.trim()) rename.mutate();
@@ -299,7 +311,7 @@ function ManageUserBody({ user, onClose }: { user: User; onClose: () => void }) 
               key={orgRole}
               label={ROLE_LABELS[orgRole]}
               description={ROLE_HELP[orgRole]}
-              checked={user.roles.includes(orgRole)}
+              checked={held.includes(orgRole)}
               disabled={role.isPending}
               aria-busy={pendingRole === orgRole}
               onChange={(event) => role.mutate({ role: orgRole, grant: event.currentTarget.checked })}
@@ -314,7 +326,7 @@ function ManageUserBody({ user, onClose }: { user: User; onClose: () => void }) 
           <Divider />
           <Text size="sm">
             A service account acts through API keys:{' '}
-            <Anchor component={Link} to={`/api-keys?user=${user.id}`} onClick={onClose}>
+            <Anchor component={Link} to={`/api-keys?user=${user.id}`} onClick={onClose} underline="always">
               manage the API keys of {user.displayName}
             </Anchor>
             .
@@ -328,7 +340,7 @@ function ManageUserBody({ user, onClose }: { user: User; onClose: () => void }) 
           {!confirming ? (
             <Group justify="space-between">
               <Text size="sm">Deactivating ends their access at once; their records stay.</Text>
-              <Button color="red" variant="outline" onClick={() => setConfirming(true)}>
+              <Button color="red.9" variant="outline" onClick={() => setConfirming(true)}>
                 Deactivate
               </Button>
             </Group>

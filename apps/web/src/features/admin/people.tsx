@@ -68,7 +68,7 @@ export function ConfirmModal({
   error: unknown;
 }) {
   return (
-    <Modal opened={opened} onClose={onClose} title={title} centered>
+    <Modal closeButtonProps={{ 'aria-label': 'Close dialog' }} opened={opened} onClose={onClose} title={title} centered>
       <Stack>
         <Text size="sm" component="div">
           {children}

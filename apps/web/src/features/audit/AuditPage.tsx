@@ -1,6 +1,6 @@
-import { Alert, Anchor, Autocomplete, Box, Button, Code, Group, Loader, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Badge, Box, Button, Code, Group, Loader, Paper, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api, unwrap, type Schema } from '../../api/client';
 import { QueryState } from '../../components/PageState';
@@ -72,7 +72,7 @@ function FilterForm({ initial, onApply }: { initial: AuditFilters; onApply: (fil
   };
 
   return (
-    <Box component="form" onSubmit={submit} aria-labelledby="audit-filter-heading">
+    <Box component="form" onSubmit={submit} aria-labelledby="audit-filter-heading" noValidate>
       <Title order={2} id="audit-filter-heading" size="h4" mb="xs">
         Filter
       </Title>
@@ -86,20 +86,25 @@ function FilterForm({ initial, onApply }: { initial: AuditFilters; onApply: (fil
         />
         <TextInput
           label="Actor"
-          description="A user id, API key id or system:<name>"
+          description="A user or API key id"
           value={actorId}
           onChange={(event) => setActorId(event.currentTarget.value)}
         />
-        <Autocomplete
+        {/* A native list of suggestions: free text as the API takes it, and one labelled control (no hidden listbox). */}
+        <TextInput
           label="Action"
           description="From the action catalogue"
           placeholder="e.g. sign_off.recorded"
-          data={AUDIT_ACTIONS as unknown as string[]}
+          list="audit-actions"
+          autoComplete="off"
           value={action}
-          onChange={setAction}
-          limit={50}
-          maxDropdownHeight={280}
+          onChange={(event) => setAction(event.currentTarget.value)}
         />
+        <datalist id="audit-actions">
+          {AUDIT_ACTIONS.map((name) => (
+            <option key={name} value={name} />
+          ))}
+        </datalist>
         <TextInput
           type="datetime-local"
           label="From"
@@ -173,71 +178,78 @@ function ExportAndVerify({ filters }: { filters: AuditFilters }) {
 }
 
 function Verdict({ result }: { result: Verification }) {
+  if (result.intact && result.eventsChecked === 0) {
+    return <VerdictBox tone="gray.8" badge="Empty" title="Nothing to check">The chain is empty: no event has been recorded yet.</VerdictBox>;
+  }
   if (result.intact) {
-    if (result.eventsChecked === 0) {
-      return (
-        <Alert color="gray" title="Nothing to check">
-          The chain is empty: no event has been recorded yet.
-        </Alert>
-      );
-    }
     return (
-      <Alert color="green" title="Chain intact">
-        <Stack gap={4}>
-          <Text size="sm">
-            The chain is intact up to seq {result.toSeq}: {result.eventsChecked} events checked from seq {result.fromSeq}, each hash and each
-            link recomputed.
-          </Text>
-          <Text size="sm">
-            Head hash:{' '}
-            <Code style={{ wordBreak: 'break-all' }} data-testid="verified-head-hash">
-              {result.headHash}
-            </Code>
-          </Text>
-          <Text size="xs" c="dimmed">
-            Note the head hash outside Gatehouse: a later export that holds seq {result.toSeq} with this hash has not been rewritten since.
-            {result.recording.recorded && result.recording.seq !== undefined && (
-              <>
-                {' '}
-                This check is recorded as{' '}
-                <Anchor component={Link} to={`/audit/events/${result.recording.seq}`} size="xs">
-                  event {result.recording.seq}
-                </Anchor>
-                .
-              </>
-            )}
-          </Text>
-        </Stack>
-      </Alert>
+      <VerdictBox tone="teal.9" badge="Intact" title="The chain verifies">
+        <Text size="sm">
+          The chain is intact up to seq {result.toSeq}: {result.eventsChecked} events checked from seq {result.fromSeq}, each hash and each link
+          recomputed.
+        </Text>
+        <Text size="sm">
+          Head hash:{' '}
+          <Code style={{ wordBreak: 'break-all' }} data-testid="verified-head-hash">
+            {result.headHash}
+          </Code>
+        </Text>
+        <Text size="sm">
+          Note the head hash outside Gatehouse: a later export that holds seq {result.toSeq} with this hash has not been rewritten since.
+          {result.recording.recorded && result.recording.seq !== undefined && (
+            <>
+              {' '}
+              This check is recorded as{' '}
+              <Anchor component={Link} to={`/audit/events/${result.recording.seq}`} underline="always">
+                event {result.recording.seq}
+              </Anchor>
+              .
+            </>
+          )}
+        </Text>
+      </VerdictBox>
     );
   }
   const broken = result.firstBreak;
   return (
-    <Alert color="red" title="Chain broken" role="alert">
-      <Stack gap={4}>
-        {broken ? (
-          <Text size="sm">
-            The first broken event is{' '}
-            <Anchor component={Link} to={`/audit/events/${broken.seq}`} size="sm">
-              seq {broken.seq}
-            </Anchor>
-            : {BREAK_REASONS[broken.reason] ?? broken.reason}.
-          </Text>
-        ) : (
-          <Text size="sm">The chain does not verify.</Text>
-        )}
-        {broken?.detail && (
-          <Text size="sm" c="dimmed">
-            {broken.reason}: {broken.detail}
-          </Text>
-        )}
-        {result.intactUpToSeq !== undefined && <Text size="sm">Every event up to seq {result.intactUpToSeq} checks out.</Text>}
-        <Text size="xs" c="dimmed">
-          This check is not recorded in the trail{result.recording.reason ? ` (${result.recording.reason})` : ''}: appending to a broken chain
-          would move the break. Tell an administrator; changes are suspended until the break is examined.
+    <VerdictBox tone="red.9" badge="Broken" title="The chain is broken">
+      {broken ? (
+        <Text size="sm">
+          The first broken event is{' '}
+          <Anchor component={Link} to={`/audit/events/${broken.seq}`} underline="always">
+            seq {broken.seq}
+          </Anchor>
+          : {BREAK_REASONS[broken.reason] ?? broken.reason}.
         </Text>
-      </Stack>
-    </Alert>
+      ) : (
+        <Text size="sm">The chain does not verify.</Text>
+      )}
+      {broken?.detail && (
+        <Text size="sm">
+          <Code>{broken.reason}</Code> {broken.detail}
+        </Text>
+      )}
+      {result.intactUpToSeq !== undefined && <Text size="sm">Every event up to seq {result.intactUpToSeq} checks out.</Text>}
+      <Text size="sm">
+        This check is not recorded in the trail{result.recording.reason ? ` (${result.recording.reason})` : ''}: appending to a broken chain
+        would move the break. Tell an administrator; changes are suspended until the break is examined.
+      </Text>
+    </VerdictBox>
+  );
+}
+
+/** A verdict in words first; the colour of its edge and badge only repeats them. */
+function VerdictBox({ tone, badge, title, children }: { tone: string; badge: string; title: string; children: ReactNode }) {
+  return (
+    <Paper withBorder p="md" style={{ borderLeft: `4px solid var(--mantine-color-${tone.replace('.', '-')})` }}>
+      <Group gap="xs" mb={6}>
+        <Badge color={tone} variant="filled">
+          {badge}
+        </Badge>
+        <Text fw={700}>{title}</Text>
+      </Group>
+      <Stack gap={4}>{children}</Stack>
+    </Paper>
   );
 }
 

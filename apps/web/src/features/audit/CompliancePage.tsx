@@ -214,7 +214,7 @@ function ControlRow({ control, users, onEdit }: { control: Control; users: User[
         </Text>
       </Table.Td>
       <Table.Td>
-        <Badge color={control.applicable ? 'blue' : 'gray'} variant="light">
+        <Badge color={control.applicable ? 'blue' : 'gray.8'} variant={control.applicable ? 'light' : 'outline'}>
           {control.applicable ? 'Applicable' : 'Excluded'}
         </Badge>
         {control.justification && (
@@ -256,7 +256,7 @@ function ControlRow({ control, users, onEdit }: { control: Control; users: User[
 
 function EditControl({ soa, control, users, onClose }: { soa: Soa; control: Control | undefined; users: User[] | undefined; onClose: () => void }) {
   return (
-    <Modal opened={control !== undefined} onClose={onClose} title={control ? `Edit ${control.controlId}: ${control.title}` : ''} size="lg">
+    <Modal closeButtonProps={{ 'aria-label': 'Close dialog' }} opened={control !== undefined} onClose={onClose} title={control ? `Edit ${control.controlId}: ${control.title}` : ''} size="lg">
       {control && <EditControlForm key={control.controlId} soa={soa} control={control} users={users} onDone={onClose} />}
     </Modal>
   );
@@ -310,13 +310,13 @@ function EditControlForm({ soa, control, users, onDone }: { soa: Soa; control: C
   if (ownerId && !people.some((person) => person.value === ownerId)) people.push({ value: ownerId, label: nameOf(users, ownerId) });
 
   return (
-    <form onSubmit={submit}>
+    <form onSubmit={submit} noValidate>
       <Stack>
         <Text size="sm" c="dimmed">
           Editing version {soa.version} of the statement. Each edit makes a new version and is recorded in the trail with the entry before and
           after.
         </Text>
-        <Switch label="Applicable" description="Off: the control is excluded, with a justification" checked={applicable} onChange={(e) => setApplicable(e.currentTarget.checked)} />
+        <Switch label="Applicable" description="Off: the control is excluded; say why below" checked={applicable} onChange={(e) => setApplicable(e.currentTarget.checked)} />
         <Textarea
           label="Justification"
           description="Why the control is included or excluded"

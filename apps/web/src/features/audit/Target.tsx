@@ -9,7 +9,7 @@ export function Target({ event }: { event: Schema<'AuditEventResponse'> }) {
     return (
       <Text size="sm" component="div">
         use case{' '}
-        <Anchor component={Link} to={`/use-cases/${id}`} size="sm" ff="monospace">
+        <Anchor component={Link} to={`/use-cases/${id}`} size="sm" ff="monospace" underline="always">
           {id}
         </Anchor>
       </Text>
@@ -24,7 +24,7 @@ export function Target({ event }: { event: Schema<'AuditEventResponse'> }) {
       {event.useCaseId && (
         <Text size="xs" c="dimmed">
           of use case{' '}
-          <Anchor component={Link} to={`/use-cases/${event.useCaseId}`} size="xs" ff="monospace">
+          <Anchor component={Link} to={`/use-cases/${event.useCaseId}`} size="xs" ff="monospace" underline="always">
             {event.useCaseId}
           </Anchor>
         </Text>
