@@ -61,6 +61,9 @@ const PLAIN_WORDS: Record<string, string> = {
   'api-key-cannot-change-password': 'An API key cannot change a password; sign in as the person.',
   'soa-version-stale': 'Someone changed the statement since you loaded it. Reload and try again.',
   // Sessions and transport
+  'idempotency-key-in-progress': 'Your earlier attempt is still being recorded. Wait a moment and submit again: it will not be recorded twice.',
+  'idempotency-key-contended': 'Your earlier attempt is still being recorded. Wait a moment and submit again: it will not be recorded twice.',
+  'idempotency-key-reused': 'This attempt was sent again with different content. Submit once more to send it as a new attempt.',
   'csrf-token-missing': 'Your session needs refreshing. Reload the page and try again.',
   'csrf-token-invalid': 'Your session needs refreshing. Reload the page and try again.',
   'validation-failed': 'Some fields need correcting.',

@@ -42,13 +42,19 @@ function ReviewView({ review }: { review: Review }) {
   const [outcome, setOutcome] = useState<SignOffOutcome | undefined>();
 
   const title = pinned.data?.content.title ?? detail.data?.content.title;
-  const content = pinned.data?.content;
-  const teams = detail.data?.content ?? content;
+  // The use case's teams decide who holds developer and deployer: read from the use case as it is now (or, until it loads, as pinned).
+  // The form must not wait on the pinned revision's content, or a move to a new revision would unmount it and lose what was typed.
+  const teams = detail.data?.content ?? pinned.data?.content;
   const roles = useMemo(() => (teams ? rolesToSign(me, review, teams) : []), [me, review, teams]);
   const owners = useMemo(() => (teams ? ownerOptions(me, teams, people) : []), [me, teams, people]);
 
   useEffect(() => {
-    if (title) document.title = `Review: ${title} · Gatehouse`;
+    if (!title) return;
+    const before = document.title;
+    document.title = `Review: ${title} · Gatehouse`;
+    return () => {
+      document.title = before;
+    };
   }, [title]);
 
   return (
@@ -120,7 +126,7 @@ function ReviewView({ review }: { review: Review }) {
       <Section id="sign-off" title="Your sign-off">
         <Stack gap="md">
           {outcome && <SignedNotice outcome={outcome} />}
-          <SignOffArea review={review} me={me} roles={roles} owners={owners} ready={!!content && !!teams} onSigned={setOutcome} />
+          <SignOffArea review={review} me={me} roles={roles} owners={owners} ready={!!teams} onSigned={setOutcome} />
         </Stack>
       </Section>
     </Stack>

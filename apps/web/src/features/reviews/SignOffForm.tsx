@@ -101,9 +101,12 @@ export function SignOffForm({
     },
   });
 
-  // A refusal takes the focus, so the reader hears why at once.
+  // A refusal takes the focus, so the reader hears why at once. A key the server
+  // says belongs to another request is dropped: the next submission gets a new one.
   useEffect(() => {
-    if (mutation.error) alertRef.current?.focus();
+    if (!mutation.error) return;
+    if (problemCode(mutation.error) === 'idempotency-key-reused') attempt.current = null;
+    alertRef.current?.focus();
   }, [mutation.error]);
 
   const serverErrors = fieldErrors(mutation.error);
