@@ -119,6 +119,29 @@ describe('uploads a client can break', () => {
     await stillServing();
   });
 
+  it('a body that arrives after its headers (as a browser sends it) is stored, and its event names who uploaded it', async () => {
+    // The file part is parsed from data that comes in after the request's handler ran: the
+    // request's context (who acts, for the audit event) must reach the store from there too.
+    const before = await evidenceCount();
+    const { head, body } = uploadHead('later');
+    const rest = `${body}${'late bytes\n'.repeat(1000)}\r\n--later--\r\n`;
+    const socket = await rawClient();
+    const answer = answerOf(socket);
+    socket.write(head.replace('Transfer-Encoding: chunked', `Content-Length: ${Buffer.byteLength(rest)}`));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    socket.write(rest);
+    const response = await answer;
+    expect(response).toMatch(/^HTTP\/1\.1 201 /);
+    const created = JSON.parse(response.slice(response.indexOf('\r\n\r\n') + 4)) as { id: string };
+    expect(await evidenceCount()).toBe(before + 1);
+    const [event] = await t.dataSource.query(
+      `SELECT actor_id FROM audit_events WHERE action = 'evidence.attached' AND payload->>'evidenceId' = $1
+       UNION ALL SELECT actor_id FROM audit_pending WHERE action = 'evidence.attached' AND payload->>'evidenceId' = $1`,
+      [created.id],
+    );
+    expect(event?.actor_id).toBe(developer.id);
+  });
+
   it('an honest upload still arrives whole', async () => {
     const before = await evidenceCount();
     const res = await t.http().post(`/api/use-cases/${useCaseId}/evidence`).set(bearer(developer.token))

@@ -2,6 +2,7 @@ import busboy from 'busboy';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { Request } from 'express';
+import { AsyncResource } from 'node:async_hooks';
 import { Readable } from 'node:stream';
 import { DomainError, FieldError, inputProblems, textProblem, toFieldErrors, ValidationFailedError } from '@app/errors';
 import { EvidenceFileFields } from './dto/evidence.dto';
@@ -27,6 +28,10 @@ const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
  * store (so its transaction rolls back) with 413.
  */
 export function receiveUpload<T>(req: Request, maxBytes: number, store: (file: IncomingFile) => Promise<T>, idleTimeoutMs = UPLOAD_IDLE_TIMEOUT_MS): Promise<T> {
+  // The file part is parsed from data that may arrive after this handler ran (a browser sends the
+  // body after the headers), in the socket's async context: bound here, the store keeps the
+  // request's (who acts, the request id) for its audit event.
+  const storeInRequest = AsyncResource.bind(store);
   let file: Readable | undefined;
   let finished = false;
   // A client that goes quiet, or away, ends the file stream with an error: the store discards what it staged.
@@ -88,7 +93,7 @@ export function receiveUpload<T>(req: Request, maxBytes: number, store: (file: I
       validate(parsed, { whitelist: true, forbidNonWhitelisted: true })
         .then((errors) => {
           if (errors.length) throw new ValidationFailedError(toFieldErrors(errors));
-          return store({ fields: parsed, fileName: truncateName(info.filename ?? '', 255) || 'evidence', mediaType: safeMediaType(info.mimeType), content: stream });
+          return storeInRequest({ fields: parsed, fileName: truncateName(info.filename ?? '', 255) || 'evidence', mediaType: safeMediaType(info.mimeType), content: stream });
         })
         .then(resolve, (error) => {
           stream.resume();
