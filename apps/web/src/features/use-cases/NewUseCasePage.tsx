@@ -1,4 +1,4 @@
-import { Alert, Anchor, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Stack, Text, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from 'react-router';
 import { api, unwrap } from '../../api/client';
@@ -7,6 +7,7 @@ import { QueryState } from '../../components/PageState';
 import { keys, useTeams } from './queries';
 import { UseCaseForm } from './UseCaseForm';
 import { createBody, emptyValues, type UseCaseFormValues } from './useCaseForm';
+import { Notice } from './Notice';
 
 /** Registering a use case: revision 1, stage design, for one of the person's teams. */
 export default function NewUseCasePage() {
@@ -35,9 +36,9 @@ export default function NewUseCasePage() {
         affected, what it is for and how it could be misused. Risks, evidence and checklist answers come next, on the use case's own page.
       </Text>
       {myTeamIds.size === 0 ? (
-        <Alert color="gray" title="You are not on a team">
-          Use cases are registered by their developer or deployer team. Ask an administrator to add you to a team.
-        </Alert>
+        <Notice title="You are not on a team" accent="#495057">
+          <Text size="sm">Use cases are registered by their developer or deployer team. Ask an administrator to add you to a team.</Text>
+        </Notice>
       ) : (
         <QueryState query={teams} label="Loading teams">
           {(allTeams) => {

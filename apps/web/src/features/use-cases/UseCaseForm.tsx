@@ -2,7 +2,7 @@ import { Button, Checkbox, Fieldset, Group, NativeSelect, Paper, Stack, Text, Te
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { fieldErrors } from '../../api/problems';
 import { ProblemAlert } from '../../components/ProblemAlert';
-import { AI_ROLE_LABELS } from './labels';
+import { DANGER_COLOR, AI_ROLE_LABELS } from './labels';
 import { listError, validate, type UseCaseFormValues } from './useCaseForm';
 
 /** Help under a field, after the input, read out with it (aria-describedby). */
@@ -112,7 +112,7 @@ export function UseCaseForm({ mode, initial, teamOptions, teamsSummary, submitLa
               {HELP.components}
             </Text>
             {errors['workflow.components'] && (
-              <Text size="sm" c="red.8" role="alert">
+              <Text size="sm" c={DANGER_COLOR} role="alert">
                 {errors['workflow.components']}
               </Text>
             )}
@@ -137,7 +137,7 @@ export function UseCaseForm({ mode, initial, teamOptions, teamsSummary, submitLa
                   mt="xs"
                   size="xs"
                   variant="subtle"
-                  color="red.9"
+                  color={DANGER_COLOR}
                   onClick={() =>
                     set(
                       'components',
@@ -186,7 +186,7 @@ export function UseCaseForm({ mode, initial, teamOptions, teamsSummary, submitLa
               {HELP.stakeholders}
             </Text>
             {errors.stakeholders && (
-              <Text size="sm" c="red.8" role="alert">
+              <Text size="sm" c={DANGER_COLOR} role="alert">
                 {errors.stakeholders}
               </Text>
             )}
@@ -220,7 +220,7 @@ export function UseCaseForm({ mode, initial, teamOptions, teamsSummary, submitLa
                       <Button
                         size="xs"
                         variant="subtle"
-                        color="red.9"
+                        color={DANGER_COLOR}
                         onClick={() =>
                           set(
                             'stakeholders',
@@ -311,7 +311,7 @@ export function UseCaseForm({ mode, initial, teamOptions, teamsSummary, submitLa
         )}
 
         {hasLocalErrors && (
-          <Text c="red.8" size="sm" role="alert">
+          <Text c={DANGER_COLOR} size="sm" role="alert">
             Some fields need correcting before this can be sent; each says what is wrong.
           </Text>
         )}

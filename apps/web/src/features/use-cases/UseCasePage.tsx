@@ -1,4 +1,4 @@
-import { Alert, Anchor, Box, Button, Code, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Box, Button, Code, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { Link, Route, Routes, useLocation, useParams } from 'react-router';
 import { formatDateTime } from '../../components/format';
 import { QueryState } from '../../components/PageState';
@@ -15,6 +15,7 @@ import { OverviewTab } from './tabs/OverviewTab';
 import { ReviewsTab } from './tabs/ReviewsTab';
 import { RisksTab } from './tabs/RisksTab';
 import { TierExplanation } from './TierExplanation';
+import { Notice } from './Notice';
 
 interface Section {
   path: string;
@@ -81,12 +82,14 @@ function LoadedUseCase({ useCase }: { useCase: UseCaseDetail }) {
           <TierExplanation useCase={useCase} />
         </Paper>
         {useCase.status === 'in_review' && (
-          <Alert color="blue" title="A gate review is open">
-            Changes made now move the review to the new revision, and approvals given on the old one no longer count.{' '}
-            <Anchor component={Link} to={`${base}/reviews`}>
-              See the review
-            </Anchor>
-          </Alert>
+          <Notice title="A gate review is open">
+            <Text size="sm">
+              Changes made now move the review to the new revision, and approvals given on the old one no longer count.{' '}
+              <Anchor component={Link} to={`${base}/reviews`}>
+                See the review
+              </Anchor>
+            </Text>
+          </Notice>
         )}
         {!canChange && (
           <Text size="sm" c="dimmed" data-testid="read-only-notice">

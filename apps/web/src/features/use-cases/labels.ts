@@ -170,3 +170,7 @@ export const FIELD_LABELS: Record<string, string> = {
 export function fieldLabel(field: string): string {
   return FIELD_LABELS[field] ?? field;
 }
+
+/** Colours for destructive and cautious actions, dark enough for small text on white and for white text on them (WCAG AA). */
+export const DANGER_COLOR = '#b02525';
+export const CAUTION_COLOR = '#a63c06';

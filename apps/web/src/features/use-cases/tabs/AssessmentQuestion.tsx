@@ -1,6 +1,7 @@
 import { Button, Checkbox, Fieldset, Group, NativeSelect, Paper, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { HELP_BELOW } from '../UseCaseForm';
 import type { AffectedGroup, TemplateQuestion } from './assessment';
+import { DANGER_COLOR } from '../labels';
 
 /** Every message the server gave for a question or anything under it (answers.<id>, answers.<id>.0.name). */
 export function questionError(errors: Record<string, string>, id: string): string | undefined {
@@ -75,7 +76,7 @@ function GroupsInput({ question, groups, error, onChange }: { question: Template
           </Text>
         )}
         {error && (
-          <Text size="sm" c="red.8" role="alert">
+          <Text size="sm" c={DANGER_COLOR} role="alert">
             {error}
           </Text>
         )}
@@ -90,7 +91,7 @@ function GroupsInput({ question, groups, error, onChange }: { question: Template
                 onChange={(event) => update(index, { nonUser: event.currentTarget.checked })}
               />
               <Group>
-                <Button size="xs" variant="subtle" color="red.9" onClick={() => onChange(groups.filter((_, i) => i !== index))}>
+                <Button size="xs" variant="subtle" color={DANGER_COLOR} onClick={() => onChange(groups.filter((_, i) => i !== index))}>
                   Remove group {index + 1}
                 </Button>
               </Group>

@@ -1,4 +1,4 @@
-import { Alert, Box, Stack, Text, Title } from '@mantine/core';
+import { Box, Stack, Text, Title } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
@@ -7,6 +7,7 @@ import { useDirectory, useRefreshUseCase } from '../queries';
 import { UseCaseForm } from '../UseCaseForm';
 import { changedFields, valuesOf, type UseCaseFormValues } from '../useCaseForm';
 import type { TabProps } from './types';
+import { Notice } from '../Notice';
 
 /** Editing the description: PATCH with only the fields that changed; each change is a new revision. */
 export function EditTab({ useCase, canChange }: TabProps) {
@@ -47,9 +48,9 @@ export function EditTab({ useCase, canChange }: TabProps) {
         the risks.
       </Text>
       {unchanged && (
-        <Alert color="gray" title="Nothing changed" withCloseButton onClose={() => setUnchanged(false)}>
-          The description is the same as revision {useCase.revision}; no new revision was written.
-        </Alert>
+        <Notice title="Nothing changed" accent="#495057" role="status" onClose={() => setUnchanged(false)}>
+          <Text size="sm">The description is the same as revision {useCase.revision}; no new revision was written.</Text>
+        </Notice>
       )}
       <UseCaseForm
         // A new revision read from the server starts the form again from what it holds.

@@ -20,29 +20,34 @@ export function todosOf(error: unknown, useCaseId: string, gate: Gate, checklist
     switch (field) {
       case 'evidence': {
         const kind = detail.replace(/^missing evidence:\s*/, '');
-        return { text: `Attach evidence of the kind “${evidenceKindLabel(kind)}”.`, to: `${base}/evidence`, linkText: 'Go to evidence' };
+        return { text: `Attach evidence of the kind “${evidenceKindLabel(kind)}”`, to: `${base}/evidence`, linkText: 'Go to evidence' };
       }
       case 'checklist': {
         const id = detail.replace(/^unanswered checklist item:\s*/, '');
         const text = checklistText(id);
-        return { text: `Answer the checklist item “${text ?? id}”.`, to: `${base}/checklist?gate=${gate}`, linkText: 'Go to the checklist' };
+        return { text: `Answer the checklist item “${text ?? id}”`, to: `${base}/checklist?gate=${gate}`, linkText: 'Go to the checklist' };
       }
       case 'impactAssessment':
-        return { text: `Impact assessment: ${detail}.`, to: `${base}/impact-assessment`, linkText: 'Go to the impact assessment' };
+        return { text: `Impact assessment: ${sentence(detail.replace(/^impact assessment:\s*/i, ''))}`, to: `${base}/impact-assessment`, linkText: 'Go to the impact assessment' };
       case 'risks': {
         const described = /\("(.*)"\)\s*$/.exec(detail)?.[1];
         return {
-          text: described ? `Have the risk “${described}” accepted by legal or an assessor with the authority for its severity.` : `Risks: ${detail}.`,
+          text: described ? `Have the risk “${described}” accepted by legal or an assessor with the authority for its severity` : `Risks: ${sentence(detail)}`,
           to: `${base}/risks`,
           linkText: 'Go to the risks',
         };
       }
       case 'reason':
-        return { text: `Give a reason: ${detail}.` };
+        return { text: `Give a reason: ${sentence(detail)}` };
       default:
-        return { text: `${field === 'gate' ? 'Gate' : field}: ${detail}.` };
+        return { text: `${field === 'gate' ? 'Gate' : field}: ${sentence(detail)}` };
     }
   });
+}
+
+/** A server detail as the end of a sentence: no trailing full stop (the list adds none). */
+function sentence(detail: string): string {
+  return detail.trim().replace(/\.+$/, '');
 }
 
 /** "What the gate still needs": the to-do list a refused opening leaves, plus the sign-offs the review will then ask for. */
@@ -58,11 +63,14 @@ export function GateTodoList({ todos, requirements }: { todos: Todo[]; requireme
         <List size="sm" spacing={6} data-testid="gate-todo">
           {todos.map((todo, index) => (
             <List.Item key={index}>
-              {todo.text}{' '}
+              {todo.text}
               {todo.to && (
-                <Anchor component={Link} to={todo.to} size="sm">
-                  {todo.linkText}
-                </Anchor>
+                <>
+                  {' — '}
+                  <Anchor component={Link} to={todo.to} size="sm">
+                    {todo.linkText}
+                  </Anchor>
+                </>
               )}
             </List.Item>
           ))}

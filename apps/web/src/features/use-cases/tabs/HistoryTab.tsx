@@ -153,9 +153,10 @@ function Value({ change, side }: { change: Change; side: 'before' | 'after' }) {
   const value = change[side];
   if (typeof value === 'string') return <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>{value}</Text>;
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return <Text size="sm">{String(value)}</Text>;
+  // Wrapped, never scrolled: a scrolling box would need its own keyboard focus.
   return (
-    <Code block style={{ whiteSpace: 'pre-wrap', maxWidth: 420 }}>
+    <Text component="pre" size="xs" ff="monospace" m={0} maw={420} style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>
       {JSON.stringify(value, null, 2)}
-    </Code>
+    </Text>
   );
 }

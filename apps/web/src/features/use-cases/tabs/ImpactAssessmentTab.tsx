@@ -1,4 +1,4 @@
-import { Alert, Box, Button, Group, List, NativeSelect, Paper, Stack, Table, Text, Textarea, Title } from '@mantine/core';
+import { Box, Button, Group, List, NativeSelect, Paper, Stack, Table, Text, Textarea, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, unwrap, type Schema } from '../../../api/client';
@@ -12,6 +12,7 @@ import { keys, useDirectory, useOutsideDeciderRoles, useRefreshUseCase } from '.
 import { ASSESSMENT_STATE_LABELS, ASSESSMENT_STATUS_LABELS, type ImpactAssessment, type TemplateDocument, type TemplateQuestion } from './assessment';
 import { answerText, AssessmentQuestionInput, isAnswered, questionError } from './AssessmentQuestion';
 import type { TabProps } from './types';
+import { Notice } from '../Notice';
 
 type Template = Schema<'AssessmentTemplateResponse'>;
 
@@ -28,12 +29,16 @@ function useAssessment(useCaseId: string) {
 }
 
 function useTemplate(version: number | 'current') {
+  const client = useQueryClient();
   return useQuery({
     queryKey: keys.template(version),
-    queryFn: async () =>
-      version === 'current'
-        ? unwrap(await api.GET('/api/assessment-templates/current'))
-        : unwrap(await api.GET('/api/assessment-templates/{version}', { params: { path: { version } } })),
+    queryFn: async () => {
+      if (version !== 'current') return unwrap(await api.GET('/api/assessment-templates/{version}', { params: { path: { version } } }));
+      const current = unwrap(await api.GET('/api/assessment-templates/current'));
+      // Published versions never change: the current one is also that version, so a first save does not load it again.
+      client.setQueryData(keys.template(current.version), current);
+      return current;
+    },
     staleTime: 5 * 60_000,
   });
 }
@@ -54,6 +59,8 @@ export function ImpactAssessmentTab({ useCase, canChange }: TabProps) {
 function WithTemplate({ useCase, canChange, assessment }: TabProps & { assessment: ImpactAssessment | null }) {
   const latest = useTemplate('current');
   const [moveToLatest, setMoveToLatest] = useState(false);
+  // The form keeps what is typed across its own saves; it starts afresh from the server's answers only when asked to (after someone else saved).
+  const [reloads, setReloads] = useState(0);
   const version = assessment && !moveToLatest ? assessment.templateVersion : 'current';
   const template = useTemplate(version);
   return (
@@ -62,8 +69,10 @@ function WithTemplate({ useCase, canChange, assessment }: TabProps & { assessmen
         <Stack gap="md">
           <Standing useCase={useCase} assessment={assessment} />
           {assessment && latest.data && latest.data.version !== assessment.templateVersion && !moveToLatest && (
-            <Alert color="gray" title="A newer template exists">
-              This assessment answers template version {assessment.templateVersion}; version {latest.data.version} is current. Gates may ask for the current one.
+            <Notice title="A newer template exists" accent="#495057">
+              <Text size="sm">
+                This assessment answers template version {assessment.templateVersion}; version {latest.data.version} is current. Gates may ask for the current one.
+              </Text>
               {canChange && (
                 <Box mt="xs">
                   <Button size="xs" variant="default" onClick={() => setMoveToLatest(true)}>
@@ -71,14 +80,15 @@ function WithTemplate({ useCase, canChange, assessment }: TabProps & { assessmen
                   </Button>
                 </Box>
               )}
-            </Alert>
+            </Notice>
           )}
           <AnswersForm
-            key={`${assessment?.revision ?? 0}:${loaded.version}`}
+            key={`${loaded.version}:${reloads}`}
             useCase={useCase}
             canChange={canChange}
             assessment={assessment}
             template={loaded}
+            onReload={() => setReloads((count) => count + 1)}
           />
           {assessment && <Decisions useCase={useCase} assessment={assessment} />}
         </Stack>
@@ -134,7 +144,13 @@ function Standing({ useCase, assessment }: { useCase: UseCaseDetail; assessment:
   );
 }
 
-function AnswersForm({ useCase, canChange, assessment, template }: TabProps & { assessment: ImpactAssessment | null; template: Template }) {
+function AnswersForm({
+  useCase,
+  canChange,
+  assessment,
+  template,
+  onReload,
+}: TabProps & { assessment: ImpactAssessment | null; template: Template; onReload: () => void }) {
   const document = template.document as unknown as TemplateDocument;
   const questions = document.sections.flatMap((section) => section.questions);
   const [answers, setAnswers] = useState<Record<string, unknown>>(() => ({ ...(assessment?.answers ?? {}) }));
@@ -225,6 +241,7 @@ function AnswersForm({ useCase, canChange, assessment, template }: TabProps & { 
   };
   const setAnswer = (question: TemplateQuestion, value: unknown) => {
     setDirty(true);
+    setNotice(undefined);
     setAnswers((current) => {
       const next = { ...current };
       if (value === undefined) delete next[question.id];
@@ -290,10 +307,9 @@ function AnswersForm({ useCase, canChange, assessment, template }: TabProps & { 
           <Group>
             <Button
               variant="default"
-              onClick={() => {
-                save.reset();
-                submit.reset();
-                void client.invalidateQueries({ queryKey: keys.assessment(useCase.id) });
+              onClick={async () => {
+                await client.invalidateQueries({ queryKey: keys.assessment(useCase.id) });
+                onReload();
               }}
             >
               Reload the assessment

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Button, Group, List, NativeSelect, Paper, Stack, Table, Text, Textarea, Title } from '@mantine/core';
+import { Anchor, Button, Group, List, NativeSelect, Paper, Stack, Table, Text, Textarea, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
@@ -9,11 +9,12 @@ import { formatDateTime } from '../../../components/format';
 import { QueryState } from '../../../components/PageState';
 import { ProblemAlert } from '../../../components/ProblemAlert';
 import { ReviewStatusBadge } from '../badges';
-import { forwardGate, GATE_LABELS, ROLE_LABELS, STAGE_LABELS, STAGES, TIER_LABELS, type Gate, type Stage, type UseCaseDetail } from '../labels';
+import { CAUTION_COLOR, forwardGate, GATE_LABELS, ROLE_LABELS, STAGE_LABELS, STAGES, TIER_LABELS, type Gate, type Stage, type UseCaseDetail } from '../labels';
 import { keys, useDirectory, useGatePolicy, useRefreshUseCase } from '../queries';
 import { GateRequirementsSummary, requirementsFor } from './GateRequirements';
 import { GateTodoList, todosOf } from './GateTodo';
 import type { TabProps } from './types';
+import { Notice } from '../Notice';
 
 type Review = Schema<'GateReviewResponse'>;
 
@@ -42,14 +43,7 @@ export function ReviewsTab({ useCase, canChange }: TabProps) {
       </QueryState>
 
       {gate && canChange && (reviews.isSuccess && !openReview ? <OpenReview useCase={useCase} gate={gate} /> : null)}
-      {openReview && (
-        <Alert color="blue" title="A review is open">
-          The {GATE_LABELS[openReview.gate].toLowerCase()} review is open on revision {openReview.revision}.{' '}
-          <Anchor component={Link} to={`/reviews/${openReview.id}`}>
-            Go to the review
-          </Anchor>
-        </Alert>
-      )}
+      {openReview && <OpenReviewNotice review={openReview} />}
       {rollbackShown && <Rollback useCase={useCase} />}
       {canChange && !openReview && reviews.isSuccess && <Retire useCase={useCase} />}
     </Stack>
@@ -171,23 +165,26 @@ function OpenReview({ useCase, gate }: { useCase: UseCaseDetail; gate: Gate }) {
             Open review
           </Button>
         </Group>
-        {open.data && <Opened review={open.data} />}
       </Stack>
     </Paper>
   );
 }
 
-function Opened({ review }: { review: Review }) {
+const slotsInWords = (slots: Review['slots']) => slots.map((slot) => `${slot.quorum > 1 ? `${slot.quorum} × ` : ''}${ROLE_LABELS[slot.role]}`).join(', ');
+
+/** The open review: what it is pinned to, who must still sign, and the way to it. */
+function OpenReviewNotice({ review }: { review: Review }) {
   return (
-    <Alert color="green" title="The review is open" role="status">
+    <Notice title="A review is open" role="status">
       <Text size="sm">
-        {GATE_LABELS[review.gate]} on revision {review.revision}, gate policy version {review.policyVersion}. It needs sign-offs from:{' '}
-        {review.slots.map((slot) => `${slot.quorum > 1 ? `${slot.quorum} × ` : ''}${ROLE_LABELS[slot.role]}`).join(', ')}.
+        The {GATE_LABELS[review.gate].toLowerCase()} review is open on revision {review.revision} (gate policy version {review.policyVersion}). It needs sign-offs from{' '}
+        {slotsInWords(review.slots)}
+        {review.missing.length > 0 ? `; still missing: ${slotsInWords(review.missing)}` : ''}. Whoever opened it cannot sign it.
       </Text>
-      <Anchor component={Link} to={`/reviews/${review.id}`}>
+      <Anchor component={Link} to={`/reviews/${review.id}`} size="sm">
         Go to the review
       </Anchor>
-    </Alert>
+    </Notice>
   );
 }
 
@@ -240,20 +237,20 @@ function Rollback({ useCase }: { useCase: UseCaseDetail }) {
           <Textarea label="Reason for the rollback" required autosize minRows={2} value={reason} onChange={(event) => setReason(event.currentTarget.value)} error={errors.reason} />
           <ProblemAlert error={rollback.error} title="The use case was not sent back" />
           {confirming ? (
-            <Alert color="orange" title={`Send it back to ${STAGE_LABELS[toStage].toLowerCase()}?`} role="alertdialog" aria-label="Confirm the rollback">
+            <Notice title={`Send it back to ${STAGE_LABELS[toStage].toLowerCase()}?`} accent={CAUTION_COLOR} role="alertdialog" label="Confirm the rollback">
               <Text size="sm" mb="xs">
                 The use case leaves {STAGE_LABELS[useCase.stage].toLowerCase()} now; every gate after {STAGE_LABELS[toStage].toLowerCase()} must pass again. This is recorded with your
                 reason.
               </Text>
               <Group>
-                <Button color="orange.9" loading={rollback.isPending} onClick={() => rollback.mutate()}>
+                <Button color={CAUTION_COLOR} autoFocus loading={rollback.isPending} onClick={() => rollback.mutate()}>
                   Confirm rollback
                 </Button>
                 <Button variant="default" onClick={() => setConfirming(false)}>
                   Cancel
                 </Button>
               </Group>
-            </Alert>
+            </Notice>
           ) : (
             <Group>
               <Button type="submit" variant="default">
@@ -292,15 +289,15 @@ function Retire({ useCase }: { useCase: UseCaseDetail }) {
           <Text size="sm">Retirement is a gate like the others: it opens a review, and the use case is retired when the people the policy names have signed it.</Text>
           <Textarea label="Reason for retirement" required autosize minRows={2} value={reason} onChange={(event) => setReason(event.currentTarget.value)} error={errors.reason} />
           {todos && todos.length > 0 ? <GateTodoList todos={todos} requirements={requirements} /> : <ProblemAlert error={open.error} title="The retirement review was not opened" />}
-          {open.data && <Opened review={open.data} />}
-          {confirming ? (
-            <Alert color="orange" title="Open the retirement review?" role="alertdialog" aria-label="Confirm the retirement">
+            {confirming ? (
+            <Notice title="Open the retirement review?" accent={CAUTION_COLOR} role="alertdialog" label="Confirm the retirement">
               <Text size="sm" mb="xs">
                 Once it passes, the use case is retired for good: it can no longer change and no gate opens again.
               </Text>
               <Group>
                 <Button
-                  color="orange.9"
+                  color={CAUTION_COLOR}
+                  autoFocus
                   loading={open.isPending}
                   onClick={() => open.mutate({ gate: 'retire', reason: reason.trim() }, { onSettled: () => setConfirming(false) })}
                 >
@@ -310,7 +307,7 @@ function Retire({ useCase }: { useCase: UseCaseDetail }) {
                   Cancel
                 </Button>
               </Group>
-            </Alert>
+            </Notice>
           ) : (
             <Group>
               <Button type="submit" variant="default">

@@ -6,7 +6,7 @@ import { fieldErrors } from '../../../api/problems';
 import { formatDate } from '../../../components/format';
 import { ProblemAlert } from '../../../components/ProblemAlert';
 import { TierBadge, WordBadge } from '../badges';
-import { LIKELIHOOD_LABELS, RISK_CATEGORY_LABELS, RISK_STATUS_LABELS, ROLE_LABELS, SEVERITY_LABELS, TREATMENT_LABELS, type Risk } from '../labels';
+import { DANGER_COLOR, LIKELIHOOD_LABELS, RISK_CATEGORY_LABELS, RISK_STATUS_LABELS, ROLE_LABELS, SEVERITY_LABELS, TREATMENT_LABELS, type Risk } from '../labels';
 import { useDirectory, useOutsideDeciderRoles, useRefreshUseCase } from '../queries';
 import { THRESHOLDS_TEXT, whyTier } from '../tier';
 import { RiskForm, type RiskBody } from './RiskForm';
@@ -200,7 +200,7 @@ export function RisksTab({ useCase, canChange }: TabProps) {
                               </Button>
                               {removing === risk.id ? (
                                 <Group gap={4}>
-                                  <Button size="xs" color="red.9" loading={remove.isPending} onClick={() => remove.mutate(risk.id)}>
+                                  <Button size="xs" color={DANGER_COLOR} autoFocus loading={remove.isPending} onClick={() => remove.mutate(risk.id)}>
                                     Confirm removal
                                   </Button>
                                   <Button size="xs" variant="default" onClick={() => setRemoving(undefined)}>
@@ -211,7 +211,7 @@ export function RisksTab({ useCase, canChange }: TabProps) {
                                 <Button
                                   size="xs"
                                   variant="subtle"
-                                  color="red.9"
+                                  color={DANGER_COLOR}
                                   aria-label={`Remove risk: ${short}`}
                                   onClick={() => {
                                     remove.reset();
