@@ -142,9 +142,10 @@ function Diff({ useCaseId, from, to }: { useCaseId: string; from: number; to: nu
   );
 }
 
-/** risks.0.severity → "Risks › 1 › severity". */
+/** risks.0.severity → "Risks › #1 › severity"; checklist item ids keep their dots (checklist.design.assess_risks → "Checklist › design.assess_risks"). */
 function pathInWords(path: string): string {
   const [head, ...rest] = path.split('.');
+  if (head === 'checklist' && rest.length) return `${fieldLabel(head)} › ${rest.join('.')}`;
   return [fieldLabel(head), ...rest.map((part) => (/^\d+$/.test(part) ? `#${Number(part) + 1}` : part))].join(' › ');
 }
 
