@@ -45,6 +45,9 @@ const PLAIN_WORDS: Record<string, string> = {
   'evidence-content-damaged': 'The stored file does not match its recorded hash. Tell an administrator.',
   'upload-incomplete': 'The upload was cut short. Try again.',
   'payload-too-large': 'The file is larger than the server accepts.',
+  'unsupported-media-type': 'The server cannot read what was sent in that form. Reload the page and try again.',
+  conflict: 'Someone changed this at the same time. Reload to see the current state and try again.',
+  forbidden: 'You are not allowed to do this.',
   // People and access
   'permission-required': 'Your roles do not allow this.',
   'no-access-policy': 'This action is not open to anyone.',
