@@ -14,7 +14,7 @@ import { keys, useDirectory } from './queries';
 
 const PAGE_SIZE = 25;
 
-/** Every use case the signed-in person may see, newest first, filtered by stage, tier and words; the filters live in the address. */
+/** Every use case the signed-in person may see, in the order they were registered, filtered by stage, tier, team and words; the filters live in the address. */
 export default function UseCasesPage() {
   const can = useAbilities();
   const navigate = useNavigate();
@@ -22,6 +22,8 @@ export default function UseCasesPage() {
   const stage = (STAGES as readonly string[]).includes(params.get('stage') ?? '') ? (params.get('stage') as Stage) : undefined;
   const tier = (TIERS as readonly string[]).includes(params.get('tier') ?? '') ? (params.get('tier') as Tier) : undefined;
   const q = params.get('q') ?? '';
+  const team = params.get('team') ?? '';
+  const directory = useDirectory();
   const [words, setWords] = useState(q);
   const [debouncedWords] = useDebouncedValue(words.trim(), 300);
 
@@ -38,18 +40,17 @@ export default function UseCasesPage() {
 
   useEffect(() => {
     if (debouncedWords !== q) setFilter('q', debouncedWords || undefined);
-    // Only the debounced words drive the address.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // Only the debounced words drive the address; the address itself does not feed back here.
   }, [debouncedWords]);
 
   const query = useInfiniteQuery({
-    queryKey: [...keys.list, { stage, tier, q }],
+    queryKey: [...keys.list, { stage, tier, q, team }],
     initialPageParam: undefined as string | undefined,
     queryFn: async ({ pageParam }) =>
-      unwrap(await api.GET('/api/use-cases', { params: { query: { stage, tier, q: q || undefined, limit: PAGE_SIZE, cursor: pageParam } } })),
+      unwrap(await api.GET('/api/use-cases', { params: { query: { stage, tier, team: team || undefined, q: q || undefined, limit: PAGE_SIZE, cursor: pageParam } } })),
     getNextPageParam: (page) => page.nextCursor ?? undefined,
   });
-  const filtered = Boolean(stage || tier || q);
+  const filtered = Boolean(stage || tier || q || team);
 
   return (
     <Stack>
@@ -71,7 +72,19 @@ export default function UseCasesPage() {
           onChange={(event) => setFilter('tier', event.currentTarget.value || undefined)}
           data={[{ value: '', label: 'Any tier' }, ...TIERS.map((value) => ({ value, label: TIER_LABELS[value] }))]}
         />
-        <TextInput label="Search" description="Words in the title, business problem or intended use" value={words} onChange={(event) => setWords(event.currentTarget.value)} />
+        <NativeSelect
+          label="Team"
+          value={team}
+          onChange={(event) => setFilter('team', event.currentTarget.value || undefined)}
+          data={[{ value: '', label: 'Any team' }, ...directory.teams.map((candidate) => ({ value: candidate.id, label: candidate.name }))]}
+        />
+        <TextInput
+          label="Search"
+          placeholder="Title, business problem, intended use"
+          value={words}
+          onChange={(event) => setWords(event.currentTarget.value)}
+          miw={280}
+        />
         {filtered && (
           <Button
             variant="subtle"

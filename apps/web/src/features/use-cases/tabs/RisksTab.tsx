@@ -10,6 +10,7 @@ import { DANGER_COLOR, LIKELIHOOD_LABELS, RISK_CATEGORY_LABELS, RISK_STATUS_LABE
 import { useDirectory, useOutsideDeciderRoles, useRefreshUseCase } from '../queries';
 import { THRESHOLDS_TEXT, whyTier } from '../tier';
 import { RiskForm, type RiskBody } from './RiskForm';
+import { TierOverride } from './TierOverride';
 import type { TabProps } from './types';
 
 type Editing = { kind: 'new' } | { kind: 'edit'; risk: Risk } | undefined;
@@ -44,6 +45,8 @@ export function RisksTab({ useCase, canChange }: TabProps) {
 
   const treatments = new Map(useCase.riskTreatment.map((treatment) => [treatment.riskId, treatment]));
   const risks = useCase.content.risks;
+  const mayAccept = deciderRoles.length > 0 && useCase.riskTreatment.some((treatment) => treatment.awaitingAcceptance);
+  const withActions = canChange || mayAccept;
 
   return (
     <Stack gap="md">
@@ -66,6 +69,8 @@ export function RisksTab({ useCase, canChange }: TabProps) {
           {THRESHOLDS_TEXT}
         </Text>
       </Paper>
+
+      <TierOverride useCase={useCase} mayDecide={deciderRoles.length > 0 && useCase.stage !== 'retired'} />
 
       {canChange && !editing && (
         <Group>
@@ -109,7 +114,7 @@ export function RisksTab({ useCase, canChange }: TabProps) {
                 <Table.Th scope="col">Treatment and owner</Table.Th>
                 <Table.Th scope="col">Status</Table.Th>
                 <Table.Th scope="col">Acceptance</Table.Th>
-                {(canChange || deciderRoles.length > 0) && <Table.Th scope="col">Actions</Table.Th>}
+                {withActions && <Table.Th scope="col">Actions</Table.Th>}
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -182,7 +187,7 @@ export function RisksTab({ useCase, canChange }: TabProps) {
                         <Text size="sm">—</Text>
                       )}
                     </Table.Td>
-                    {(canChange || deciderRoles.length > 0) && (
+                    {withActions && (
                       <Table.Td>
                         <Stack gap={4} align="flex-start">
                           {canChange && (
