@@ -51,13 +51,24 @@ export function useGatePolicy() {
   });
 }
 
-/** Team names by id, and people's names by id from the teams' member lists (the only directory open to everyone). */
+/**
+ * Team names by id, and people's names by id: from the teams' member lists (open to everyone),
+ * and from the user directory for those who may read it (admins and compliance officers).
+ */
 export function useDirectory() {
   const teams = useTeams();
   const me = useMe();
+  const readsUsers = me.effectiveRoles.includes('admin') || me.effectiveRoles.includes('compliance_officer');
+  const users = useQuery({
+    queryKey: ['directory', 'users'],
+    queryFn: async () => unwrap(await api.GET('/api/users')),
+    enabled: readsUsers,
+    staleTime: 60_000,
+  });
   return useMemo(() => {
     const teamNames = new Map<string, string>();
     const people = new Map<string, string>([[me.id, `${me.displayName} (you)`]]);
+    for (const user of users.data ?? []) if (!people.has(user.id)) people.set(user.id, user.displayName);
     for (const team of teams.data ?? []) {
       teamNames.set(team.id, team.name);
       for (const member of team.members) if (!people.has(member.userId)) people.set(member.userId, member.displayName);
@@ -67,7 +78,7 @@ export function useDirectory() {
       teamName: (id: string) => teamNames.get(id) ?? `Team ${id.slice(0, 8)}`,
       personName: (id: string | null | undefined) => (id ? (people.get(id) ?? `Person ${id.slice(0, 8)}`) : '—'),
     };
-  }, [teams.data, me.id, me.displayName]);
+  }, [teams.data, users.data, me.id, me.displayName]);
 }
 
 /**
