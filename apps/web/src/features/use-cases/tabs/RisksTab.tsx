@@ -1,8 +1,7 @@
-import { Button, Group, NativeSelect, Paper, Stack, Table, Text, Textarea, Title } from '@mantine/core';
+import { Button, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
-import { api, unwrap, type Schema } from '../../../api/client';
-import { fieldErrors } from '../../../api/problems';
+import { useState } from 'react';
+import { api, unwrap } from '../../../api/client';
 import { formatDate } from '../../../components/format';
 import { ProblemAlert } from '../../../components/ProblemAlert';
 import { TierBadge, WordBadge } from '../badges';
@@ -12,6 +11,7 @@ import { THRESHOLDS_TEXT, whyTier } from '../tier';
 import { RiskForm, type RiskBody } from './RiskForm';
 import { TierOverride } from './TierOverride';
 import type { TabProps } from './types';
+import { AcceptanceForm } from './RiskAcceptanceForm';
 
 type Editing = { kind: 'new' } | { kind: 'edit'; risk: Risk } | undefined;
 
@@ -253,67 +253,5 @@ export function RisksTab({ useCase, canChange }: TabProps) {
         />
       )}
     </Stack>
-  );
-}
-
-/** Legal or an assessor outside the team accepts a risk the team treats by acceptance; the policy decides whose authority suffices at its severity. */
-function AcceptanceForm({ useCaseId, risk, roles, onDone }: { useCaseId: string; risk?: Risk; roles: ('legal' | 'assessor')[]; onDone: () => void }) {
-  const [role, setRole] = useState(roles[0]);
-  const [comment, setComment] = useState('');
-  const [attempted, setAttempted] = useState(false);
-  const refresh = useRefreshUseCase(useCaseId);
-  const accept = useMutation({
-    mutationFn: async (body: Schema<'RiskAcceptanceDto'>) =>
-      unwrap(await api.POST('/api/use-cases/{id}/risks/{riskId}/acceptance', { params: { path: { id: useCaseId, riskId: risk!.id } }, body })),
-    onSuccess: async () => {
-      await refresh();
-      onDone();
-    },
-  });
-  if (!risk) return null;
-  const errors: Record<string, string> = { ...(attempted && !comment.trim() ? { comment: 'Say why the organisation can live with this risk' } : {}), ...fieldErrors(accept.error) };
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    setAttempted(true);
-    if (!comment.trim()) return;
-    accept.mutate({ role, comment: comment.trim() });
-  };
-  return (
-    <Paper withBorder p="md" maw={820} component="section" aria-label="Accept a risk">
-      <form onSubmit={submit} noValidate>
-        <Stack>
-          <Title order={3}>Accept the risk “{risk.description}”</Title>
-          <Text size="sm">
-            Inherent severity {risk.severity} ({SEVERITY_LABELS[risk.severity]}). The acceptance covers the risk exactly as it stands; if the team edits it, it needs
-            accepting again.
-          </Text>
-          <NativeSelect
-            label="Accept as"
-            value={role}
-            onChange={(event) => setRole(event.currentTarget.value as 'legal' | 'assessor')}
-            data={roles.map((value) => ({ value, label: ROLE_LABELS[value] }))}
-            error={errors.role}
-          />
-          <Textarea
-            label="Why the organisation can live with it"
-            required
-            autosize
-            minRows={2}
-            value={comment}
-            onChange={(event) => setComment(event.currentTarget.value)}
-            error={errors.comment}
-          />
-          <ProblemAlert error={accept.error} title="The acceptance was not recorded" />
-          <Group>
-            <Button type="submit" loading={accept.isPending}>
-              Record acceptance
-            </Button>
-            <Button variant="default" onClick={onDone}>
-              Cancel
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Paper>
   );
 }
