@@ -120,8 +120,10 @@ describeInBrowser('the compliance officer’s and the administrator’s screens'
     const [me] = await web.t.dataSource.query('SELECT display_name FROM users WHERE id = $1', [admin.id]);
     await page.getByRole('button', { name: `Manage ${me.display_name}` }).click();
     const manageMe = page.getByRole('dialog', { name: `Manage ${me.display_name}` });
-    await manageMe.getByLabel('Assessor', { exact: true }).check();
+    // click, not check(): the refusal undoes the tick at once, and check() would call that a failed click.
+    await manageMe.getByLabel('Assessor', { exact: true }).click();
     await manageMe.getByText('You cannot grant yourself a role.').waitFor();
+    expect(await manageMe.getByLabel('Assessor', { exact: true }).isChecked()).toBe(false);
     await page.keyboard.press('Escape');
 
     await page.goto('/admin/teams');

@@ -29,7 +29,12 @@ const theme = createTheme({
 // Likewise "dimmed" text (gray 6, 3.3:1 on white) and placeholders: one shade darker meets 4.5:1.
 const contrast: CSSVariablesResolver = () => ({
   variables: {},
-  light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)', '--mantine-color-placeholder': 'var(--mantine-color-gray-7)' },
+  light: {
+    '--mantine-color-dimmed': 'var(--mantine-color-gray-7)',
+    '--mantine-color-placeholder': 'var(--mantine-color-gray-7)',
+    // A field's error text (red 6, 3.6:1) too.
+    '--mantine-color-error': 'var(--mantine-color-red-9)',
+  },
   dark: {},
 });
 
