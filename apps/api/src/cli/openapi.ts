@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { OpenAPIObject } from '@nestjs/swagger';
 import { loadConfig } from '@app/config';
@@ -25,7 +26,11 @@ export async function previewApiDocument(): Promise<OpenAPIObject> {
 async function main() {
   const document = JSON.stringify(await previewApiDocument(), null, 2) + '\n';
   const target = process.argv[2];
-  if (target) writeFileSync(target, document);
+  if (target) {
+    // The web app's generated/ folder is not in the repository: a fresh clone has none yet.
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, document);
+  }
   else process.stdout.write(document);
 }
 
