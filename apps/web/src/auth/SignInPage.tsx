@@ -4,9 +4,16 @@ import { Navigate, useSearchParams } from 'react-router';
 import { plainWords } from '../api/problems';
 import { useSession } from './session';
 
-/** Only paths inside the app: `next` comes from the URL and must not send anyone elsewhere. */
+/**
+ * Only paths inside the app: `next` comes from the URL and must not send anyone elsewhere.
+ * Judged as the browser will read it, not by its first characters: `/\evil.example` and a
+ * `/` followed by a tab or newline and `/evil.example` both start with one slash, yet the URL
+ * parser makes them `//evil.example` (the history API then refuses them and the page breaks).
+ */
 function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+  if (!next?.startsWith('/')) return '/';
+  const url = new URL(next, window.location.origin);
+  return url.origin === window.location.origin ? `${url.pathname}${url.search}${url.hash}` : '/';
 }
 
 export function SignInPage() {
