@@ -75,6 +75,10 @@ export class EvidenceController {
     const { evidence, content } = await this.evidence.download(principal, params.id, params.evidenceId);
     res.setHeader('X-Content-SHA256', evidence.sha256!);
     res.setHeader('Repr-Digest', `sha-256=:${Buffer.from(evidence.sha256!, 'hex').toString('base64')}:`);
+    // The bytes are anyone's upload, served from the app's origin in the type they were sent with (text/html,
+    // image/svg+xml…): opened as a page anyway (a viewer that ignores "attachment"), it runs no script and
+    // has an opaque origin, so it can neither read the app's answers nor act with its session.
+    res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
     return new StreamableFile(content, {
       type: evidence.mediaType ?? 'application/octet-stream',
       length: evidence.sizeBytes ?? undefined,
