@@ -1,3 +1,4 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api, setCsrfToken, unwrap, whenSessionEnds, type Schema } from '../api/client';
 
@@ -19,6 +20,9 @@ const SessionContext = createContext<SessionApi | undefined>(undefined);
  */
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<SessionState>({ status: 'loading' });
+  // Answers read for one person stay in memory until dropped (some are never refetched): a sign-out, or a
+  // sign-in on the same tab (after a session ended, the next person may be someone else), drops them all.
+  const queries = useQueryClient();
 
   const adopt = useCallback((session: Schema<'BrowserSessionResponse'>) => {
     setCsrfToken(session.csrfToken);
@@ -48,15 +52,18 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     () => ({
       state,
       async signIn(email, password) {
-        adopt(unwrap(await api.POST('/api/auth/session', { body: { email, password } })));
+        const session = unwrap(await api.POST('/api/auth/session', { body: { email, password } }));
+        queries.clear();
+        adopt(session);
       },
       async signOut() {
         await api.DELETE('/api/auth/session');
         setCsrfToken(undefined);
         setState({ status: 'signed-out', expired: false });
+        queries.clear();
       },
     }),
-    [state, adopt],
+    [state, adopt, queries],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
