@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Response } from 'supertest';
-import { createTestApp, givenTeam, givenUser, TestApp, TestUser, useCaseBody } from './support';
+import { TeamsService } from '../apps/api/src/modules/identity/teams/teams.service';
+import { asSetup, createTestApp, givenTeam, givenUser, TestApp, TestUser, useCaseBody } from './support';
 
 const problem = (code: string) => `urn:gatehouse:problem:${code}`;
 
@@ -205,6 +206,31 @@ describe('the web app under attack', () => {
       const me = await t.http().get('/api/me').set(second.cookie).expect(200);
       expect(me.body.id).toBe(colleague.id);
       await t.http().get('/api/me').set(first.cookie).expect(200);
+    });
+
+    it('cannot be fixed in advance: a sign-in sent with someone\'s cookie (valid, ended or made up) gets a new token of its own', async () => {
+      const planted = await signIn(colleague);
+      const ended = await signIn(colleague);
+      await t.http().delete('/api/auth/session').set(ended.cookie).set(ended.csrf).expect(204);
+      for (const cookie of [planted.cookie, ended.cookie, { Cookie: `gatehouse_session=${randomBytes(32).toString('base64url')}` }]) {
+        const res = await t.http().post('/api/auth/session').set(cookie).send({ email: developer.email, password: developer.password }).expect(200);
+        const line = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((l) => l.startsWith('gatehouse_session='))!;
+        expect(line.split(';')[0]).not.toBe(cookie.Cookie);
+        expect((await t.http().get('/api/me').set('Cookie', line.split(';')[0]).expect(200)).body.id).toBe(developer.id);
+      }
+      // The planted session is still the colleague's, and only theirs.
+      expect((await t.http().get('/api/me').set(planted.cookie).expect(200)).body.id).toBe(colleague.id);
+    });
+
+    it('loses a team\'s use cases on the next request once its user leaves the team', async () => {
+      const leaver = await givenUser(t, { teams: [{ teamId, role: 'developer' }], name: 'leaver' });
+      const session = await signIn(leaver);
+      const useCaseId = await useCaseAs(session);
+      await asSetup(t, () => t.app.get(TeamsService).removeMember(teamId, leaver.id, 'developer'));
+      const write = await t.http().patch(`/api/use-cases/${useCaseId}`).set(session.cookie).set(session.csrf).send({ title: 'after leaving' });
+      expect([403, 404]).toContain(write.status);
+      const read = await t.http().get(`/api/use-cases/${useCaseId}`).set(session.cookie);
+      expect([403, 404]).toContain(read.status);
     });
   });
 });
