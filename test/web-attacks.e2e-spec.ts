@@ -234,3 +234,22 @@ describe('the web app under attack', () => {
     });
   });
 });
+
+describe('sign-in behind a trusted proxy', () => {
+  it('counts failures per client address as the proxy saw it: an X-Forwarded-For made up by the client does not reset the count', async () => {
+    const t = await createTestApp({ env: { GATEHOUSE_TRUST_PROXY: 'true', GATEHOUSE_LOGIN_LIMIT_PER_ADDRESS: '3', GATEHOUSE_LOGIN_LIMIT_PER_ACCOUNT: '1000' } });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        // The client sends its own X-Forwarded-For; the proxy appends the address it really came from.
+        const res = await t.http().post('/api/auth/session').set('X-Forwarded-For', `10.9.${i}.${i}, 203.0.113.9`).send({ email: `spray-${i}@gatehouse.test`, password: 'guess' });
+        statuses.push(res.status);
+      }
+      expect(statuses).toEqual([401, 401, 401, 429, 429]);
+      const addresses = await t.dataSource.query(`SELECT DISTINCT source_ip FROM audit_events WHERE action = 'auth.login_failed'`);
+      expect(addresses.map((row: { source_ip: string }) => row.source_ip)).toEqual(['203.0.113.9']);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -37,7 +37,9 @@ function configureHttp(app: NestExpressApplication, config: AppConfig) {
   const sendProblem: SendProblem = (req, res, error) => problems.respond(req, res, error);
 
   answerClientErrorsAsProblems(app.getHttpServer());
-  app.set('trust proxy', config.http.trustProxy);
+  // The one proxy in front, not every hop: with `true` Express takes the left-most X-Forwarded-For entry, which
+  // the client writes itself, so a made-up address would reset the sign-in limits and be recorded as the source.
+  app.set('trust proxy', config.http.trustProxy ? 1 : false);
   app.use(assignRequestId);
   app.use(
     helmet({
