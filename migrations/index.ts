@@ -15,6 +15,7 @@ import { LetCheckpointsReferenceTheirKeys1764145800000 } from './1764145800000-L
 import { GovernImpactAssessmentsAndRiskAcceptance1764153000000 } from './1764153000000-GovernImpactAssessmentsAndRiskAcceptance';
 import { SealAuditEventsAfterCommit1764160200000 } from './1764160200000-SealAuditEventsAfterCommit';
 import { CreateBrowserSessions1764167400000 } from './1764167400000-CreateBrowserSessions';
+import { CreateWebhooks1764171000000 } from './1764171000000-CreateWebhooks';
 
 /** Every migration, oldest first. A new migration is added here as well as in its own file. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -34,4 +35,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   GovernImpactAssessmentsAndRiskAcceptance1764153000000,
   SealAuditEventsAfterCommit1764160200000,
   CreateBrowserSessions1764167400000,
+  CreateWebhooks1764171000000,
 ];

@@ -4,7 +4,7 @@ import { UseCasesService } from '../apps/api/src/modules/use-cases/use-cases.ser
 import { ApiKeysService } from '../apps/api/src/modules/identity/api-keys/api-keys.service';
 import { PrincipalLoader } from '../apps/api/src/modules/identity/auth/principal.loader';
 import { UsersService } from '../apps/api/src/modules/identity/users/users.service';
-import { adminUser, asPrincipal, asSetup, bearer, createTestApp, givenApiKey, givenTeam, givenUseCase, givenUser, TEST_ADMIN, TestApp, useCaseBody } from './support';
+import { adminUser, asPrincipal, asSetup, bearer, createTestApp, givenApiKey, givenTeam, givenUseCase, givenUser, TEST_ADMIN, TestApp, useCaseBody, withClient } from './support';
 import { answersFor } from './support/impact-assessment';
 import { routeInventory } from './support/route-inventory';
 import { UndeclaredModule } from './support/undeclared.module';
@@ -70,6 +70,8 @@ interface Fixtures {
   obligation: { useCaseId: string; id: string };
   /** A ready use case raised to high by a third assessor; with `propose`, that assessor has also proposed lowering it back. */
   pendingTierChange(propose: boolean): Promise<{ useCaseId: string; requestId?: string }>;
+  /** A fresh, active webhook endpoint that never sends: its URL is a loopback address, refused at every delivery here. */
+  webhookId(): Promise<string>;
 }
 
 interface RouteCase {
@@ -310,6 +312,19 @@ const CASES: RouteCase[] = [
     request: async (f) => ({ path: `/api/use-cases/${f.obligation.useCaseId}/obligations/${f.obligation.id}`, body: { status: 'closed' } }),
   },
   { route: 'GET /api/me/inbox', expect: allow(200, SIGNED_IN), request: async () => ({ path: '/api/me/inbox' }) },
+
+  {
+    route: 'POST /api/webhooks',
+    // Past the guard, a loopback URL is refused (this app allows none): nothing is registered, nothing sent.
+    expect: allow(422, ADMINS),
+    request: async () => ({ path: '/api/webhooks', body: { url: 'https://127.0.0.1/hook', eventTypes: ['*'] } }),
+  },
+  { route: 'GET /api/webhooks', expect: allow(200, ADMINS), request: async () => ({ path: '/api/webhooks' }) },
+  { route: 'GET /api/webhooks/:id', expect: allow(200, ADMINS), request: async (f) => ({ path: `/api/webhooks/${await f.webhookId()}` }) },
+  { route: 'DELETE /api/webhooks/:id', expect: allow(200, ADMINS), request: async (f) => ({ path: `/api/webhooks/${await f.webhookId()}` }) },
+  { route: 'POST /api/webhooks/:id/rotate-secret', expect: allow(200, ADMINS), request: async (f) => ({ path: `/api/webhooks/${await f.webhookId()}/rotate-secret` }) },
+  { route: 'GET /api/webhooks/:id/deliveries', expect: allow(200, ADMINS), request: async (f) => ({ path: `/api/webhooks/${await f.webhookId()}/deliveries` }) },
+  { route: 'POST /api/webhooks/:id/redeliver', expect: allow(200, ADMINS), request: async (f) => ({ path: `/api/webhooks/${await f.webhookId()}/redeliver`, body: {} }) },
 ];
 
 describe('authorization', () => {
@@ -405,6 +420,17 @@ describe('authorization', () => {
         return view.content.risks[view.content.risks.length - 1].id;
       },
       pendingTierChange,
+      webhookId: async () => {
+        // Written as the owner, past the registration's address check, so the endpoint exists without ever being sent to.
+        const [row] = await withClient(t.database.url, async (owner) =>
+          (await owner.query(
+            `INSERT INTO webhook_endpoints (url, event_types, secret, created_by, cursor_seq)
+             VALUES ('https://127.0.0.1:9/never', '{webhook.parked}', $2, $1, 0) RETURNING id`,
+            [admin.id, `whsec_${randomBytes(32).toString('base64')}`],
+          )).rows,
+        );
+        return row.id as string;
+      },
       adminPrincipal,
       teamId: teamA.id,
       readyUseCase,
@@ -437,6 +463,7 @@ describe('authorization', () => {
       'DELETE /api/use-cases/:id/risks/:riskId → use_cases:write',
       'DELETE /api/use-cases/:id/tier-override → use_cases:override_tier',
       'DELETE /api/users/:id/roles/:role → identity:manage',
+      'DELETE /api/webhooks/:id → webhooks:manage',
       'GET /api/assessment-templates → gate_policies:read',
       'GET /api/assessment-templates/:version → gate_policies:read',
       'GET /api/assessment-templates/current → gate_policies:read',
@@ -475,6 +502,9 @@ describe('authorization', () => {
       'GET /api/users → identity:read',
       'GET /api/users/:id → identity:read',
       'GET /api/users/:id/api-keys → identity:read',
+      'GET /api/webhooks → webhooks:manage',
+      'GET /api/webhooks/:id → webhooks:manage',
+      'GET /api/webhooks/:id/deliveries → webhooks:manage',
       'GET /health/live → public',
       'GET /health/ready → public',
       'PATCH /api/compliance/iso42001/soa/controls/:controlId → compliance:manage',
@@ -503,6 +533,9 @@ describe('authorization', () => {
       'POST /api/users → identity:manage',
       'POST /api/users/:id/api-keys → identity:manage',
       'POST /api/users/:id/deactivate → identity:manage',
+      'POST /api/webhooks → webhooks:manage',
+      'POST /api/webhooks/:id/redeliver → webhooks:manage',
+      'POST /api/webhooks/:id/rotate-secret → webhooks:manage',
       'PUT /api/teams/:id/members/:userId/:role → identity:manage',
       'PUT /api/use-cases/:id/checklist/:itemId → use_cases:write',
       'PUT /api/use-cases/:id/impact-assessment → use_cases:write',

@@ -14,6 +14,7 @@ import { GateReviewsModule } from './modules/gate-reviews/gate-reviews.module';
 import { IdentityModule } from './modules/identity/identity.module';
 import { ImpactAssessmentsModule } from './modules/impact-assessments/impact-assessments.module';
 import { UseCasesModule } from './modules/use-cases/use-cases.module';
+import { WebhooksModule } from './modules/webhooks/webhooks.module';
 
 @Module({})
 export class AppModule {
@@ -36,6 +37,7 @@ export class AppModule {
         ImpactAssessmentsModule,
         GateReviewsModule,
         ComplianceModule,
+        WebhooksModule,
         IdempotencyModule,
         ...extraImports,
       ],

@@ -55,6 +55,12 @@ export const AUDIT_ACTIONS = {
   'impact_assessment.approved': 'An impact assessment was approved by someone outside the team',
   'impact_assessment.changes_requested': 'An impact assessment was sent back to the team',
   'risk.accepted': 'A risk treated by acceptance was accepted by someone with the authority',
+  // Webhooks: endpoints that receive the trail's events, signed.
+  'webhook.created': 'A webhook endpoint was registered',
+  'webhook.secret_rotated': "A webhook endpoint's signing secret was replaced (the previous one signs too for an overlap window)",
+  'webhook.disabled': 'A webhook endpoint was disabled',
+  'webhook.parked': 'Deliveries to a webhook endpoint stopped after too many consecutive failures',
+  'webhook.redelivered': 'Deliveries to a webhook endpoint were resumed, or replayed from an earlier seq',
   // Refusals of governed actions (sign-offs, tier decisions, roles, reading the trail).
   'access.denied': 'A governed action was refused',
 } as const;
@@ -169,6 +175,19 @@ export interface AuditDetails {
     data: { acceptanceId: Id; riskHash: string; severity: number; residualSeverity: number | null; role: Name; useCaseRevision: number; policyVersion: number };
   };
   'access.denied': { data: { attempted: string; code: string; status: number; suppressedBefore: number } };
+  // A URL may carry a credential (in its path or query): the trail keeps its origin and a hash of the whole.
+  'webhook.created': { after: WebhookEndpointFacts };
+  'webhook.secret_rotated': { data: { origin: string; previousSecretExpiresAt: string } };
+  'webhook.disabled': { data: { origin: string } };
+  'webhook.parked': { data: { origin: string; consecutiveFailures: number; stuckAtSeq: number; lastError: string } };
+  'webhook.redelivered': { data: { origin: string; fromSeq: number | null; previousCursor: number; wasParked: boolean } };
+}
+
+interface WebhookEndpointFacts {
+  origin: string;
+  urlSha256: string;
+  eventTypes: string[];
+  description: string | null;
 }
 
 interface AssessmentDecisionFacts {

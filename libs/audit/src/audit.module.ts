@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AuditCheckpoints, auditSigningKeyProvider } from './audit-checkpoints.service';
+import { AuditFeed } from './audit-feed.service';
 import { AuditReader } from './audit-reader.service';
 import { AuditSealedInterceptor } from './audit-sealed.interceptor';
 import { AuditSealer } from './audit-sealer.service';
@@ -9,7 +10,7 @@ import { DeniedAttempts } from './denied-attempts.service';
 
 @Global()
 @Module({
-  providers: [AuditTrail, AuditSealer, AuditReader, DeniedAttempts, auditSigningKeyProvider, AuditCheckpoints, { provide: APP_INTERCEPTOR, useClass: AuditSealedInterceptor }],
-  exports: [AuditTrail, AuditSealer, AuditReader, DeniedAttempts, AuditCheckpoints],
+  providers: [AuditTrail, AuditSealer, AuditReader, AuditFeed, DeniedAttempts, auditSigningKeyProvider, AuditCheckpoints, { provide: APP_INTERCEPTOR, useClass: AuditSealedInterceptor }],
+  exports: [AuditTrail, AuditSealer, AuditReader, AuditFeed, DeniedAttempts, AuditCheckpoints],
 })
 export class AuditModule {}

@@ -30,6 +30,8 @@ export const PERMISSIONS = {
   // The ISO/IEC 42001 Statement of Applicability and evidence pack: compliance work.
   'compliance:read': ['admin', 'compliance_officer'],
   'compliance:manage': ['admin', 'compliance_officer'],
+  // Webhook endpoints receive the whole trail (every event they subscribe to) and hold signing secrets.
+  'webhooks:manage': ['admin'],
 } as const satisfies Record<string, readonly OrgRole[] | 'any'>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -61,6 +61,22 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ GATEHOUSE_SESSION_IDLE_MINUTES: '0' })).toThrow(/GATEHOUSE_SESSION_IDLE_MINUTES/);
   });
 
+  it('delivers webhooks every second, with 8 attempts, a day of secret overlap, and only to public https addresses by default', () => {
+    expect(loadConfig({}).webhooks).toEqual({
+      pollMs: 1000,
+      timeoutMs: 10_000,
+      maxAttempts: 8,
+      backoffBaseMs: 30_000,
+      backoffCapMs: 3_600_000,
+      secretOverlapSeconds: 24 * 3600,
+      network: { allowHttp: false, allowLoopback: false, allowPrivate: false },
+    });
+    const local = loadConfig({ GATEHOUSE_WEBHOOK_ALLOW_HTTP: 'true', GATEHOUSE_WEBHOOK_ALLOW_LOOPBACK: '1', GATEHOUSE_WEBHOOK_SECRET_OVERLAP_HOURS: '0' }).webhooks;
+    expect(local).toMatchObject({ secretOverlapSeconds: 0, network: { allowHttp: true, allowLoopback: true, allowPrivate: false } });
+    expect(() => loadConfig({ GATEHOUSE_WEBHOOK_BACKOFF_BASE_MS: '5000', GATEHOUSE_WEBHOOK_BACKOFF_CAP_MS: '1000' })).toThrow(/GATEHOUSE_WEBHOOK_BACKOFF_CAP_MS/);
+    expect(() => loadConfig({ GATEHOUSE_WEBHOOK_ALLOW_LOOPBACK: 'yes' })).toThrow(/GATEHOUSE_WEBHOOK_ALLOW_LOOPBACK/);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ DATABASE_URL: '' }).database.url).toBeUndefined();
   });

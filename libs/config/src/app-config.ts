@@ -62,6 +62,21 @@ export interface AppConfig {
     /** …or this long after the last one, if the head moved at all. */
     checkpointEverySeconds: number;
   };
+  webhooks: {
+    /** How often each instance looks for endpoints with events to deliver. */
+    pollMs: number;
+    /** One delivery's whole request, connect to last byte read. */
+    timeoutMs: number;
+    /** Consecutive failures after which an endpoint is parked. */
+    maxAttempts: number;
+    /** Retry n waits about base × 2^(n−1), at most cap, with jitter. */
+    backoffBaseMs: number;
+    backoffCapMs: number;
+    /** After a rotation, the previous secret signs too for this long. */
+    secretOverlapSeconds: number;
+    /** What an endpoint's address may be (checked at registration and at every delivery). */
+    network: { allowHttp: boolean; allowLoopback: boolean; allowPrivate: boolean };
+  };
 }
 
 export class InvalidConfigError extends Error {
@@ -92,6 +107,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (Boolean(e.GATEHOUSE_ADMIN_EMAIL) !== Boolean(e.GATEHOUSE_ADMIN_PASSWORD)) {
     const missing = e.GATEHOUSE_ADMIN_EMAIL ? 'GATEHOUSE_ADMIN_PASSWORD' : 'GATEHOUSE_ADMIN_EMAIL';
     throw new InvalidConfigError([{ variable: missing, message: 'must be set together with the other GATEHOUSE_ADMIN_* variable' }]);
+  }
+  if (e.GATEHOUSE_WEBHOOK_BACKOFF_CAP_MS < e.GATEHOUSE_WEBHOOK_BACKOFF_BASE_MS) {
+    throw new InvalidConfigError([{ variable: 'GATEHOUSE_WEBHOOK_BACKOFF_CAP_MS', message: 'must be at least GATEHOUSE_WEBHOOK_BACKOFF_BASE_MS' }]);
   }
   if (e.DATABASE_RUNTIME_URL && !e.DATABASE_URL) {
     throw new InvalidConfigError([{ variable: 'DATABASE_RUNTIME_URL', message: 'needs DATABASE_URL (the owning role that migrates and grants)' }]);
@@ -128,6 +146,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       generatedKeyFile: path.join(dataDir, 'audit-signing-key.pem'),
       checkpointEveryEvents: e.GATEHOUSE_CHECKPOINT_EVERY_EVENTS,
       checkpointEverySeconds: e.GATEHOUSE_CHECKPOINT_EVERY_SECONDS,
+    },
+    webhooks: {
+      pollMs: e.GATEHOUSE_WEBHOOK_POLL_MS,
+      timeoutMs: e.GATEHOUSE_WEBHOOK_TIMEOUT_MS,
+      maxAttempts: e.GATEHOUSE_WEBHOOK_MAX_ATTEMPTS,
+      backoffBaseMs: e.GATEHOUSE_WEBHOOK_BACKOFF_BASE_MS,
+      backoffCapMs: e.GATEHOUSE_WEBHOOK_BACKOFF_CAP_MS,
+      secretOverlapSeconds: e.GATEHOUSE_WEBHOOK_SECRET_OVERLAP_HOURS * 3600,
+      network: {
+        allowHttp: e.GATEHOUSE_WEBHOOK_ALLOW_HTTP,
+        allowLoopback: e.GATEHOUSE_WEBHOOK_ALLOW_LOOPBACK,
+        allowPrivate: e.GATEHOUSE_WEBHOOK_ALLOW_PRIVATE_NETWORKS,
+      },
     },
   };
 }

@@ -49,6 +49,16 @@ export const environmentSchema = z.object({
   GATEHOUSE_AUDIT_SIGNING_KEY: z.string().min(1).optional(),
   GATEHOUSE_CHECKPOINT_EVERY_EVENTS: positiveInt.default(1000),
   GATEHOUSE_CHECKPOINT_EVERY_SECONDS: positiveInt.max(86_400).default(300),
+  // Webhooks: delivery from the sealed trail, retries, and which addresses an endpoint may have (SSRF).
+  GATEHOUSE_WEBHOOK_POLL_MS: positiveInt.max(60_000).default(1000),
+  GATEHOUSE_WEBHOOK_TIMEOUT_MS: positiveInt.max(120_000).default(10_000),
+  GATEHOUSE_WEBHOOK_MAX_ATTEMPTS: positiveInt.max(100).default(8),
+  GATEHOUSE_WEBHOOK_BACKOFF_BASE_MS: positiveInt.default(30_000),
+  GATEHOUSE_WEBHOOK_BACKOFF_CAP_MS: positiveInt.default(3_600_000),
+  GATEHOUSE_WEBHOOK_SECRET_OVERLAP_HOURS: z.coerce.number().int().min(0).max(720).default(24),
+  GATEHOUSE_WEBHOOK_ALLOW_HTTP: booleanFlag.default(false),
+  GATEHOUSE_WEBHOOK_ALLOW_LOOPBACK: booleanFlag.default(false),
+  GATEHOUSE_WEBHOOK_ALLOW_PRIVATE_NETWORKS: booleanFlag.default(false),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;

@@ -25,6 +25,9 @@ export const RUNTIME_TABLE_PRIVILEGES: Readonly<Record<string, readonly TablePri
   audit_signing_keys: ['SELECT', 'INSERT'],
   // Browser sessions end (ended_at), they are never deleted: a signed-out session stays as the record of one.
   browser_sessions: ['SELECT', 'INSERT', 'UPDATE'],
+  // Webhook endpoints are disabled, never deleted; their delivery attempts are a log, appended only.
+  webhook_endpoints: ['SELECT', 'INSERT', 'UPDATE'],
+  webhook_deliveries: ['SELECT', 'INSERT'],
   // Read-only, so a running service can tell which migrations its schema has.
   schema_migrations: ['SELECT'],
   // The runtime role's own password: for the owner's eyes only.
