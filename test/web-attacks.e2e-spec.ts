@@ -154,6 +154,29 @@ describe('the web app under attack', () => {
     });
   });
 
+  describe('file names that pretend', () => {
+    it('keeps a file name as a browser sends it (UTF-8 in filename="…")', async () => {
+      const mine = await signIn(developer);
+      const useCaseId = await useCaseAs(mine);
+      const res = await t.http().post(`/api/use-cases/${useCaseId}/evidence`).set(mine.cookie).set(mine.csrf).field('kind', 'other').field('title', 'Prüfbericht').attach('file', Buffer.from('%PDF'), { filename: 'Prüfbericht 日本.pdf', contentType: 'application/pdf' });
+      expect(res.status).toBe(201);
+      expect(res.body.fileName).toBe('Prüfbericht 日本.pdf');
+    });
+
+    it.each([
+      ['right-to-left override', 'model-card\u202Efdp.exe'],
+      ['right-to-left isolate', 'model-card\u2067fdp.exe\u2069'],
+      ['right-to-left embedding', 'notes\u202Bfdp.js'],
+    ])('refuses a file name with a %s, which would show a reviewer another extension', async (_name, filename) => {
+      const mine = await signIn(developer);
+      const useCaseId = await useCaseAs(mine);
+      const res = await t.http().post(`/api/use-cases/${useCaseId}/evidence`).set(mine.cookie).set(mine.csrf).field('kind', 'model_card').field('title', 'Model card').attach('file', Buffer.from('MZ'), { filename, contentType: 'application/pdf' });
+      expect(res.status).toBe(422);
+      expect(res.body.errors).toEqual([expect.objectContaining({ field: 'file' })]);
+      expect(await evidenceCount(useCaseId)).toBe(0);
+    });
+  });
+
   describe('static serving', () => {
     const page = { Accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
 

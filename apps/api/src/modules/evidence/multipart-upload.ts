@@ -69,7 +69,8 @@ export function receiveUpload<T>(req: Request, maxBytes: number, store: (file: I
 
     let parser: busboy.Busboy;
     try {
-      parser = busboy({ headers: req.headers, limits: { files: 1, fields: 10, fieldSize: 10_000, fileSize: maxBytes } });
+      // Browsers send a file's name as raw UTF-8 in filename="…"; busboy would read it as Latin-1 (Prüf → PrÃ¼f).
+      parser = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { files: 1, fields: 10, fieldSize: 10_000, fileSize: maxBytes } });
     } catch {
       return fail(new ValidationFailedError([{ field: 'file', detail: 'the multipart body is malformed' }]));
     }
@@ -108,9 +109,18 @@ export function receiveUpload<T>(req: Request, maxBytes: number, store: (file: I
   }).finally(settle);
 }
 
+/**
+ * Characters that reorder the text around them. In a file name they only disguise it: `card\u202Efdp.exe`
+ * is shown to a reviewer as `cardexe.pdf`.
+ */
+const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
 /** The global text rule, which never sees a multipart body: over the form fields and the file name. */
 function unsafeFormText(fields: Record<string, string>, fileName: string | undefined): FieldError[] {
-  const fileNameProblem = fileName === undefined ? undefined : textProblem(fileName);
+  const fileNameProblem =
+    fileName === undefined
+      ? undefined
+      : (textProblem(fileName) ?? (BIDI_CONTROLS.test(fileName) ? 'holds a bidirectional control character, which can disguise its extension' : undefined));
   return [...inputProblems(fields), ...(fileNameProblem ? [{ field: 'file', detail: `the file name ${fileNameProblem}` }] : [])];
 }
 
