@@ -1,5 +1,5 @@
 import { Browser } from 'playwright-core';
-import { adminUser, bearer, givenTeam, givenUser, TestUser } from '../support';
+import { adminUser, bearer, givenTeam, givenUseCase, givenUser, TestUser } from '../support';
 import { describeInBrowser, launchChromium, signedInPage, startWebApp, WebApp } from './support/browser';
 
 /** What a hostile but signed-in person (or a link they send) can make the web app do in a browser. */
@@ -40,6 +40,40 @@ describeInBrowser('the web app under attack', () => {
     expect(elsewhere).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();
+  });
+
+  it('shows markup typed into use cases, evidence and the trail as text, never as elements', async () => {
+    const teamId = (await givenTeam(web.t)).id;
+    const developer = await givenUser(web.t, { teams: [{ teamId, role: 'developer' }], name: 'hostile' });
+    const officer = await givenUser(web.t, { roles: ['compliance_officer'], name: 'reader' });
+    const payload = (where: string) => `<img src=x data-injected="${where}" onerror="window.__injected='${where}'"><script>window.__injected='${where}'</script>`;
+    const useCase = await givenUseCase(web.t, developer.token, teamId, { title: `Triage ${payload('title')}`, intendedUse: payload('intendedUse') });
+    const file = await web.t.http().post(`/api/use-cases/${useCase.id}/evidence`).set(bearer(developer.token)).field('kind', 'model_card').field('title', payload('evidence-title'))
+      .attach('file', Buffer.from('%PDF'), { filename: `${payload('file-name')}.pdf`, contentType: 'application/pdf' });
+    expect(file.status).toBe(201);
+    const link = await web.t.http().post(`/api/use-cases/${useCase.id}/evidence/links`).set(bearer(developer.token)).send({ kind: 'other', title: payload('link-title'), url: 'https://example.com/?q=%22%3E%3Cimg%20src=x%20data-injected=url%3E' });
+    expect(link.status).toBe(201);
+
+    for (const [person, paths] of [
+      [developer, [`/use-cases/${useCase.id}`, `/use-cases/${useCase.id}/evidence`, `/use-cases/${useCase.id}/history`, '/use-cases']],
+      [officer, ['/audit']],
+    ] as const) {
+      const { context, page } = await signedInPage(browser, web.baseUrl, person, paths[0]);
+      const dialogs: string[] = [];
+      page.on('dialog', (dialog) => {
+        dialogs.push(dialog.message());
+        void dialog.dismiss();
+      });
+      for (const path of paths) {
+        if (path !== paths[0]) await page.goto(path);
+        await page.waitForLoadState('networkidle');
+        // The markup is there, as text.
+        if (path.startsWith('/use-cases')) await page.getByText('data-injected=', { exact: false }).first().waitFor();
+        expect({ path, injected: await page.evaluate('document.querySelectorAll("[data-injected]").length + ":" + String(window.__injected)') }).toEqual({ path, injected: '0:undefined' });
+      }
+      expect(dialogs).toEqual([]);
+      await context.close();
+    }
   });
 
   it('shows the next person to sign in on the same tab nothing the previous one read', async () => {
