@@ -16,6 +16,7 @@ import { GovernImpactAssessmentsAndRiskAcceptance1764153000000 } from './1764153
 import { SealAuditEventsAfterCommit1764160200000 } from './1764160200000-SealAuditEventsAfterCommit';
 import { CreateBrowserSessions1764167400000 } from './1764167400000-CreateBrowserSessions';
 import { CreateWebhooks1764171000000 } from './1764171000000-CreateWebhooks';
+import { CreateNotifications1764181000000 } from './1764181000000-CreateNotifications';
 
 /** Every migration, oldest first. A new migration is added here as well as in its own file. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -36,4 +37,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   SealAuditEventsAfterCommit1764160200000,
   CreateBrowserSessions1764167400000,
   CreateWebhooks1764171000000,
+  CreateNotifications1764181000000,
 ];

@@ -70,6 +70,8 @@ interface Fixtures {
   obligation: { useCaseId: string; id: string };
   /** A ready use case raised to high by a third assessor; with `propose`, that assessor has also proposed lowering it back. */
   pendingTierChange(propose: boolean): Promise<{ useCaseId: string; requestId?: string }>;
+  /** The deployer's notification of the obligation review's decision (the team is told of decisions). */
+  deployerNotificationId: string;
   /** A fresh, active webhook endpoint that never sends: its URL is a loopback address, refused at every delivery here. */
   webhookId(): Promise<string>;
 }
@@ -312,6 +314,15 @@ const CASES: RouteCase[] = [
     request: async (f) => ({ path: `/api/use-cases/${f.obligation.useCaseId}/obligations/${f.obligation.id}`, body: { status: 'closed' } }),
   },
   { route: 'GET /api/me/inbox', expect: allow(200, SIGNED_IN), request: async () => ({ path: '/api/me/inbox' }) },
+  { route: 'GET /api/me/notifications', expect: allow(200, SIGNED_IN), request: async () => ({ path: '/api/me/notifications' }) },
+  {
+    route: 'POST /api/me/notifications/:id/read',
+    // Its recipient reads it; to anyone else it does not exist.
+    expect: allow(404, SIGNED_IN, 403, { deployer: 200 }),
+    request: async (f) => ({ path: `/api/me/notifications/${f.deployerNotificationId}/read` }),
+  },
+  { route: 'GET /api/me/notification-preferences', expect: allow(200, SIGNED_IN), request: async () => ({ path: '/api/me/notification-preferences' }) },
+  { route: 'PUT /api/me/notification-preferences', expect: allow(200, SIGNED_IN), request: async () => ({ path: '/api/me/notification-preferences', body: { muted: ['re_review_due'] } }) },
 
   {
     route: 'POST /api/webhooks',
@@ -384,6 +395,7 @@ describe('authorization', () => {
       .send({ role: 'developer', decision: 'approve', comment: 'ok', revision: obligationReview.revision, conditions: [{ description: 'monitor drift' }] }).expect(201);
     const obligationUseCase = (await t.http().get(`/api/reviews/${obligationReview.id}`).set(bearer(developerUser.token))).body.useCaseId;
     const [obligation] = (await t.http().get(`/api/use-cases/${obligationUseCase}/obligations`).set(bearer(developerUser.token))).body;
+    const [deployerNotification] = (await t.http().get('/api/me/notifications').set(credentials.deployer).expect(200)).body.items;
 
     const tierAssessor = await givenUser(t, { roles: ['assessor'] });
     const pendingTierChange = async (propose: boolean) => {
@@ -420,6 +432,7 @@ describe('authorization', () => {
         return view.content.risks[view.content.risks.length - 1].id;
       },
       pendingTierChange,
+      deployerNotificationId: deployerNotification.id,
       webhookId: async () => {
         // Written as the owner, past the registration's address check, so the endpoint exists without ever being sent to.
         const [row] = await withClient(t.database.url, async (owner) =>
@@ -482,6 +495,8 @@ describe('authorization', () => {
       'GET /api/me → authenticated',
       'GET /api/me/api-keys → authenticated',
       'GET /api/me/inbox → authenticated',
+      'GET /api/me/notification-preferences → authenticated',
+      'GET /api/me/notifications → authenticated',
       'GET /api/reviews/:reviewId → use_cases:read',
       'GET /api/reviews/overdue → use_cases:read',
       'GET /api/teams → authenticated',
@@ -517,6 +532,7 @@ describe('authorization', () => {
       'POST /api/auth/session → public',
       'POST /api/gate-policies → gate_policies:manage',
       'POST /api/me/api-keys → authenticated',
+      'POST /api/me/notifications/:id/read → authenticated',
       'POST /api/me/password → authenticated',
       'POST /api/reviews/:reviewId/sign-offs → gate_reviews:decide',
       'POST /api/teams → identity:manage',
@@ -536,6 +552,7 @@ describe('authorization', () => {
       'POST /api/webhooks → webhooks:manage',
       'POST /api/webhooks/:id/redeliver → webhooks:manage',
       'POST /api/webhooks/:id/rotate-secret → webhooks:manage',
+      'PUT /api/me/notification-preferences → authenticated',
       'PUT /api/teams/:id/members/:userId/:role → identity:manage',
       'PUT /api/use-cases/:id/checklist/:itemId → use_cases:write',
       'PUT /api/use-cases/:id/impact-assessment → use_cases:write',

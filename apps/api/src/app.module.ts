@@ -13,6 +13,7 @@ import { GatePoliciesModule } from './modules/gate-policies/gate-policies.module
 import { GateReviewsModule } from './modules/gate-reviews/gate-reviews.module';
 import { IdentityModule } from './modules/identity/identity.module';
 import { ImpactAssessmentsModule } from './modules/impact-assessments/impact-assessments.module';
+import { NotificationsModule } from './modules/notifications/notifications.module';
 import { UseCasesModule } from './modules/use-cases/use-cases.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
 
@@ -36,6 +37,7 @@ export class AppModule {
         EvidenceModule,
         ImpactAssessmentsModule,
         GateReviewsModule,
+        NotificationsModule,
         ComplianceModule,
         WebhooksModule,
         IdempotencyModule,

@@ -24,6 +24,7 @@ export const AUDIT_ACTIONS = {
   'team.member_removed': 'A user left a team',
   'api_key.created': 'An API key was created',
   'api_key.revoked': 'An API key was revoked',
+  'notification_preferences.changed': 'A person changed which kinds of notification they receive by email',
   // The registry.
   'use_case.created': 'A use case was registered',
   'use_case.updated': 'A use case was changed (a new revision)',
@@ -127,6 +128,7 @@ export interface AuditDetails {
   'team.member_removed': { data: { userId: Id; role: Name } };
   'api_key.created': { after: { ownerId: Id; name: string; prefix: string; roles: Name[] } };
   'api_key.revoked': { data: { ownerId: Id; name: string; prefix: string } };
+  'notification_preferences.changed': Change<{ muted: Name[] }>;
   'use_case.created': { after: unknown; data: { revision: 1; contentHash: string; tier: Name } };
   'use_case.updated': { data: ContentChange };
   'use_case.tier_overridden': { data: ContentChange & { requestId?: Id; proposedBy?: Id; confirmedBy?: Id } };

@@ -61,6 +61,28 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ GATEHOUSE_SESSION_IDLE_MINUTES: '0' })).toThrow(/GATEHOUSE_SESSION_IDLE_MINUTES/);
   });
 
+  it('keeps email off unless an SMTP URL is given, and links to the local web app by default', () => {
+    expect(loadConfig({}).notifications).toEqual({
+      publicUrl: 'http://127.0.0.1:3000',
+      smtpUrl: undefined,
+      mailFrom: 'Gatehouse <gatehouse@localhost>',
+      pollMs: 1000,
+      retryBaseMs: 30_000,
+      maxAttempts: 8,
+      scanSeconds: 3600,
+      obligationNoticeDays: 7,
+    });
+    const configured = loadConfig({ GATEHOUSE_SMTP_URL: 'smtp://user:pass@mail.example.com:587', GATEHOUSE_PUBLIC_URL: 'https://gatehouse.example.com/', GATEHOUSE_NOTIFICATION_POLL_MS: '250' });
+    expect(configured.notifications).toMatchObject({ smtpUrl: 'smtp://user:pass@mail.example.com:587', publicUrl: 'https://gatehouse.example.com', pollMs: 250 });
+  });
+
+  it('refuses an SMTP URL of another scheme without echoing it (it holds a password)', () => {
+    expect(() => loadConfig({ GATEHOUSE_SMTP_URL: 'http://user:hunter2@mail.example.com' })).toThrow(/GATEHOUSE_SMTP_URL: must start with smtp:\/\/ or smtps:\/\//);
+    expect(() => loadConfig({ GATEHOUSE_SMTP_URL: 'http://user:hunter2@mail.example.com' })).not.toThrow(/hunter2/);
+    expect(() => loadConfig({ GATEHOUSE_PUBLIC_URL: 'ftp://example.com' })).toThrow(/GATEHOUSE_PUBLIC_URL/);
+    expect(() => loadConfig({ GATEHOUSE_NOTIFICATION_POLL_MS: '0' })).toThrow(/GATEHOUSE_NOTIFICATION_POLL_MS/);
+  });
+
   it('delivers webhooks every second, with 8 attempts, a day of secret overlap, and only to public https addresses by default', () => {
     expect(loadConfig({}).webhooks).toEqual({
       pollMs: 1000,

@@ -77,6 +77,24 @@ export interface AppConfig {
     /** What an endpoint's address may be (checked at registration and at every delivery). */
     network: { allowHttp: boolean; allowLoopback: boolean; allowPrivate: boolean };
   };
+  notifications: {
+    /** Where people open the web app: notifications link into it (`<publicUrl>/reviews/<id>`). */
+    publicUrl: string;
+    /** `smtp://user:pass@host:587` (or smtps://); unset: email is off, notifications are only stored. */
+    smtpUrl?: string;
+    /** The From of every email. */
+    mailFrom: string;
+    /** How often each instance's worker looks for email to send. */
+    pollMs: number;
+    /** The first retry after a refusal waits this long; each further one twice as long (at most an hour). */
+    retryBaseMs: number;
+    /** Sending attempts before a notification's email is given up ('failed'). */
+    maxAttempts: number;
+    /** How often the due-soon scans (obligations, periodic reviews) run. */
+    scanSeconds: number;
+    /** An obligation's owner is told this many days before it falls due. */
+    obligationNoticeDays: number;
+  };
 }
 
 export class InvalidConfigError extends Error {
@@ -159,6 +177,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         allowLoopback: e.GATEHOUSE_WEBHOOK_ALLOW_LOOPBACK,
         allowPrivate: e.GATEHOUSE_WEBHOOK_ALLOW_PRIVATE_NETWORKS,
       },
+    },
+    notifications: {
+      publicUrl: e.GATEHOUSE_PUBLIC_URL.replace(/\/+$/, ''),
+      smtpUrl: e.GATEHOUSE_SMTP_URL,
+      mailFrom: e.GATEHOUSE_MAIL_FROM,
+      pollMs: e.GATEHOUSE_NOTIFICATION_POLL_MS,
+      retryBaseMs: e.GATEHOUSE_NOTIFICATION_RETRY_BASE_MS,
+      maxAttempts: e.GATEHOUSE_NOTIFICATION_MAX_ATTEMPTS,
+      scanSeconds: e.GATEHOUSE_NOTIFICATION_SCAN_SECONDS,
+      obligationNoticeDays: e.GATEHOUSE_OBLIGATION_NOTICE_DAYS,
     },
   };
 }

@@ -59,6 +59,20 @@ export const environmentSchema = z.object({
   GATEHOUSE_WEBHOOK_ALLOW_HTTP: booleanFlag.default(false),
   GATEHOUSE_WEBHOOK_ALLOW_LOOPBACK: booleanFlag.default(false),
   GATEHOUSE_WEBHOOK_ALLOW_PRIVATE_NETWORKS: booleanFlag.default(false),
+  // Notifications (docs in the README's "Email notifications"): where the web app is, for deep links;
+  // SMTP, unset: email is off (notifications are still stored and shown in the app).
+  GATEHOUSE_PUBLIC_URL: z.string().url().refine((value) => /^https?:\/\//.test(value), 'must start with http:// or https://').default('http://127.0.0.1:3000'),
+  GATEHOUSE_SMTP_URL: z
+    .string()
+    .url()
+    .refine((value) => /^smtps?:\/\//.test(value), 'must start with smtp:// or smtps://')
+    .optional(),
+  GATEHOUSE_MAIL_FROM: z.string().min(3).max(320).default('Gatehouse <gatehouse@localhost>'),
+  GATEHOUSE_NOTIFICATION_POLL_MS: positiveInt.min(10).max(60_000).default(1000),
+  GATEHOUSE_NOTIFICATION_RETRY_BASE_MS: positiveInt.max(3_600_000).default(30_000),
+  GATEHOUSE_NOTIFICATION_MAX_ATTEMPTS: positiveInt.max(50).default(8),
+  GATEHOUSE_NOTIFICATION_SCAN_SECONDS: positiveInt.max(86_400).default(3600),
+  GATEHOUSE_OBLIGATION_NOTICE_DAYS: z.coerce.number().int().min(0).max(365).default(7),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;

@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { GatePoliciesModule } from '../gate-policies/gate-policies.module';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { UseCaseGatesModule } from '../use-cases/use-case-gates.module';
 import { GateReview } from './gate-review.entity';
 import { GateReviewsRepository } from './gate-reviews.repository';
 import { Obligation } from './obligation.entity';
 import { ReviewAlignment } from './review-alignment.service';
+import { ReviewNotices } from './review-notices';
 import { SignOff } from './sign-off.entity';
 
 /**
@@ -14,8 +16,8 @@ import { SignOff } from './sign-off.entity';
  * without depending on the whole approval engine (which depends on use-cases).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([GateReview, SignOff, Obligation]), GatePoliciesModule, UseCaseGatesModule],
-  providers: [ReviewAlignment, GateReviewsRepository],
-  exports: [ReviewAlignment, GateReviewsRepository],
+  imports: [TypeOrmModule.forFeature([GateReview, SignOff, Obligation]), GatePoliciesModule, UseCaseGatesModule, NotificationsModule],
+  providers: [ReviewAlignment, GateReviewsRepository, ReviewNotices],
+  exports: [ReviewAlignment, GateReviewsRepository, ReviewNotices],
 })
 export class ReviewAlignmentModule {}

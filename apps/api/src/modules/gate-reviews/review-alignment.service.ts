@@ -4,9 +4,11 @@ import { AuditTrail } from '@app/audit';
 import { GatePoliciesService } from '../gate-policies/gate-policies.service';
 import { UseCaseGates } from '../use-cases/use-case-gates.service';
 import { GateReview } from './gate-review.entity';
+import { authorsOf } from '../use-cases/use-cases.repository';
 import { GateReviewsRepository } from './gate-reviews.repository';
 import { GatedTier, Tier } from './lifecycle';
-import { RoleSlot } from './sign-off.policy';
+import { ReviewNotices, rolesAskedAgain } from './review-notices';
+import { evaluateReview, RecordedDecision, RoleSlot } from './sign-off.policy';
 
 /** The use case as it stands after a change, as far as its open review cares. */
 export interface ChangedUseCase {
@@ -14,6 +16,10 @@ export interface ChangedUseCase {
   revision: number;
   contentHash: string;
   tier: Tier;
+  /** Named in the notices a change sends (the use case's title after the change). */
+  title: string;
+  developerTeamId: string;
+  deployerTeamId: string;
 }
 
 /**
@@ -38,6 +44,7 @@ export class ReviewAlignment {
     private readonly policies: GatePoliciesService,
     private readonly useCaseGates: UseCaseGates,
     private readonly repository: GateReviewsRepository,
+    private readonly notices: ReviewNotices,
   ) {}
 
   async afterContentChange(tx: EntityManager, useCase: ChangedUseCase): Promise<void> {
@@ -48,8 +55,23 @@ export class ReviewAlignment {
       .where("r.use_case_id = :useCaseId AND r.status = 'open'", { useCaseId: useCase.id })
       .getOne();
     if (!review) return;
+    const decisions = (await this.repository.currentDecisions(tx, [review.id])).get(review.id)!.map(toRecorded);
+    const missingBefore = missingOf(review.slots, review.contentHash, decisions);
     if (review.contentHash !== useCase.contentHash) await this.moveToRevision(tx, review, useCase);
-    await this.alignTier(tx, review, useCase.tier);
+    const slots = await this.alignTier(tx, review, useCase.tier);
+    if (!slots || useCase.tier === 'prohibited') return;
+    // Whoever a new slot, a larger quorum or a stale approval now needs is asked, once for this revision.
+    const roles = rolesAskedAgain(missingBefore, missingOf(slots, useCase.contentHash, decisions));
+    if (!roles.length) return;
+    const parties = { developerTeamId: useCase.developerTeamId, deployerTeamId: useCase.deployerTeamId, authorIds: (await authorsOf(tx, [useCase.id])).get(useCase.id) ?? [] };
+    await this.notices.askForSignOffs(tx, {
+      review: { ...review, tier: useCase.tier, slots, revision: useCase.revision, contentHash: useCase.contentHash },
+      useCase: { id: useCase.id, title: useCase.title, developerTeamId: useCase.developerTeamId, deployerTeamId: useCase.deployerTeamId },
+      parties,
+      current: decisions,
+      roles,
+      again: true,
+    });
   }
 
   /** The slots a review needs at `tier`, from the policy version it is pinned to. */
@@ -70,8 +92,9 @@ export class ReviewAlignment {
     });
   }
 
-  private async alignTier(tx: EntityManager, review: GateReview, tier: Tier) {
-    if (review.tier === tier) return;
+  /** The review's slots after the change; undefined when it was closed. */
+  private async alignTier(tx: EntityManager, review: GateReview, tier: Tier): Promise<RoleSlot[] | undefined> {
+    if (review.tier === tier) return review.slots;
     if (tier === 'prohibited') {
       await this.repository.close(tx, review.id, 'superseded');
       await this.useCaseGates.markActive(tx, review.useCaseId);
@@ -84,7 +107,7 @@ export class ReviewAlignment {
         data: { gate: review.gate },
         reason: 'The use case became prohibited; a prohibited use case passes no gate.',
       });
-      return;
+      return undefined;
     }
     const slots = await this.slotsFor(review, tier, tx);
     await tx.getRepository(GateReview).update({ id: review.id }, { tier, slots });
@@ -96,5 +119,16 @@ export class ReviewAlignment {
       after: { tier, slots },
       data: { gate: review.gate, policyVersion: review.policyVersion },
     });
+    return slots;
   }
+}
+
+/** The approvals still missing, by role, for these slots on this content. */
+function missingOf(slots: RoleSlot[], contentHash: string, decisions: RecordedDecision[]): RoleSlot[] {
+  const outcome = evaluateReview({ slots, contentHash }, decisions);
+  return outcome.status === 'open' ? outcome.missing : [];
+}
+
+function toRecorded(decision: { signerId: string; role: RoleSlot['role']; decision: RecordedDecision['decision']; contentHash: string }): RecordedDecision {
+  return { signerId: decision.signerId, role: decision.role, decision: decision.decision, contentHash: decision.contentHash };
 }

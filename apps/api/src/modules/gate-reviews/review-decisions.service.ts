@@ -20,6 +20,7 @@ import { GatedTier, Stage } from './lifecycle';
 import { ObligationsService } from './obligations.service';
 import { OneAtATime } from './one-at-a-time';
 import { reviewOpeningErrors } from './review-opening.policy';
+import { ReviewNotices } from './review-notices';
 import { ReviewQueries, toDecision, toState } from './review-queries.service';
 import { mayDecideRollback, rollbackDeciders, rollbackTargetError } from './rollback.policy';
 import { SignOff } from './sign-off.entity';
@@ -49,6 +50,7 @@ export class ReviewDecisions {
     private readonly repository: GateReviewsRepository,
     private readonly queries: ReviewQueries,
     private readonly obligations: ObligationsService,
+    private readonly notices: ReviewNotices,
   ) {}
 
   async open(principal: Principal, useCaseId: string, input: OpenReviewDto) {
@@ -87,6 +89,15 @@ export class ReviewDecisions {
         useCaseId,
         data: { gate: input.gate, tier, policyVersion: policy.version, revision: useCase.revision, contentHash: useCase.contentHash, slots },
         reason: input.reason,
+      });
+      const review = { id, gate: input.gate, fromStage: useCase.stage, toStage: stageAfter(input.gate, useCase.stage), tier, revision: useCase.revision, openedBy: principal.userId, contentHash: useCase.contentHash, slots, status: 'open' as const };
+      await this.notices.askForSignOffs(tx, {
+        review,
+        useCase: noticeUseCase(useCase),
+        parties: await this.useCases.partiesOfUseCase(tx, useCase),
+        current: [],
+        roles: slots.map((slot) => slot.role),
+        again: false,
       });
       return this.queries.view(tx, id, useCase);
     });
@@ -174,6 +185,12 @@ export class ReviewDecisions {
     let after = review;
     if (outcome.status === 'passed' && gaps.length === 0) after = await this.pass(tx, review, useCase, decisions);
     if (outcome.status === 'rejected' || outcome.status === 'changes_requested') after = await this.close(tx, review, outcome.status);
+    await this.notices.tellTeam(tx, {
+      review: after,
+      useCase: noticeUseCase(useCase),
+      signOff: { id: recorded.id, signerId: principal.userId, signerName: principal.displayName, role: recorded.role, decision: recorded.decision, comment: recorded.comment },
+      outcome: after.status === 'superseded' ? 'open' : after.status,
+    });
     return this.queries.decisionAnswer(after, recorded, outcome, gaps);
   }
 
@@ -247,3 +264,7 @@ export class ReviewDecisions {
   }
 }
 
+/** The use case as a notice names it. */
+function noticeUseCase(useCase: UseCase) {
+  return { id: useCase.id, title: useCase.content.title, developerTeamId: useCase.developerTeamId, deployerTeamId: useCase.deployerTeamId };
+}

@@ -259,7 +259,7 @@ export class UseCasesService {
         useCaseId: id,
         reason: options.reason,
       });
-      await this.reviews.afterContentChange(tx, { id, revision, contentHash: storedHash, tier });
+      await this.reviews.afterContentChange(tx, { id, revision, contentHash: storedHash, tier, title: after.title, developerTeamId: current.developerTeamId, deployerTeamId: current.deployerTeamId });
       // Read again: aligning the open review may have changed the use case's status.
       return useCaseView(await this.findUseCase(tx, id, true));
     };
