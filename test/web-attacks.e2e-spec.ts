@@ -191,6 +191,25 @@ describe('the web app under attack', () => {
       },
     );
 
+    it('never redirects: no Location to follow off the site from a directory or a doubled slash', async () => {
+      for (const path of ['/assets', '/assets/', '//evil.example/', '//evil.example/%2e%2e', '/\\evil.example/', '/assets//evil.example']) {
+        const res = await t.http().get(path).set(page);
+        expect({ path, status: res.status, location: res.headers.location }).toEqual({ path, status: expect.any(Number), location: undefined });
+        expect(res.status === 404 || res.status === 200).toBe(true);
+      }
+    });
+
+    it('lets no other origin read an answer: no CORS headers, even for a cookie session', async () => {
+      const mine = await signIn(developer);
+      for (const res of [
+        await t.http().get('/api/me').set(mine.cookie).set('Origin', 'https://evil.example'),
+        await t.http().options('/api/use-cases').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'POST').set('Access-Control-Request-Headers', 'content-type,x-csrf-token'),
+      ]) {
+        expect(res.headers['access-control-allow-origin']).toBeUndefined();
+        expect(res.headers['access-control-allow-credentials']).toBeUndefined();
+      }
+    });
+
     it('answers /API/… and /Api/… lookalikes as the API (no page), whatever the case', async () => {
       for (const path of ['/API/use-cases', '/Api/me', '/HEALTH/live']) {
         const res = await t.http().get(path).set(page);
@@ -229,6 +248,22 @@ describe('the web app under attack', () => {
       const me = await t.http().get('/api/me').set(second.cookie).expect(200);
       expect(me.body.id).toBe(colleague.id);
       await t.http().get('/api/me').set(first.cookie).expect(200);
+    });
+
+    it('takes about as long to refuse an unknown email as a wrong password (no list of accounts by timing)', async () => {
+      const median = async (email: string) => {
+        const times: number[] = [];
+        for (let i = 0; i < 5; i++) {
+          const started = process.hrtime.bigint();
+          await t.http().post('/api/auth/session').send({ email, password: 'not the password' }).expect(401);
+          times.push(Number(process.hrtime.bigint() - started) / 1e6);
+        }
+        return times.sort((a, b) => a - b)[2];
+      };
+      const wrongPassword = await median(developer.email);
+      const unknownEmail = await median(`nobody-${randomBytes(4).toString('hex')}@gatehouse.test`);
+      // Both verify an argon2 hash (a decoy for the unknown email); without the decoy the unknown email is many times faster.
+      expect(unknownEmail).toBeGreaterThan(wrongPassword / 3);
     });
 
     it('cannot be fixed in advance: a sign-in sent with someone\'s cookie (valid, ended or made up) gets a new token of its own', async () => {
