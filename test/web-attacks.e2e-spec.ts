@@ -236,6 +236,17 @@ describe('the web app under attack', () => {
   });
 
   describe('sessions', () => {
+    it('leaves nothing a person read in the browser\'s cache for the next one at the computer: API answers and downloads are no-store', async () => {
+      const mine = await signIn(developer);
+      const useCaseId = await useCaseAs(mine);
+      const uploaded = await t.http().post(`/api/use-cases/${useCaseId}/evidence`).set(mine.cookie).set(mine.csrf).field('kind', 'other').field('title', 'confidential').attach('file', Buffer.from('confidential'), { filename: 'c.txt', contentType: 'text/plain' });
+      expect(uploaded.status).toBe(201);
+      for (const path of ['/api/me', `/api/use-cases/${useCaseId}`, `/api/use-cases/${useCaseId}/evidence`, `/api/use-cases/${useCaseId}/evidence/${uploaded.body.id}/content`, '/api/use-cases']) {
+        const res = await t.http().get(path).set(mine.cookie);
+        expect({ path, status: res.status, cacheControl: res.headers['cache-control'] }).toEqual({ path, status: 200, cacheControl: 'no-store' });
+      }
+    });
+
     it('never caches the session, which carries its CSRF token', async () => {
       const mine = await signIn(developer);
       const res = await t.http().get('/api/auth/session').set(mine.cookie).expect(200);

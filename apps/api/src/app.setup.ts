@@ -50,6 +50,7 @@ function configureHttp(app: NestExpressApplication, config: AppConfig) {
       },
     }),
   );
+  app.use(neverCacheApiAnswers);
   if (!serveWebApp(app)) {
     app.get(Logger).warn(`The web app is not built (${WEB_APP_DIRECTORY} has no index.html): only the API is served. Run npm run build.`);
   }
@@ -57,6 +58,16 @@ function configureHttp(app: NestExpressApplication, config: AppConfig) {
   app.use(parseJsonBody(config.http.bodyLimitBytes, sendProblem));
   app.useGlobalPipes(new TextRulePipe(), createValidationPipe());
   app.useGlobalFilters(problems);
+}
+
+/**
+ * The API's answers are one person's view of confidential records (use cases, evidence files, the trail):
+ * no browser or proxy keeps them, so nothing read stays on a shared computer after signing out. The web
+ * app's own files keep their caching (web-app.ts).
+ */
+function neverCacheApiAnswers(req: Request, res: Response, next: NextFunction) {
+  if (/^\/api(\/|$)/i.test(req.path)) res.setHeader('Cache-Control', 'no-store');
+  next();
 }
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
