@@ -165,6 +165,9 @@ export async function givenFuzzWorld(t: TestApp): Promise<FuzzWorld> {
     }),
     RollbackDto: () => ({ toStage: 'design', reason: 'incident' }),
     UpdateObligationDto: () => ({ status: 'closed', note: 'done' }),
+    // A loopback URL, refused here (no GATEHOUSE_WEBHOOK_ALLOW_LOOPBACK): the fuzz run never registers an endpoint that would send anywhere.
+    CreateWebhookDto: () => ({ url: 'https://127.0.0.1/hook', eventTypes: ['*'], description: 'fuzz' }),
+    RedeliverWebhookDto: () => ({}),
   };
 
   return {
