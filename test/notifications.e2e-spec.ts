@@ -4,7 +4,7 @@ import { NotificationScans } from '../apps/api/src/modules/notifications/notific
 import { NotificationsRepository } from '../apps/api/src/modules/notifications/notifications.repository';
 import { bearer, createTestApp, createTestDatabase, givenUser, TestApp, TestDatabase, TestUser } from './support';
 import { givenReviewWorld, givenUseCaseAt, openReview, ReviewWorld, signOff } from './support/review-world';
-import { ReceivedMail, SmtpSink, smtpRefusal, startSmtpSink } from './support/smtp-sink';
+import { freePort, ReceivedMail, SmtpSink, smtpRefusal, startDroppingSmtpServer, startSmtpSink } from './support/smtp-sink';
 
 const PUBLIC_URL = 'https://gatehouse.example.test';
 
@@ -272,6 +272,58 @@ describe('notifications, stored and emailed', () => {
       }
       const listed = (await t.http().get('/api/me/notifications').set(bearer(world.developer.token)).expect(200)).body.items;
       expect(listed.find((n: { id: string }) => rows.some((r) => r.id === n.id)).email.state).toBe('uncertain');
+    });
+  });
+
+  describe('when the mail server is away, or drops the connection', () => {
+    /** Another instance on this database, sending through `smtpUrl`; its worker runs when the test says. */
+    const instanceSendingTo = async (smtpUrl: string) => {
+      const app = await createTestApp({ database: t.database, env: { GATEHOUSE_SMTP_URL: smtpUrl, GATEHOUSE_PUBLIC_URL: PUBLIC_URL, GATEHOUSE_NOTIFICATION_POLL_MS: '60000', GATEHOUSE_NOTIFICATION_RETRY_BASE_MS: '50', GATEHOUSE_NOTIFICATION_MAX_ATTEMPTS: '8' } });
+      otherApps.push(app);
+      return app;
+    };
+
+    it('a server that cannot be reached is tried again, and the email is sent once it is back', async () => {
+      await sendAll();
+      const port = await freePort();
+      const instance = await instanceSendingTo(`smtp://127.0.0.1:${port}`);
+      const useCaseId = await givenUseCaseAt(t, world, 'minimal');
+      const review = await openReview(t, world, useCaseId, 'design_to_develop', 'minimal');
+      await instance.app.get(NotificationMailer).drain();
+      const waiting = await byCause(`review:${review.id}:opened`);
+      expect(waiting.length).toBeGreaterThan(0);
+      for (const row of waiting) {
+        expect(row).toMatchObject({ email_state: 'pending', email_attempts: 1 });
+        expect(row.last_error).toContain('ECONNREFUSED');
+      }
+      const back = await startSmtpSink(port);
+      otherSinks.push(back);
+      await sendAll(instance);
+      for (const row of await byCause(`review:${review.id}:opened`)) {
+        expect(row).toMatchObject({ email_state: 'sent', last_error: null });
+        expect(row.email_attempts).toBeGreaterThanOrEqual(2);
+        expect(mailFor(row, back.messages)).toHaveLength(1);
+      }
+    });
+
+    it('a connection dropped after the message went over leaves it uncertain: it may have arrived, so it is not sent again', async () => {
+      await sendAll();
+      const dropper = await startDroppingSmtpServer();
+      const instance = await instanceSendingTo(dropper.url);
+      try {
+        const useCaseId = await givenUseCaseAt(t, world, 'minimal');
+        const review = await openReview(t, world, useCaseId, 'design_to_develop', 'minimal');
+        const rows = await byCause(`review:${review.id}:opened`);
+        await sendAll(instance);
+        expect(dropper.received()).toBe(rows.length);
+        for (const row of await byCause(`review:${review.id}:opened`)) {
+          expect(row).toMatchObject({ email_state: 'uncertain', email_attempts: 1 });
+        }
+        await instance.app.get(NotificationMailer).drain();
+        expect(dropper.received()).toBe(rows.length);
+      } finally {
+        await dropper.close();
+      }
     });
   });
 

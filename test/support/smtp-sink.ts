@@ -1,4 +1,4 @@
-import { AddressInfo } from 'node:net';
+import { AddressInfo, createServer } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
@@ -39,7 +39,7 @@ export interface SmtpSink {
  * keeping every message it accepts, parsed by `mailparser`. Refusals are
  * scripted per test through onRcptTo and onData.
  */
-export async function startSmtpSink(): Promise<SmtpSink> {
+export async function startSmtpSink(port = 0): Promise<SmtpSink> {
   const sink: SmtpSink = {
     url: '',
     messages: [],
@@ -85,8 +85,61 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(port, '127.0.0.1', () => resolve());
   });
   sink.url = `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
   return sink;
+}
+
+/**
+ * A mail server that takes a whole message and then drops the connection
+ * without answering — as a server that crashes, or a network that fails,
+ * after the data arrived: the sender cannot know whether it was delivered.
+ * Speaks just enough SMTP for nodemailer; counts the messages it took.
+ */
+export async function startDroppingSmtpServer(): Promise<{ url: string; received: () => number; close(): Promise<void> }> {
+  let received = 0;
+  const server = createServer((socket) => {
+    let inData = false;
+    let buffer = '';
+    socket.write('220 dropper ESMTP\r\n');
+    socket.on('data', (chunk) => {
+      buffer += chunk.toString('latin1');
+      for (;;) {
+        if (inData) {
+          const end = buffer.indexOf('\r\n.\r\n');
+          if (end < 0) return;
+          received++;
+          socket.destroy();
+          return;
+        }
+        const line = buffer.indexOf('\r\n');
+        if (line < 0) return;
+        const command = buffer.slice(0, line).toUpperCase();
+        buffer = buffer.slice(line + 2);
+        if (command.startsWith('EHLO') || command.startsWith('HELO')) socket.write('250 dropper\r\n');
+        else if (command.startsWith('DATA')) {
+          inData = true;
+          socket.write('354 go ahead\r\n');
+        } else if (command.startsWith('QUIT')) socket.end('221 bye\r\n');
+        else socket.write('250 OK\r\n');
+      }
+    });
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return {
+    url: `smtp://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    received: () => received,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** A port nothing listens on (it was free a moment ago). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
