@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { withClient } from '@app/database';
 import { NotificationMailer } from '../apps/api/src/modules/notifications/notification-mailer';
 import { NotificationScans } from '../apps/api/src/modules/notifications/notification-scans';
@@ -137,6 +138,18 @@ describe('notifications, stored and emailed', () => {
       expect(rows[0].body).toContain('changed (new content or a new risk tier) and needs a sign-off again');
       expect(rows[0].body).toContain('decide as an independent assessor');
       expect(rows[0].body).toContain('tier high');
+    });
+
+    it('new content during the review asks again for the approvals it made stale, and only those', async () => {
+      const useCaseId = await givenUseCaseAt(t, world, 'limited');
+      const review = await openReview(t, world, useCaseId, 'design_to_develop', 'limited');
+      await signOff(t, world.legal, review.id, 'legal', review.revision).expect(201);
+      const edited = await t.http().patch(`/api/use-cases/${useCaseId}`).set(bearer(world.opener.token)).send({ title: `Renamed ${review.id.slice(0, 8)}` }).expect(200);
+      const rows = await byCause(`review:${review.id}:r${edited.body.revision}`);
+      // Legal's approval went stale: every legal holder is asked, its signer too; developer and deployer were missing already and were asked at the opening.
+      expect(sorted(rows.map((r) => r.recipient_user_id))).toEqual(sorted(await holders('legal')));
+      expect(rows[0].subject).toContain(`Renamed ${review.id.slice(0, 8)}`);
+      expect(rows[0].body).toContain(`revision ${edited.body.revision}`);
     });
 
     it('a decision tells the use case’s teams but not the signer; a request for changes says so', async () => {
@@ -438,9 +451,13 @@ describe('notifications, stored and emailed', () => {
   });
 
   describe('without SMTP', () => {
-    it('notifications are stored with email off and listed in the app', async () => {
+    it('notifications are stored with email off and listed in the app; the start says once that email is off', async () => {
+      const logged = jest.spyOn(Logger.prototype, 'log');
       const quiet = await createTestApp({ database: t.database, env: { GATEHOUSE_PUBLIC_URL: PUBLIC_URL } });
       otherApps.push(quiet);
+      const said = logged.mock.calls.filter(([message]) => typeof message === 'string' && message.startsWith('email is off'));
+      logged.mockRestore();
+      expect(said).toEqual([['email is off (GATEHOUSE_SMTP_URL is not set): notifications are stored and listed at GET /api/me/notifications, not emailed']]);
       const useCaseId = await givenUseCaseAt(quiet, world, 'minimal');
       const opened = await openReview(quiet, world, useCaseId, 'design_to_develop', 'minimal');
       const rows = await byCause(`review:${opened.id}:opened`, quiet);
