@@ -54,9 +54,13 @@ describeInBrowser('the web app under attack', () => {
     const link = await web.t.http().post(`/api/use-cases/${useCase.id}/evidence/links`).set(bearer(developer.token)).send({ kind: 'other', title: payload('link-title'), url: 'https://example.com/?q=%22%3E%3Cimg%20src=x%20data-injected=url%3E' });
     expect(link.status).toBe(201);
 
+    const admin = await adminUser(web.t);
+    const events = (await web.t.http().get(`/api/audit/events?useCaseId=${useCase.id}`).set(bearer(admin.token)).expect(200)).body.items as { seq: number }[];
+    expect(events.length).toBeGreaterThanOrEqual(3);
+
     for (const [person, paths] of [
       [developer, [`/use-cases/${useCase.id}`, `/use-cases/${useCase.id}/evidence`, `/use-cases/${useCase.id}/history`, '/use-cases']],
-      [officer, ['/audit']],
+      [officer, ['/audit', `/audit?useCaseId=${useCase.id}`, ...events.map((event) => `/audit/events/${event.seq}`)]],
     ] as const) {
       const { context, page } = await signedInPage(browser, web.baseUrl, person, paths[0]);
       const dialogs: string[] = [];
@@ -68,7 +72,7 @@ describeInBrowser('the web app under attack', () => {
         if (path !== paths[0]) await page.goto(path);
         await page.waitForLoadState('networkidle');
         // The markup is there, as text.
-        if (path.startsWith('/use-cases')) await page.getByText('data-injected=', { exact: false }).first().waitFor();
+        if (path.startsWith('/use-cases') || path.startsWith('/audit/events/')) await page.getByText('data-injected=', { exact: false }).first().waitFor();
         expect({ path, injected: await page.evaluate('document.querySelectorAll("[data-injected]").length + ":" + String(window.__injected)') }).toEqual({ path, injected: '0:undefined' });
       }
       expect(dialogs).toEqual([]);
