@@ -54,13 +54,14 @@ describeInBrowser('every page, checked for accessibility', () => {
       ...['', '/edit', '/risks', '/evidence', '/checklist', '/impact-assessment', '/reviews', '/obligations', '/history'].map((tab) => `/use-cases/${useCaseId}${tab}`),
       '/api-keys',
       '/admin/gate-policies',
+      '/notifications',
       '/no-such-page',
     ];
     expect(await violationsOn(world.opener, paths)).toEqual(none(paths));
   });
 
   it("a signer's pages", async () => {
-    const paths = ['/inbox', `/reviews/${reviewId}`, `/use-cases/${useCaseId}/impact-assessment`];
+    const paths = ['/inbox', `/reviews/${reviewId}`, `/use-cases/${useCaseId}/impact-assessment`, '/notifications'];
     expect(await violationsOn(world.legal, paths)).toEqual(none(paths));
   });
 

@@ -127,7 +127,14 @@ describeInBrowser('a high-risk use case through its first gate, in the browser',
   });
 
   it('legal finds it in the inbox, with why they may sign and what the gate needs, and approves with a condition', async () => {
-    const page = await sessionOf(people.legal, '/inbox');
+    // Told, not left to poll: the review's opening notified legal, with a link to it.
+    const page = await sessionOf(people.legal, '/notifications');
+    await page.getByRole('link', { name: /^Notifications \(1 unread\)/ }).waitFor();
+    const notice = page.getByRole('article').filter({ hasText: 'Claims triage assistant' });
+    await expect(notice.getByRole('link', { name: 'Open' }).getAttribute('href')).resolves.toBe(`/reviews/${reviewId}`);
+    await accessible(page, 'notifications');
+
+    await page.goto('/inbox');
     const row = page.getByRole('row', { name: /Claims triage assistant/ });
     await row.waitFor();
     await expect(row.textContent()).resolves.toMatch(/Legal/);

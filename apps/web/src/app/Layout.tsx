@@ -1,7 +1,10 @@
 import { AppShell, Burger, Button, Group, NavLink, Stack, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { Suspense } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { NavLink as RouterNavLink, Outlet, useLocation } from 'react-router';
+import { api, unwrap } from '../api/client';
+import { NOTIFICATIONS_KEY } from '../features/notifications/keys';
 import { useAbilities, useMe, useSession } from '../auth/session';
 import { PageLoader } from './PageLoader';
 
@@ -18,6 +21,12 @@ export function Layout() {
   const { signOut } = useSession();
   const [opened, { toggle, close }] = useDisclosure();
   const location = useLocation();
+  const unread = useQuery({
+    queryKey: [...NOTIFICATIONS_KEY, 'unread'],
+    queryFn: async () => unwrap(await api.GET('/api/me/notifications', { params: { query: { limit: 1 } } })).unreadCount,
+    refetchInterval: 60_000,
+  });
+  const unreadCount = unread.data ?? 0;
 
   const destinations: Destination[] = [
     { to: '/inbox', label: 'Waiting for me', shown: can.signs },
@@ -27,6 +36,7 @@ export function Layout() {
     { to: '/admin/users', label: 'Users', shown: can.isAdmin },
     { to: '/admin/teams', label: 'Teams', shown: can.isAdmin },
     { to: '/admin/gate-policies', label: 'Gate policies', shown: true },
+    { to: '/notifications', label: unreadCount ? `Notifications (${unreadCount} unread)` : 'Notifications', shown: true },
     { to: '/api-keys', label: 'API keys', shown: true },
   ];
 

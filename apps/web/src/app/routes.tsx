@@ -19,6 +19,7 @@ const UsersPage = lazy(() => import('../features/admin/UsersPage'));
 const TeamsPage = lazy(() => import('../features/admin/TeamsPage'));
 const GatePoliciesPage = lazy(() => import('../features/admin/GatePoliciesPage'));
 const ApiKeysPage = lazy(() => import('../features/admin/ApiKeysPage'));
+const NotificationsPage = lazy(() => import('../features/notifications/NotificationsPage'));
 
 /** Every address of the app; each is a deep link that survives a reload and a sign-in. */
 export function AppRoutes() {
@@ -45,6 +46,7 @@ export function AppRoutes() {
         <Route path="admin/teams" element={<TeamsPage />} />
         <Route path="admin/gate-policies" element={<GatePoliciesPage />} />
         <Route path="api-keys" element={<ApiKeysPage />} />
+        <Route path="notifications" element={<NotificationsPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>
