@@ -149,6 +149,7 @@ describe('the runtime role the service connects as', () => {
       schema_migrations: ['SELECT'],
       runtime_role_credentials: [],
       browser_sessions: ['SELECT', 'INSERT', 'UPDATE'],
+      notifications: ['SELECT', 'INSERT', 'UPDATE'],
       use_cases: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
     });
     for (const [table, privileges] of Object.entries(tables)) {

@@ -28,6 +28,8 @@ export const RUNTIME_TABLE_PRIVILEGES: Readonly<Record<string, readonly TablePri
   // Webhook endpoints are disabled, never deleted; their delivery attempts are a log, appended only.
   webhook_endpoints: ['SELECT', 'INSERT', 'UPDATE'],
   webhook_deliveries: ['SELECT', 'INSERT'],
+  // A notification is the record of who was told what: read, marked read, its email's state moved on; never removed.
+  notifications: ['SELECT', 'INSERT', 'UPDATE'],
   // Read-only, so a running service can tell which migrations its schema has.
   schema_migrations: ['SELECT'],
   // The runtime role's own password: for the owner's eyes only.
