@@ -8,7 +8,13 @@
  *
  *   npm run bench:webhooks                                          # embedded PostgreSQL, 1000 ms poll (the default)
  *   npm run bench:webhooks -- --poll-ms 1000,250,50 --rate 20 --seconds 10 --endpoints 4
+ *   npm run bench:webhooks -- --writer other                        # changes committed by another process: the poll's path
  *   DATABASE_URL=postgres://… npm run bench:webhooks                # another server (a throw-away database on it)
+ *
+ * With --writer service (the default) the changes go through the service
+ * that delivers, whose sealer nudges its worker as soon as it has sealed
+ * them; with --writer other they are written by another connection (as by
+ * another instance of the service), which the worker finds at its next poll.
  *
  * The service runs in this process. A change's commit is when
  * TeamsService.create() returns (its transaction has committed); then, as a
@@ -19,7 +25,9 @@ import { Command } from 'commander';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { ClsService } from 'nestjs-cls';
-import { AuditSealer } from '@app/audit';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { AuditSealer, AuditTrail } from '@app/audit';
 import { loadConfig } from '@app/config';
 import { RequestContext } from '@app/request-context';
 import { createApp } from '../apps/api/src/app.setup';
@@ -34,8 +42,9 @@ const options = new Command('bench:webhooks')
   .option('--rate <n>', 'changes per second', Number, 20)
   .option('--seconds <n>', 'how long each run makes changes', Number, 10)
   .option('--endpoints <n>', 'endpoints receiving every change', Number, 1)
+  .option('--writer <who>', "'service': changes made through the delivering service; 'other': by another connection, as another instance", 'service')
   .parse()
-  .opts<{ pollMs: number[]; rate: number; seconds: number; endpoints: number }>();
+  .opts<{ pollMs: number[]; rate: number; seconds: number; endpoints: number; writer: 'service' | 'other' }>();
 
 const SETUP_ACTOR = { id: 'bench', kind: 'system' as const, displayName: 'Benchmark', roles: ['admin'] };
 
@@ -71,7 +80,19 @@ interface Run {
   missing: number;
 }
 
-async function run(db: { url: string }, pollMs: number, index: number): Promise<Run> {
+/** Another writer on the database, as another instance of the service would be: its own pool, trail writer and sealer. */
+function otherWriter(dataSource: DataSource) {
+  const context = { actor: SETUP_ACTOR, requestId: undefined, sourceIp: undefined, userAgent: undefined, noteAuditTransaction: () => undefined } as unknown as RequestContext;
+  const trail = new AuditTrail(context);
+  const sealer = new AuditSealer(dataSource);
+  return async (name: string) => {
+    const id = randomUUID();
+    await dataSource.transaction((manager) => trail.record(manager, { action: 'team.created', target: { type: 'team', id }, after: { name } }));
+    return { id, seal: () => sealer.sealCommitted() };
+  };
+}
+
+async function run(db: { url: string; dataSource: DataSource }, pollMs: number, index: number): Promise<Run> {
   const receiver = await startReceiver();
   const config = loadConfig({
     NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: db.url,
@@ -96,6 +117,7 @@ async function run(db: { url: string }, pollMs: number, index: number): Promise<
     for (const path of paths) endpointIds.push((await asSetup(() => app.get(WebhooksService).create(admin, { url: `${receiver.base}${path}`, eventTypes: ['team.*'] }))).id);
     const teams = app.get(TeamsService);
     const sealer = app.get(AuditSealer);
+    const other = otherWriter(db.dataSource);
     const count = Math.ceil(options.rate * options.seconds);
     const committedAt = new Map<string, number>();
     const started = performance.now();
@@ -106,6 +128,12 @@ async function run(db: { url: string }, pollMs: number, index: number): Promise<
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       changes.push(
         asSetup(async () => {
+          if (options.writer === 'other') {
+            const written = await other(`Bench team ${index}-${i}`);
+            committedAt.set(written.id, performance.now());
+            await written.seal();
+            return;
+          }
           const team = await teams.create(`Bench team ${index}-${i}`);
           committedAt.set(team.id, performance.now());
           // What a request's answer does after its commit (AuditSealedInterceptor): seal the event into the chain.
@@ -133,7 +161,10 @@ function quantile(sorted: number[], q: number): number {
 }
 
 async function main() {
-  console.log(`bench:webhooks — ${options.rate} changes/s for ${options.seconds} s, ${options.endpoints} endpoint(s) receiving each; ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PostgreSQL'}`);
+  console.log(
+    `bench:webhooks — ${options.rate} changes/s for ${options.seconds} s, ${options.endpoints} endpoint(s) receiving each, changes made ` +
+      `${options.writer === 'other' ? 'by another connection (found by the poll)' : 'through the delivering service (its sealer nudges the worker)'}; ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PostgreSQL'}`,
+  );
   console.log("commit-to-send latency: from the change's commit to the receiver having the whole request (ms)");
   console.log('poll ms | changes | deliveries | p50 | p95 | p99 | max | not received');
   const db = await openBenchDatabase(4);

@@ -333,6 +333,20 @@ describe('signed webhooks', () => {
     }
   });
 
+  it('delivers a change made through this instance at once, without waiting for the next poll', async () => {
+    // A poll of a minute: only the sealer's nudge can bring the event within the test's patience.
+    const patient = await createTestApp({ env: { ...FAST, GATEHOUSE_WEBHOOK_POLL_MS: '60000' } });
+    try {
+      const patientAdmin = bearer((await adminUser(patient)).token);
+      await patient.http().post('/api/webhooks').set(patientAdmin).send({ url: `${receiver.base}/nudged`, eventTypes: ['team.created'] }).expect(201);
+      const team = await patient.http().post('/api/teams').set(patientAdmin).send({ name: 'nudged team' }).expect(201);
+      const [delivery] = await eventually(() => (receiver.at('/nudged').length ? receiver.at('/nudged') : undefined), 'the delivery before the next poll', 10_000);
+      expect(delivery.json.data.event).toMatchObject({ action: 'team.created', target: { type: 'team', id: team.body.id } });
+    } finally {
+      await patient.close();
+    }
+  });
+
   it('delivers each event once per endpoint, in order, with two instances on one database', async () => {
     second = await createTestApp({ database, env: FAST });
     const endpoints = await Promise.all(['/pair-a', '/pair-b', '/pair-c'].map((path, i) => register(path, ['team.*'], i === 1 ? second : t)));

@@ -32,6 +32,7 @@ export class AuditSealer implements OnApplicationBootstrap, OnModuleDestroy {
   private horizon = 0n;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private readonly sealedListeners = new Set<() => void>();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
@@ -81,6 +82,16 @@ export class AuditSealer implements OnApplicationBootstrap, OnModuleDestroy {
     return this.sealThrough(BigInt(next) - 1n, timeoutMs);
   }
 
+  /**
+   * Calls `listener` after each round of this process that sealed events, so
+   * that a consumer of the sealed trail (webhook delivery) can look at once
+   * instead of at its next poll. Returns the way to stop listening.
+   */
+  onSealed(listener: () => void): () => void {
+    this.sealedListeners.add(listener);
+    return () => this.sealedListeners.delete(listener);
+  }
+
   /** The next round that starts after this call. */
   private nextRound(): Promise<SealRound> {
     if (!this.running) {
@@ -98,11 +109,14 @@ export class AuditSealer implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Seals in batches until a batch comes back short: everything below the horizon is then in the chain. */
   private async round(): Promise<SealRound> {
+    let sealed = 0;
     for (;;) {
       const [row] = (await this.dataSource.query('SELECT sealed, horizon, head_seq FROM seal_audit_events($1)', [BATCH])) as { sealed: number; horizon: string; head_seq: string }[];
       const result = { sealed: row.sealed, horizon: BigInt(row.horizon), headSeq: Number(row.head_seq) };
+      sealed += result.sealed;
       if (result.sealed < BATCH) {
         if (result.horizon > this.horizon) this.horizon = result.horizon;
+        if (sealed > 0) for (const listener of this.sealedListeners) listener();
         return result;
       }
     }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { AuditEvent, AuditFeed, AuditTrail, selectActions } from '@app/audit';
+import { AuditEvent, AuditFeed, AuditSealer, AuditTrail, selectActions } from '@app/audit';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { retryDelayMs, shouldPark } from './retry.policy';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
@@ -40,6 +40,9 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnModuleDe
   private readonly stopping = new AbortController();
   private timer: NodeJS.Timeout | undefined;
   private ticking = false;
+  /** Events were sealed while a look was under way: look again as soon as it ends. */
+  private lookAgain = false;
+  private stopListening: (() => void) | undefined;
   private readonly settings: AppConfig['webhooks'];
 
   constructor(
@@ -47,13 +50,20 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnModuleDe
     private readonly endpoints: WebhooksRepository,
     private readonly feed: AuditFeed,
     private readonly trail: AuditTrail,
+    private readonly sealer: AuditSealer,
   ) {
     this.settings = config.webhooks;
   }
 
+  /**
+   * Looks every pollMs, and at once when this process has sealed events (a
+   * change made here): events committed through another instance wait for
+   * the next poll at most.
+   */
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => void this.tick(), this.settings.pollMs);
     this.timer.unref();
+    this.stopListening = this.sealer.onSealed(() => void this.tick());
   }
 
   /**
@@ -64,22 +74,32 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnModuleDe
    */
   async onModuleDestroy(): Promise<void> {
     clearInterval(this.timer);
+    this.stopListening?.();
     this.stopping.abort();
     await Promise.allSettled([...this.running]);
   }
 
   /** One look for due endpoints; each claimed one is delivered to on its own, beside the others. */
   async tick(): Promise<void> {
-    if (this.ticking || this.stopping.signal.aborted) return;
+    if (this.stopping.signal.aborted) return;
+    if (this.ticking) {
+      this.lookAgain = true;
+      return;
+    }
     const capacity = MAX_CONCURRENT_ENDPOINTS - this.running.size;
     if (capacity <= 0) return;
     this.ticking = true;
+    this.lookAgain = false;
     try {
       const claimed = await this.endpoints.claim(this.instance, this.leaseMs() / 1000, capacity);
       for (const endpoint of claimed) {
         const task = this.deliverTo(endpoint, Date.now())
           .catch((error: unknown) => this.logger.error({ err: error, endpointId: endpoint.id }, 'webhook delivery failed unexpectedly; the lease runs out and it is tried again'))
-          .finally(() => this.running.delete(task));
+          .finally(() => {
+            this.running.delete(task);
+            // Events sealed while this endpoint was leased here found it taken: look again now rather than at the next poll.
+            void this.tick();
+          });
         this.running.add(task);
       }
     } catch (error) {
@@ -87,6 +107,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnModuleDe
     } finally {
       this.ticking = false;
     }
+    if (this.lookAgain) void this.tick();
   }
 
   /** The lease covers one send: the name's resolution and the request, each at most the timeout. */
