@@ -68,7 +68,7 @@ describeInBrowser('every page, checked for accessibility', () => {
   it("a compliance officer's and an administrator's pages", async () => {
     const officerPaths = ['/audit', '/audit/events/1', '/compliance'];
     expect(await violationsOn(officer, officerPaths)).toEqual(none(officerPaths));
-    const adminPaths = ['/admin/users', '/admin/teams', '/admin/gate-policies', '/api-keys'];
+    const adminPaths = ['/admin/users', '/admin/teams', '/admin/gate-policies', '/admin/webhooks', '/api-keys'];
     expect(await violationsOn(admin, adminPaths)).toEqual(none(adminPaths));
   });
 });

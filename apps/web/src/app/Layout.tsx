@@ -36,6 +36,7 @@ export function Layout() {
     { to: '/admin/users', label: 'Users', shown: can.isAdmin },
     { to: '/admin/teams', label: 'Teams', shown: can.isAdmin },
     { to: '/admin/gate-policies', label: 'Gate policies', shown: true },
+    { to: '/admin/webhooks', label: 'Webhooks', shown: can.isAdmin },
     { to: '/notifications', label: unreadCount ? `Notifications (${unreadCount} unread)` : 'Notifications', shown: true },
     { to: '/api-keys', label: 'API keys', shown: true },
   ];

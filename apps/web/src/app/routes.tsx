@@ -19,6 +19,7 @@ const UsersPage = lazy(() => import('../features/admin/UsersPage'));
 const TeamsPage = lazy(() => import('../features/admin/TeamsPage'));
 const GatePoliciesPage = lazy(() => import('../features/admin/GatePoliciesPage'));
 const ApiKeysPage = lazy(() => import('../features/admin/ApiKeysPage'));
+const WebhooksPage = lazy(() => import('../features/admin/WebhooksPage'));
 const NotificationsPage = lazy(() => import('../features/notifications/NotificationsPage'));
 
 /** Every address of the app; each is a deep link that survives a reload and a sign-in. */
@@ -47,6 +48,7 @@ export function AppRoutes() {
         <Route path="admin/gate-policies" element={<GatePoliciesPage />} />
         <Route path="api-keys" element={<ApiKeysPage />} />
         <Route path="notifications" element={<NotificationsPage />} />
+        <Route path="admin/webhooks" element={<WebhooksPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

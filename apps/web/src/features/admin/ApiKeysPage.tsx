@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Checkbox, Code, CopyButton, Group, Modal, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Badge, Button, Checkbox, Code, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
@@ -7,6 +7,7 @@ import { fieldErrors } from '../../api/problems';
 import { QueryState } from '../../components/PageState';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { formatDateTime } from '../../components/format';
+import { SecretOnceModal } from '../../components/SecretOnceModal';
 import { useAbilities, useMe } from '../../auth/session';
 import { ConfirmModal, ORG_ROLES, ROLE_HELP, ROLE_LABELS, useUsers, type OrgRole } from './people';
 
@@ -158,38 +159,15 @@ function CreateKeyForm({ ownerId, ownerRoles, ownerName }: { ownerId?: string; o
 /** The new key's secret, this once: copy it, then it is gone from this page. */
 function SecretOnce({ created, onClose }: { created: CreatedKey | undefined; onClose: () => void }) {
   return (
-    <Modal closeButtonProps={{ 'aria-label': 'Close dialog' }} opened={created !== undefined} onClose={onClose} title="Your new API key" size="lg" closeOnClickOutside={false}>
+    <SecretOnceModal title="Your new API key" secret={created?.token} what="the key (it keeps only a hash)" copyLabel="Copy the key" testId="new-api-key-token" onClose={onClose}>
       {created && (
-        <Stack>
-          <Alert color="red" title="Copy it now: it is shown only this once">
-            <Text size="sm">
-              Gatehouse keeps only a hash of the key; nobody, administrators included, can show it again. Store it in your pipeline's secret
-              store. If it is lost, revoke the key and create another.
-            </Text>
-          </Alert>
-          <Text size="sm">
-            Key “{created.name}”, starting <Code>{created.prefix}</Code>
-            {created.roles.length > 0 && `, with ${created.roles.map((role) => ROLE_LABELS[role]).join(', ')}`}. Send it as{' '}
-            <Code>Authorization: Bearer &lt;key&gt;</Code>.
-          </Text>
-          <Code block data-testid="new-api-key-token" style={{ wordBreak: 'break-all', whiteSpace: 'pre-wrap' }}>
-            {created.token}
-          </Code>
-          <Group justify="space-between">
-            <CopyButton value={created.token} timeout={3000}>
-              {({ copied, copy }) => (
-                <Button variant={copied ? 'light' : 'filled'} onClick={copy}>
-                  {copied ? 'Copied' : 'Copy the key'}
-                </Button>
-              )}
-            </CopyButton>
-            <Button variant="default" onClick={onClose}>
-              I have stored it
-            </Button>
-          </Group>
-        </Stack>
+        <Text size="sm">
+          Key “{created.name}”, starting <Code>{created.prefix}</Code>
+          {created.roles.length > 0 && `, with ${created.roles.map((role) => ROLE_LABELS[role]).join(', ')}`}. Send it as{' '}
+          <Code>Authorization: Bearer &lt;key&gt;</Code>.
+        </Text>
       )}
-    </Modal>
+    </SecretOnceModal>
   );
 }
 
