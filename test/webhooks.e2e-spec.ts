@@ -171,9 +171,11 @@ describe('signed webhooks', () => {
     expect(verifyWebhook(secret, { ...got[0].headers, 'webhook-timestamp': String(Math.floor(Date.now() / 1000) - 3600) }, got[0].body)).toBe(false);
 
     // The cursor is past the last event delivered (and past events not selected).
-    const view = (await t.http().get(`/api/webhooks/${id}`).set(as()).expect(200)).body;
+    const view = await eventually(async () => {
+      const body = (await t.http().get(`/api/webhooks/${id}`).set(as()).expect(200)).body;
+      return body.lastDeliveredSeq >= seqs[2] ? body : undefined;
+    }, 'the cursor past the last delivery');
     expect(view).toMatchObject({ status: 'active', consecutiveFailures: 0 });
-    expect(view.lastDeliveredSeq).toBeGreaterThanOrEqual(seqs[2]);
     const trail = await t.dataSource.query(`SELECT payload FROM audit_events WHERE action = 'webhook.created' AND target_id = $1`, [id]);
     expect(trail[0].payload.after).toMatchObject({ origin: receiver.base, eventTypes: ['team.*'], description: null });
     expect(JSON.stringify(trail)).not.toContain('/signed');
@@ -383,7 +385,11 @@ describe('signed webhooks', () => {
     expect(got.map((r) => r.json.data.seq)).toEqual([seq, seq]);
     expect(got[1].headers['webhook-id']).toBe(got[0].headers['webhook-id']);
     // Read from the table: Passport's strategies are process-wide, and the closed app's may be the ones registered.
-    const attempts = await surviving.dataSource.query('SELECT seq, status_code, instance FROM webhook_deliveries WHERE endpoint_id = $1 ORDER BY id', [id]);
+    // The receiver answered; the outcome is recorded just after.
+    const attempts = await eventually(async () => {
+      const rows = await surviving.dataSource.query('SELECT seq, status_code, instance FROM webhook_deliveries WHERE endpoint_id = $1 ORDER BY id', [id]);
+      return rows.length ? rows : undefined;
+    }, 'the attempt recorded');
     expect(attempts).toEqual([{ seq: String(seq), status_code: 200, instance: surviving.app.get(WebhookDeliveryWorker).instance }]);
   });
 });
