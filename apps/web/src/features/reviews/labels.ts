@@ -3,30 +3,26 @@ import type { Schema } from '../../api/client';
 // Words for the values a review page shows. Kept in this area so the reviewer screens
 // stand on their own; the wording matches the use-case screens.
 
+import type { EvidenceKind, SignOffRole, Tier } from '../../domain/vocabulary';
+
+export type { EvidenceKind, SignOffRole, Tier };
 export type Review = Schema<'GateReviewResponse'>;
 export type ReviewStatus = Review['status'];
 export type Gate = Review['gate'];
-export type SignOffRole = Schema<'RoleSlotResponse'>['role'];
 export type Decision = Schema<'SignOffDto'>['decision'];
 export type SignOff = Schema<'SignOffResponse'>;
-export type Tier = Schema<'UseCaseDetailResponse'>['tier'];
 export type Stage = Review['fromStage'];
 export type UseCaseContent = Schema<'UseCaseContentResponse'>;
 export type Risk = Schema<'RiskResponse'>;
-export type EvidenceKind = Schema<'EvidenceResponse'>['kind'];
+
+import { TIER_LABELS, ROLE_LABELS, EVIDENCE_KIND_LABELS, RISK_CATEGORY_LABELS, RISK_STATUS_LABELS, CHECKLIST_ANSWER_LABELS, AI_ROLE_LABELS, FIELD_LABELS } from '../../domain/vocabulary';
+
+export { STAGE_LABELS, TIER_LABELS, TIER_COLORS, GATE_LABELS, ROLE_LABELS, EVIDENCE_KIND_LABELS, RISK_CATEGORY_LABELS, RISK_STATUS_LABELS, CHECKLIST_ANSWER_LABELS, AI_ROLE_LABELS, FIELD_LABELS } from '../../domain/vocabulary';
 
 export const SIGN_OFF_ROLES: readonly SignOffRole[] = ['developer', 'deployer', 'legal', 'assessor'];
 export const DECISIONS: readonly Decision[] = ['approve', 'request_changes', 'reject'];
 
-export const GATE_LABELS: Record<Gate, string> = {
-  design_to_develop: 'Design → develop',
-  develop_to_deploy: 'Develop → deploy',
-  deploy_to_operate: 'Deploy → operate',
-  operate_review: 'Periodic operate review',
-  retire: 'Retirement',
-};
 
-export const STAGE_LABELS: Record<Stage, string> = { design: 'Design', develop: 'Develop', deploy: 'Deploy', operate: 'Operate', retired: 'Retired' };
 
 export const REVIEW_STATUS_LABELS: Record<ReviewStatus, string> = {
   open: 'Open: waiting for sign-offs',
@@ -36,17 +32,13 @@ export const REVIEW_STATUS_LABELS: Record<ReviewStatus, string> = {
   superseded: 'Superseded',
 };
 
-export const ROLE_LABELS: Record<SignOffRole, string> = { developer: 'Developer', deployer: 'Deployer', legal: 'Legal', assessor: 'Independent assessor' };
 
 /** The decision as a choice on the form. */
 export const DECISION_CHOICES: Record<Decision, string> = { approve: 'Approve', request_changes: 'Request changes', reject: 'Reject' };
 /** The decision as something that happened. */
 export const DECISION_LABELS: Record<Decision, string> = { approve: 'Approved', request_changes: 'Requested changes', reject: 'Rejected' };
 
-export const TIER_LABELS: Record<Tier, string> = { minimal: 'Minimal risk', limited: 'Limited risk', high: 'High risk', prohibited: 'Prohibited' };
 
-/** Dark enough for small text on white; the words carry the meaning, the colour only echoes it. */
-export const TIER_COLORS: Record<Tier, string> = { minimal: '#495057', limited: '#7a5200', high: '#a63c06', prohibited: '#b02525' };
 
 export const REVIEW_STATUS_COLORS: Record<ReviewStatus, string> = {
   open: '#1f4f8f',
@@ -58,37 +50,8 @@ export const REVIEW_STATUS_COLORS: Record<ReviewStatus, string> = {
 
 export const DECISION_COLORS: Record<Decision, string> = { approve: '#2b6a1f', request_changes: '#7a5200', reject: '#b02525' };
 
-export const AI_ROLE_LABELS: Record<UseCaseContent['aiRole'], string> = {
-  developer: 'Developer: the organisation builds the AI system',
-  deployer: 'Deployer: the organisation puts an AI system in front of users',
-  both: 'Both developer and deployer',
-};
 
-export const EVIDENCE_KIND_LABELS: Record<EvidenceKind, string> = {
-  risk_assessment: 'Risk assessment',
-  impact_assessment: 'Impact assessment',
-  model_card: 'Model card',
-  datasheet: 'Datasheet',
-  test_plan: 'Test plan',
-  test_report: 'Test report',
-  red_team_report: 'Red-team report',
-  human_oversight_plan: 'Human-oversight plan',
-  monitoring_plan: 'Monitoring plan',
-  rollback_plan: 'Rollback plan',
-  legal_review: 'Legal review',
-  other: 'Other',
-};
 
-export const RISK_CATEGORY_LABELS: Record<Risk['category'], string> = {
-  fairness: 'Fairness',
-  privacy_and_security: 'Privacy and security',
-  safety: 'Safety',
-  veracity_and_robustness: 'Veracity and robustness',
-  transparency: 'Transparency',
-  explainability: 'Explainability',
-  controllability: 'Controllability',
-  governance: 'Governance',
-};
 
 export const TREATMENT_LABELS: Record<NonNullable<Risk['treatment']>, string> = {
   mitigate: 'Mitigate',
@@ -97,28 +60,8 @@ export const TREATMENT_LABELS: Record<NonNullable<Risk['treatment']>, string> = 
   accept: 'Accept',
 };
 
-export const RISK_STATUS_LABELS: Record<Risk['status'], string> = { open: 'Open', mitigating: 'Being mitigated', accepted: 'Accepted', closed: 'Closed' };
 
-export const CHECKLIST_ANSWER_LABELS: Record<'yes' | 'no' | 'not_applicable', string> = { yes: 'Yes', no: 'No', not_applicable: 'Not applicable' };
 
-/** The use case's content fields in words, for the content view and the diff. */
-export const FIELD_LABELS: Record<string, string> = {
-  title: 'Title',
-  businessProblem: 'Business problem',
-  workflow: 'Workflow and components',
-  inputs: 'Inputs',
-  outputs: 'Outputs',
-  stakeholders: 'Stakeholders',
-  intendedUse: 'Intended use',
-  foreseeableMisuse: 'Foreseeable misuse',
-  aiRole: 'The organisation’s AI role',
-  developerTeamId: 'Developer team',
-  deployerTeamId: 'Deployer team',
-  risks: 'Risks',
-  checklist: 'Checklist',
-  tierOverride: 'Tier override',
-  evidence: 'Evidence',
-};
 
 /** Keys inside content values (stakeholders, risks, components…) in words. */
 const KEY_LABELS: Record<string, string> = {
