@@ -92,6 +92,17 @@ export class AuditSealer implements OnApplicationBootstrap, OnModuleDestroy {
     return () => this.sealedListeners.delete(listener);
   }
 
+  /** A listener's failure is its own: the round that sealed stands, and the other listeners are told. */
+  private tellListeners(): void {
+    for (const listener of this.sealedListeners) {
+      try {
+        listener();
+      } catch (error) {
+        this.logger.error({ err: error }, 'a listener to sealed audit events failed');
+      }
+    }
+  }
+
   /** The next round that starts after this call. */
   private nextRound(): Promise<SealRound> {
     if (!this.running) {
@@ -116,7 +127,7 @@ export class AuditSealer implements OnApplicationBootstrap, OnModuleDestroy {
       sealed += result.sealed;
       if (result.sealed < BATCH) {
         if (result.horizon > this.horizon) this.horizon = result.horizon;
-        if (sealed > 0) for (const listener of this.sealedListeners) listener();
+        if (sealed > 0) this.tellListeners();
         return result;
       }
     }
