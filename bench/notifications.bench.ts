@@ -8,7 +8,13 @@
  *
  *   npm run bench:notifications                                   # embedded PostgreSQL, 1000 ms poll (the default)
  *   npm run bench:notifications -- --poll-ms 1000,250,50 --rate 20 --seconds 10
+ *   npm run bench:notifications -- --poll-only                    # the fallback: emails found by the poll
  *   DATABASE_URL=postgres://… npm run bench:notifications         # another server (a throw-away database on it)
+ *
+ * The instance whose transaction wrote the notifications starts sending as
+ * soon as it commits. --poll-only turns that off, so every email waits for
+ * the worker's next poll: what happens to an email whose instance stopped
+ * right after the commit, or to a retry.
  *
  * Each opening notifies --recipients developers of the use case's team (the
  * opener may not sign). The service runs in this process; an opening's
@@ -25,6 +31,7 @@ import { RequestContext } from '@app/request-context';
 import { createApp } from '../apps/api/src/app.setup';
 import { GatePoliciesService } from '../apps/api/src/modules/gate-policies/gate-policies.service';
 import { ReviewDecisions } from '../apps/api/src/modules/gate-reviews/review-decisions.service';
+import { NotificationMailer } from '../apps/api/src/modules/notifications/notification-mailer';
 import { PrincipalLoader } from '../apps/api/src/modules/identity/auth/principal.loader';
 import { TeamsService } from '../apps/api/src/modules/identity/teams/teams.service';
 import { UsersService } from '../apps/api/src/modules/identity/users/users.service';
@@ -36,8 +43,9 @@ const options = new Command('bench:notifications')
   .option('--rate <n>', 'review openings per second', Number, 10)
   .option('--seconds <n>', 'how long each run opens reviews', Number, 10)
   .option('--recipients <n>', 'people each opening notifies', Number, 2)
+  .option('--poll-only', 'the committing instance does not start sending: every email waits for the next poll', false)
   .parse()
-  .opts<{ pollMs: number[]; rate: number; seconds: number; recipients: number }>();
+  .opts<{ pollMs: number[]; rate: number; seconds: number; recipients: number; pollOnly: boolean }>();
 
 const SETUP_ACTOR = { id: 'bench', kind: 'system' as const, displayName: 'Benchmark', roles: [] };
 
@@ -84,6 +92,7 @@ async function run(db: { url: string }, pollMs: number, run: number): Promise<Ru
   });
   const app = await createApp(config);
   await app.init();
+  if (options.pollOnly) app.get(NotificationMailer).sendAfterCommit = () => undefined;
   try {
     const count = Math.ceil(options.rate * options.seconds);
     const { opener, useCaseIds } = await app.get(ClsService).run(() => {
@@ -159,6 +168,7 @@ function quantile(sorted: number[], q: number): number {
 
 async function main() {
   console.log(`bench:notifications — ${options.rate} review openings/s for ${options.seconds} s, ${options.recipients} people notified per opening; ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PostgreSQL'}`);
+  console.log(options.pollOnly ? 'emails wait for the next poll (--poll-only)' : 'the committing instance starts sending at its commit; the poll finds what it did not');
   console.log('commit-to-send latency: from the opening\'s commit to the SMTP server having the whole message (ms)');
   console.log('poll ms | openings | emails | p50 | p95 | p99 | max | not received');
   const db = await openBenchDatabase(4);

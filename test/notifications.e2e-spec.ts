@@ -80,6 +80,10 @@ describe('notifications, stored and emailed', () => {
   const messageIdOf = (row: Row, url = PUBLIC_URL) => `<notification.${row.id}@${new URL(url).hostname}>`;
   const mailFor = (row: Row, messages: ReceivedMail[] = sink.messages) => messages.filter((m) => m.messageId === messageIdOf(row));
 
+  /** Until the test ends, this instance's commits do not start a round: only the test's rounds (or another instance's) send. */
+  const holdSendingOnCommit = () => jest.spyOn(t.app.get(NotificationMailer), 'sendAfterCommit').mockImplementation(() => undefined);
+  afterEach(() => jest.restoreAllMocks());
+
   /** Runs the worker's rounds until nothing is waiting to be sent (retries included). */
   async function sendAll(app = t) {
     const mailer = app.app.get(NotificationMailer);
@@ -106,7 +110,9 @@ describe('notifications, stored and emailed', () => {
       expect(sorted(rows.map((r) => r.recipient_user_id))).toEqual(expected);
       expect(rows.map((r) => r.recipient_user_id)).not.toContain(world.opener.id);
       for (const row of rows) {
-        expect(row).toMatchObject({ kind: 'sign_off_needed', mandatory: true, email_state: 'pending', use_case_id: useCaseId, link: `${PUBLIC_URL}/reviews/${review.id}` });
+        // Pending, or already on its way: this instance starts sending as soon as the opening commits.
+        expect(['pending', 'sending', 'sent']).toContain(row.email_state);
+        expect(row).toMatchObject({ kind: 'sign_off_needed', mandatory: true, use_case_id: useCaseId, link: `${PUBLIC_URL}/reviews/${review.id}` });
       }
 
       await sendAll();
@@ -185,6 +191,7 @@ describe('notifications, stored and emailed', () => {
     it('a refused sign-off writes none', async () => {
       const useCaseId = await givenUseCaseAt(t, world, 'minimal');
       const review = await openReview(t, world, useCaseId, 'design_to_develop', 'minimal');
+      await sendAll();
       const before = await ofUseCase(useCaseId);
       const refused = await signOff(t, world.opener, review.id, 'developer', review.revision);
       expect(refused.body.type).toBe('urn:gatehouse:problem:opener-cannot-sign');
@@ -223,6 +230,16 @@ describe('notifications, stored and emailed', () => {
   });
 
   describe('sending', () => {
+    it('goes out as soon as the change commits, without waiting for the next poll (a minute here)', async () => {
+      await sendAll();
+      const useCaseId = await givenUseCaseAt(t, world, 'minimal');
+      const review = await openReview(t, world, useCaseId, 'design_to_develop', 'minimal');
+      const rows = await byCause(`review:${review.id}:opened`);
+      expect(rows.length).toBeGreaterThan(0);
+      // Nobody runs a round here: the commit did.
+      await sink.waitFor(() => rows.every((row) => mailFor(row).length === 1), 10_000);
+    });
+
     it('a refusing server is tried again with backoff until it takes the message, which arrives once', async () => {
       await sendAll(); // what earlier tests left waiting goes first: the refusals below are for this review's emails only
       const deployerEmail = await emailOf(world.deployer.id);
@@ -232,9 +249,9 @@ describe('notifications, stored and emailed', () => {
       let dataRefusals = 0;
       sink.onData = (mail) => (mail.to.includes(developerEmail) && dataRefusals++ < 1 ? smtpRefusal(452, 'Insufficient storage, try later') : undefined);
 
+      const startedAt = sink.recipientAttempts.length;
       const useCaseId = await givenUseCaseAt(t, world, 'limited');
       const review = await openReview(t, world, useCaseId, 'design_to_develop', 'limited');
-      const startedAt = sink.recipientAttempts.length;
       await sendAll();
 
       const rows = await byCause(`review:${review.id}:opened`);
@@ -268,6 +285,8 @@ describe('notifications, stored and emailed', () => {
     it('after a crash between handing a message over and recording it, the email is not sent again: it is uncertain', async () => {
       const useCaseId = await givenUseCaseAt(t, world, 'minimal');
       await sendAll();
+      // This instance would send them as soon as the opening commits: the test's own "worker" claims them first.
+      holdSendingOnCommit();
       const review = await openReview(t, world, useCaseId, 'design_to_develop', 'minimal');
       const rows = await byCause(`review:${review.id}:opened`);
       expect(rows.length).toBeGreaterThan(0);
@@ -300,6 +319,7 @@ describe('notifications, stored and emailed', () => {
       await sendAll();
       const port = await freePort();
       const instance = await instanceSendingTo(`smtp://127.0.0.1:${port}`);
+      holdSendingOnCommit();
       const useCaseId = await givenUseCaseAt(t, world, 'minimal');
       const review = await openReview(t, world, useCaseId, 'design_to_develop', 'minimal');
       await instance.app.get(NotificationMailer).drain();
@@ -317,12 +337,14 @@ describe('notifications, stored and emailed', () => {
         expect(row.email_attempts).toBeGreaterThanOrEqual(2);
         expect(mailFor(row, back.messages)).toHaveLength(1);
       }
+      await instance.app.get(NotificationMailer).onModuleDestroy(); // its worker sends no more; the app stays open till the end
     });
 
     it('a connection dropped after the message went over leaves it uncertain: it may have arrived, so it is not sent again', async () => {
       await sendAll();
       const dropper = await startDroppingSmtpServer();
       const instance = await instanceSendingTo(dropper.url);
+      holdSendingOnCommit();
       try {
         const useCaseId = await givenUseCaseAt(t, world, 'minimal');
         const review = await openReview(t, world, useCaseId, 'design_to_develop', 'minimal');
@@ -335,6 +357,7 @@ describe('notifications, stored and emailed', () => {
         await instance.app.get(NotificationMailer).drain();
         expect(dropper.received()).toBe(rows.length);
       } finally {
+        await instance.app.get(NotificationMailer).onModuleDestroy();
         await dropper.close();
       }
     });

@@ -1,5 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { createTransport, Transporter } from 'nodemailer';
+import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { afterFailure, describeSendError, SendError } from './delivery.policy';
 import { ClaimedEmail, NotificationsRepository } from './notifications.repository';
@@ -24,6 +26,9 @@ const TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTim
  * so two instances never claim the same row); then they are sent with no
  * transaction or connection held; then each outcome is recorded in a
  * statement of its own — 'sent', or by delivery.policy.ts after a failure.
+ * Rounds start every GATEHOUSE_NOTIFICATION_POLL_MS, and at once when a
+ * transaction of this instance that wrote notifications commits
+ * (sendAfterCommit): the poll is for what other instances and the scans wrote.
  * Without GATEHOUSE_SMTP_URL nothing runs: notifications are stored with
  * email 'off' and the start says so once.
  */
@@ -33,11 +38,16 @@ export class NotificationMailer implements OnApplicationBootstrap, OnModuleDestr
   private transport: Transporter | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  /** Asked for while a round ran: it may have claimed before the asker's rows committed, so another round follows. */
+  private again = false;
   private stopped = false;
+  /** Transactions that wrote pending emails: a round starts when they commit. */
+  private readonly committing = new WeakSet<QueryRunner>();
   private readonly messageIdDomain: string;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly repository: NotificationsRepository,
   ) {
     this.messageIdDomain = new URL(config.notifications.publicUrl).hostname || 'gatehouse.invalid';
@@ -54,6 +64,24 @@ export class NotificationMailer implements OnApplicationBootstrap, OnModuleDestr
     this.logger.log({ smtp: `${server.protocol}//${server.host}`, pollMs }, 'email notifications are on');
     this.timer = setInterval(() => this.poke(), pollMs);
     this.timer.unref();
+    // TypeORM tells every subscriber of every commit; only the transactions noted by sendAfterCommit start a round.
+    this.dataSource.subscribers.push({
+      afterTransactionCommit: ({ queryRunner }: { queryRunner: QueryRunner }) => {
+        if (!queryRunner.isTransactionActive && this.committing.delete(queryRunner)) this.poke();
+      },
+    });
+  }
+
+  /**
+   * Pending emails were written in `manager`'s transaction: send them as soon
+   * as it commits, not at the next poll. Outside a transaction, now. Nothing
+   * happens when it rolls back.
+   */
+  sendAfterCommit(manager: EntityManager): void {
+    if (!this.transport) return;
+    const runner = manager.queryRunner;
+    if (runner?.isTransactionActive) this.committing.add(runner);
+    else this.poke();
   }
 
   /** Stops polling, lets the round in progress finish (and record its outcomes), and closes the connections. */
@@ -64,10 +92,19 @@ export class NotificationMailer implements OnApplicationBootstrap, OnModuleDestr
     this.transport?.close();
   }
 
-  /** Starts a round unless one is running. */
+  /** Starts a round, or another one after the round that is running. */
   poke(): void {
-    if (this.running || this.stopped || !this.transport) return;
-    this.running = this.drain()
+    if (this.stopped || !this.transport) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        await this.drain();
+      } while (this.again && !this.stopped);
+    })()
       .catch((error: unknown) => this.logger.error({ err: error }, 'a notification round failed; the next poll tries again'))
       .finally(() => (this.running = undefined));
   }

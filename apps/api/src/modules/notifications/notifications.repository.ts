@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { OrgRole, Principal, TeamRole } from '@app/auth';
 import { rowsToEntities } from '@app/database';
 import type { KeysetCursor } from '../../http/keyset-cursor';
-import type { MutableKind, NotificationKind } from './notification-kinds';
+import type { EmailState, MutableKind, NotificationKind } from './notification-kinds';
 import { Notification } from './notification.entity';
 
 /** A notification to write: the facts of one recipient and cause, and what it says. */
@@ -45,14 +45,14 @@ export class NotificationsRepository {
    * recipient was already told of that cause is skipped (the unique key), so
    * a repeated scan or a second instance adds nothing. Its email is 'off'
    * without SMTP, 'muted' when its recipient muted the kind (never a
-   * mandatory one), else 'pending' for the worker. Returns how many were new.
+   * mandatory one), else 'pending' for the worker. Returns the new ones.
    */
-  async insert(manager: EntityManager, rows: NewNotification[], emailOn: boolean): Promise<number> {
-    if (!rows.length) return 0;
+  async insert(manager: EntityManager, rows: NewNotification[], emailOn: boolean): Promise<{ id: string; emailState: EmailState }[]> {
+    if (!rows.length) return [];
     // One order for every writer: two transactions inserting the same keys never wait on each other crosswise.
     const sorted = [...rows].sort((a, b) => `${a.recipientUserId}|${a.kind}|${a.causeKey}`.localeCompare(`${b.recipientUserId}|${b.kind}|${b.causeKey}`));
     const column = <K extends keyof NewNotification>(key: K) => sorted.map((row) => row[key]);
-    const inserted: { id: string }[] = await manager.query(
+    const inserted: { id: string; email_state: EmailState }[] = await manager.query(
       `INSERT INTO notifications (recipient_user_id, kind, cause_key, use_case_id, subject, body, link, mandatory, email_state, next_attempt_at)
        SELECT r.recipient, r.kind, r.cause_key, r.use_case_id, r.subject, r.body, r.link, r.mandatory, s.state, CASE WHEN s.state = 'pending' THEN now() END
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::boolean[])
@@ -63,10 +63,10 @@ export class NotificationsRepository {
            WHEN NOT r.mandatory AND EXISTS (SELECT 1 FROM notification_mutes m WHERE m.user_id = r.recipient AND m.kind = r.kind) THEN 'muted'
            ELSE 'pending' END AS state) s
        ON CONFLICT (recipient_user_id, kind, cause_key) DO NOTHING
-       RETURNING id`,
+       RETURNING id, email_state`,
       [column('recipientUserId'), column('kind'), column('causeKey'), column('useCaseId'), column('subject'), column('body'), column('link'), column('mandatory'), emailOn],
     );
-    return inserted.length;
+    return inserted.map((row) => ({ id: row.id, emailState: row.email_state }));
   }
 
   /**

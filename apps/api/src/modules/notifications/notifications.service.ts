@@ -10,6 +10,7 @@ import { NotificationsQuery, NotificationPreferencesDto } from './dto/notificati
 import { decisionRecorded, Message, obligationDue, ReviewFacts, ReviewOutcome, reReviewDue, SignOffFacts, signOffNeeded, UseCaseFacts } from './notification-content';
 import { isMandatory, KIND_DESCRIPTIONS, MutableKind, NOTIFICATION_KINDS, NotificationKind } from './notification-kinds';
 import { Notification } from './notification.entity';
+import { NotificationMailer } from './notification-mailer';
 import { MandatoryKindCannotBeMuted } from './notifications.errors';
 import { NewNotification, NotificationsRepository, reReviewCause } from './notifications.repository';
 
@@ -46,6 +47,7 @@ export class NotificationsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly repository: NotificationsRepository,
     private readonly trail: AuditTrail,
+    private readonly mailer: NotificationMailer,
   ) {
     this.emailOn = Boolean(config.notifications.smtpUrl);
     this.baseUrl = config.notifications.publicUrl;
@@ -71,7 +73,7 @@ export class NotificationsService {
     const rows = input.asks
       .filter((ask) => ask.roles.length)
       .map((ask) => this.row(ask.userId, useCase.id, causeKey, signOffNeeded(this.baseUrl, useCase, review, ask.roles, again)));
-    return this.repository.insert(manager, rows, this.emailOn);
+    return this.write(manager, rows);
   }
 
   /** Tells the use case's teams (but not the signer) of a decision on its review, and where the review stands after it. */
@@ -83,7 +85,7 @@ export class NotificationsService {
     const people = await this.repository.teamPeople(manager, [useCase.developerTeamId, useCase.deployerTeamId]);
     const message = decisionRecorded(this.baseUrl, useCase, review, signOff, outcome);
     const rows = people.filter((id) => id !== signOff.signerId).map((id) => this.row(id, useCase.id, `sign_off:${signOff.id}`, message));
-    return this.repository.insert(manager, rows, this.emailOn);
+    return this.write(manager, rows);
   }
 
   /** Owners of open obligations falling due within the configured days: told once per obligation. */
@@ -94,7 +96,7 @@ export class NotificationsService {
     const rows = due.map((o) =>
       this.row(o.owner_id, o.use_case_id, `obligation:${o.id}:due`, obligationDue(this.baseUrl, { id: o.use_case_id, title: o.title }, { id: o.id, description: o.description, dueDate: o.due_date, gate: o.gate, reviewId: o.review_id }, today)),
     );
-    return this.repository.insert(this.dataSource.manager, rows, this.emailOn);
+    return this.write(this.dataSource.manager, rows);
   }
 
   /** The teams and the compliance officers of operating use cases whose periodic review is due: told once per due date. */
@@ -108,7 +110,7 @@ export class NotificationsService {
       const message = reReviewDue(this.baseUrl, { id: useCase.id, title: useCase.title }, { nextReviewDue: useCase.next_review_due, reason: useCase.rereview_reason }, today);
       rows.push(...people.map((id) => this.row(id, useCase.id, reReviewCause(useCase.id, useCase.next_review_due), message)));
     }
-    return this.repository.insert(this.dataSource.manager, rows, this.emailOn);
+    return this.write(this.dataSource.manager, rows);
   }
 
   // The recipient's own side.
@@ -152,6 +154,13 @@ export class NotificationsService {
       }
       return preferencesView(muted);
     });
+  }
+
+  /** Writes in `manager`'s transaction; what is to be emailed goes out when it commits. Returns how many were new. */
+  private async write(manager: EntityManager, rows: NewNotification[]): Promise<number> {
+    const written = await this.repository.insert(manager, rows, this.emailOn);
+    if (written.some((row) => row.emailState === 'pending')) this.mailer.sendAfterCommit(manager);
+    return written.length;
   }
 
   private row(recipientUserId: string, useCaseId: string, causeKey: string, message: Message): NewNotification {
