@@ -1,10 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { WebhookDeliveryWorker } from '../apps/api/src/modules/webhooks/webhook-delivery.worker';
-import { adminUser, bearer, createTestApp, createTestDatabase, TestApp, TestDatabase, TestUser, withClient } from './support';
+import { adminUser, bearer, createTestApp, createTestDatabase, TEST_ADMIN, TEST_JWT_SECRET, TEST_SIGNING_KEY_PEM, TestApp, TestDatabase, TestUser, withClient } from './support';
+import { BUILT_MAIN, waitUntilReady } from './support/built-service';
 
 /**
  * Signed webhooks against a real receiver: a node http server on 127.0.0.1
@@ -391,5 +393,64 @@ describe('signed webhooks', () => {
       return rows.length ? rows : undefined;
     }, 'the attempt recorded');
     expect(attempts).toEqual([{ seq: String(seq), status_code: 200, instance: surviving.app.get(WebhookDeliveryWorker).instance }]);
+  });
+});
+
+describe('signed webhooks after kill -9', () => {
+  /**
+   * The built service (dist/, from npm test's build) in a process of its own,
+   * killed with SIGKILL while a receiver holds its request open: nothing runs
+   * at its end, the lease it holds simply runs out, and an instance started
+   * afterwards on the same database sends the event again.
+   */
+  it('sends the event again, with the same webhook-id, from an instance started after the one delivering was killed', async () => {
+    if (!existsSync(BUILT_MAIN)) throw new Error(`${BUILT_MAIN} is missing: run "npm run build" (npm test does) first.`);
+    const receiver = new Receiver();
+    await receiver.start();
+    const database = await createTestDatabase();
+    let survivor: TestApp | undefined;
+    const child = spawn(process.execPath, [BUILT_MAIN], {
+      env: {
+        ...process.env, ...FAST, NODE_ENV: 'test', LOG_LEVEL: 'info', PORT: '0', DATABASE_URL: database.url,
+        GATEHOUSE_ADMIN_EMAIL: TEST_ADMIN.email, GATEHOUSE_ADMIN_PASSWORD: TEST_ADMIN.password, GATEHOUSE_JWT_SECRET: TEST_JWT_SECRET,
+        GATEHOUSE_AUDIT_SIGNING_KEY: TEST_SIGNING_KEY_PEM,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout!.on('data', (chunk) => (output += chunk));
+    child.stderr!.on('data', (chunk) => (output += chunk));
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    try {
+      const base = `http://127.0.0.1:${await waitUntilReady(child, () => output, 45_000)}`;
+      const call = async (method: string, path: string, body: object, token?: string) => {
+        const res = await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json', ...(token ? bearer(token) : {}) }, body: JSON.stringify(body) });
+        return { status: res.status, body: (await res.json()) as Record<string, string> };
+      };
+      const { body: signedIn } = await call('POST', '/api/auth/login', TEST_ADMIN);
+      receiver.on('/killed', (count) => (count === 1 ? 'hang' : 200));
+      const created = await call('POST', '/api/webhooks', { url: `${receiver.base}/killed`, eventTypes: ['team.created'] }, signedIn.accessToken);
+      expect(created.status).toBe(201);
+      expect((await call('POST', '/api/teams', { name: 'killed mid-delivery' }, signedIn.accessToken)).status).toBe(201);
+      const [first] = await eventually(() => (receiver.at('/killed').length ? receiver.at('/killed') : undefined), 'the first attempt in flight');
+      child.kill('SIGKILL');
+      await exited;
+      // Nothing was recorded by the killed process: the endpoint is still leased to it.
+      const [leased] = await withClient(database.url, async (owner) => (await owner.query('SELECT leased_by, cursor_seq FROM webhook_endpoints WHERE id = $1', [created.body.id])).rows);
+      expect(leased.leased_by).toMatch(new RegExp(`:${child.pid}:`));
+      expect(Number(leased.cursor_seq)).toBeLessThan(first.json.data.seq);
+
+      survivor = await createTestApp({ database, env: FAST });
+      const got = await eventually(() => (receiver.at('/killed').length >= 2 ? receiver.at('/killed') : undefined), 'the event sent again after the lease ran out');
+      expect(got[1].json.data.seq).toBe(first.json.data.seq);
+      expect(got[1].headers['webhook-id']).toBe(first.headers['webhook-id']);
+      expect(new Webhook(created.body.secret).verify(got[1].body, got[1].headers)).toEqual(got[1].json);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+      await survivor?.close();
+      await receiver.stop();
+      await database.drop();
+    }
   });
 });
