@@ -122,11 +122,6 @@ export class NotificationMailer implements OnApplicationBootstrap, OnModuleDestr
     }
   }
 
-  /** Waits for the round in progress, if any. */
-  async idle(): Promise<void> {
-    await this.running;
-  }
-
   private async send(email: ClaimedEmail): Promise<void> {
     try {
       await this.transport!.sendMail({
