@@ -19,6 +19,8 @@ const BATCH = 10;
 const MAX_BATCHES_PER_LEASE = 10;
 /** A lease outlasts the longest send it covers (resolve + request) by this much. */
 const LEASE_MARGIN_MS = 2_000;
+/** A request starts only if it would end this long before the lease (as this process counts it) runs out. */
+const SEND_SLACK_MS = 1_000;
 
 /**
  * Delivers the sealed audit trail to webhook endpoints: at least once, in seq
@@ -91,9 +93,11 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnModuleDe
     this.ticking = true;
     this.lookAgain = false;
     try {
+      // Taken before the claim: the lease, counted from the database's clock during the claim, ends no sooner than this says.
+      const claimedAt = Date.now();
       const claimed = await this.endpoints.claim(this.instance, this.leaseMs() / 1000, capacity);
       for (const endpoint of claimed) {
-        const task = this.deliverTo(endpoint, Date.now())
+        const task = this.deliverTo(endpoint, claimedAt)
           .catch((error: unknown) => this.logger.error({ err: error, endpointId: endpoint.id }, 'webhook delivery failed unexpectedly; the lease runs out and it is tried again'))
           .finally(() => {
             this.running.delete(task);
@@ -126,7 +130,6 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnModuleDe
       for (const [index, event] of page.events.entries()) {
         if (this.stopping.signal.aborted) return;
         const outcome = await this.send(endpoint, event, leaseEnds);
-        if (!outcome) return void (await this.endpoints.releaseLease(guard));
         if (this.stopping.signal.aborted) return;
         const attempt = { endpointId: endpoint.id, seq: event.seq, eventId: event.id, instance: this.instance, ...outcome };
         if (!outcome.succeeded) return void (await this.recordFailure(endpoint, guard, attempt, event));
@@ -149,14 +152,17 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnModuleDe
 
   /**
    * One request for one event, to the endpoint's URL checked again now (its
-   * name may resolve elsewhere than at registration). Undefined when the
-   * lease could not cover the request: nothing was sent.
+   * name may resolve elsewhere than at registration). A request the lease
+   * could no longer cover (the name took too long to resolve) is not sent,
+   * and counts as a failure.
    */
-  private async send(endpoint: WebhookEndpoint, event: AuditEvent, leaseEnds: number): Promise<SendOutcome | undefined> {
+  private async send(endpoint: WebhookEndpoint, event: AuditEvent, leaseEnds: number): Promise<SendOutcome> {
     const started = Date.now();
     const check = await checkTarget(endpoint.url, this.settings.network);
     if (!check.ok) return { statusCode: null, error: `refused: the URL ${check.reason}`, succeeded: false, durationMs: Date.now() - started };
-    if (Date.now() + this.settings.timeoutMs >= leaseEnds) return undefined;
+    if (Date.now() + this.settings.timeoutMs + SEND_SLACK_MS >= leaseEnds) {
+      return { statusCode: null, error: `not sent: resolving the name took ${Date.now() - started} ms, leaving no time to send within the lease`, succeeded: false, durationMs: Date.now() - started };
+    }
     const body = JSON.stringify({ type: event.action, timestamp: event.occurredAt, data: { seq: event.seq, hash: event.hash, prevHash: event.prevHash, event } });
     const timestamp = Math.floor(Date.now() / 1000);
     const secrets = [endpoint.secret];

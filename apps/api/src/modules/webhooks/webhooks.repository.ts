@@ -138,11 +138,7 @@ export class WebhooksRepository {
     });
   }
 
-  /** Gives the endpoint back without a verdict (nothing sent, or the worker stopping); only this instance's own lease. */
-  async releaseLease(guard: Pick<LeaseGuard, 'endpointId' | 'instance'>): Promise<void> {
-    await this.release(this.dataSource.manager, guard);
-  }
-
+  /** Gives the endpoint back without a verdict; only this instance's own lease. */
   private async release(manager: EntityManager, guard: Pick<LeaseGuard, 'endpointId' | 'instance'>): Promise<void> {
     await manager.query('UPDATE webhook_endpoints SET lease_until = NULL, leased_by = NULL WHERE id = $1 AND leased_by = $2', [guard.endpointId, guard.instance]);
   }
