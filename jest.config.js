@@ -17,10 +17,16 @@ const swc = [
   },
 ];
 
+// openid-client and its two dependencies are published as ES modules only; this Jest loads CommonJS, so SWC
+// rewrites those three packages' .js files to CommonJS (the service itself loads them with Node's require(esm)).
+const esmOnly = ['openid-client', 'oauth4webapi', 'jose'];
+const swcJs = ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }];
+
 const shared = {
   rootDir: __dirname,
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': swc },
+  transform: { '^.+\\.ts$': swc, [`/node_modules/(${esmOnly.join('|')})/.+\\.js$`]: swcJs },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: { '^@app/(.*)$': '<rootDir>/libs/$1/src' },
   modulePathIgnorePatterns: ['<rootDir>/dist'],

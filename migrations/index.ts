@@ -17,6 +17,7 @@ import { SealAuditEventsAfterCommit1764160200000 } from './1764160200000-SealAud
 import { CreateBrowserSessions1764167400000 } from './1764167400000-CreateBrowserSessions';
 import { CreateWebhooks1764171000000 } from './1764171000000-CreateWebhooks';
 import { CreateNotifications1764181000000 } from './1764181000000-CreateNotifications';
+import { CreateOidcSignIn1764191000000 } from './1764191000000-CreateOidcSignIn';
 
 /** Every migration, oldest first. A new migration is added here as well as in its own file. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -38,4 +39,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   CreateBrowserSessions1764167400000,
   CreateWebhooks1764171000000,
   CreateNotifications1764181000000,
+  CreateOidcSignIn1764191000000,
 ];

@@ -92,6 +92,10 @@ const CASES: RouteCase[] = [
   { route: 'POST /api/auth/session', expect: allow(200, 'everyone'), request: async () => ({ path: '/api/auth/session', body: TEST_ADMIN }) },
   { route: 'GET /api/auth/session', expect: allow(401, 'everyone'), request: async () => ({ path: '/api/auth/session' }) },
   { route: 'DELETE /api/auth/session', expect: allow(204, 'everyone'), request: async () => ({ path: '/api/auth/session' }) },
+  // Single sign-on (test/oidc-sso.e2e-spec.ts): public; with no provider configured here, both OIDC routes redirect to the sign-in page.
+  { route: 'GET /api/auth/providers', expect: allow(200, 'everyone'), request: async () => ({ path: '/api/auth/providers' }) },
+  { route: 'GET /api/auth/oidc/:id/start', expect: allow(302, 'everyone'), request: async () => ({ path: '/api/auth/oidc/none/start' }) },
+  { route: 'GET /api/auth/oidc/:id/callback', expect: allow(302, 'everyone'), request: async () => ({ path: '/api/auth/oidc/none/callback?state=x&code=y' }) },
   { route: 'GET /api/me', expect: allow(200, SIGNED_IN), request: async () => ({ path: '/api/me' }) },
   {
     route: 'POST /api/me/password',
@@ -485,6 +489,9 @@ describe('authorization', () => {
       'GET /api/audit/export → audit:read',
       'GET /api/audit/public-key → audit:read',
       'GET /api/audit/verify → audit:read',
+      'GET /api/auth/oidc/:id/callback → public',
+      'GET /api/auth/oidc/:id/start → public',
+      'GET /api/auth/providers → public',
       'GET /api/auth/session → public',
       'GET /api/compliance/iso42001/pack → compliance:read',
       'GET /api/compliance/iso42001/soa → compliance:read',

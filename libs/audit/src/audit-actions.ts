@@ -114,18 +114,18 @@ export interface AuditDetails {
   'audit.read': { data: { filter: Record<string, unknown>; returned: number } };
   'audit.exported': { data: { format: Name; filter: Record<string, unknown> } };
   'audit.verified': { data: { range: { fromSeq?: number; toSeq?: number }; intact: true; toSeq: number; headHash: string } };
-  'user.created': { after: UserSnapshot };
+  'user.created': { after: UserSnapshot; data?: ByMapping };
   'user.updated': Change<UserSnapshot>;
   'user.deactivated': Change<UserSnapshot>;
-  'user.role_granted': { data: { role: Name } } & Change<Roles>;
-  'user.role_revoked': { data: { role: Name } } & Change<Roles>;
+  'user.role_granted': { data: { role: Name } & Partial<ByMapping> } & Change<Roles>;
+  'user.role_revoked': { data: { role: Name } & Partial<ByMapping> } & Change<Roles>;
   'user.password_changed': object;
   'auth.login_succeeded': { data: SignIn };
   'auth.login_failed': { data: SignIn };
   'auth.signed_out': { data: { sessionId: Id } };
   'team.created': { after: { name: string } };
-  'team.member_added': { data: { userId: Id; role: Name } };
-  'team.member_removed': { data: { userId: Id; role: Name } };
+  'team.member_added': { data: { userId: Id; role: Name } & Partial<ByMapping> };
+  'team.member_removed': { data: { userId: Id; role: Name } & Partial<ByMapping> };
   'api_key.created': { after: { ownerId: Id; name: string; prefix: string; roles: Name[] } };
   'api_key.revoked': { data: { ownerId: Id; name: string; prefix: string } };
   'notification_preferences.changed': Change<{ muted: Name[] }>;
@@ -197,9 +197,18 @@ interface AssessmentDecisionFacts {
 }
 
 interface SignIn {
-  method?: 'password';
+  method?: 'password' | 'oidc';
   email?: string;
   reason?: string;
+  /** Single sign-on: the provider's id (GATEHOUSE_OIDC_PROVIDERS), and what was wrong in more words. */
+  provider?: string;
+  detail?: string;
+}
+/** A change made by a single sign-on provider's role mapping at a sign-in (its actor is `oidc:<provider>`). */
+interface ByMapping {
+  source: 'oidc';
+  provider: string;
+  groups?: string[];
 }
 
 interface PassedGate extends Change<{ stage: Name }> {

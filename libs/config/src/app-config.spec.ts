@@ -133,4 +133,37 @@ describe('loadConfig', () => {
       expect(() => loadConfig({ GATEHOUSE_AUDIT_SIGNING_KEY: pem, GATEHOUSE_AUDIT_SIGNING_KEY_FILE: '/x.pem' })).toThrow(/not both/);
     });
   });
+
+  describe('single sign-on providers', () => {
+    const acme = {
+      id: 'acme',
+      name: 'Acme SSO',
+      issuer: 'https://login.acme.test/realms/staff',
+      clientId: 'gatehouse',
+      clientSecret: 'very-secret-value',
+      roleMap: { 'gh-legal': ['legal'] },
+      teamMap: { 'claims-dev': [{ team: 'Claims', role: 'developer' }] },
+    };
+
+    it('are none by default, and read from JSON with defaults for scopes and the claim', () => {
+      expect(loadConfig({}).auth.oidc.providers).toEqual([]);
+      const config = loadConfig({ GATEHOUSE_OIDC_PROVIDERS: JSON.stringify([acme]), GATEHOUSE_PUBLIC_URL: 'https://gatehouse.example.com/' });
+      expect(config.auth.oidc.providers).toEqual([{ ...acme, scopes: ['openid', 'email', 'profile'], rolesClaim: 'groups' }]);
+      expect(config.auth.oidc.publicUrl).toBe('https://gatehouse.example.com');
+    });
+
+    it('say what is wrong and where, never echoing the client secret', () => {
+      const load = (value: unknown) => () => loadConfig({ GATEHOUSE_OIDC_PROVIDERS: typeof value === 'string' ? value : JSON.stringify(value) });
+      expect(load('[{"id": "acme",')).toThrow(/GATEHOUSE_OIDC_PROVIDERS: is not valid JSON/);
+      expect(load([{ ...acme, roleMap: { 'gh-legal': ['lawyer'] } }])).toThrow(/GATEHOUSE_OIDC_PROVIDERS: \[0\]\.roleMap\.gh-legal\[0\]: /);
+      expect(load([{ ...acme, teamMap: { x: [{ team: 'Claims', role: 'owner' }] } }])).toThrow(/\[0\]\.teamMap\.x\[0\]\.role: /);
+      expect(load([{ ...acme, issuer: 'not a url' }])).toThrow(/\[0\]\.issuer: /);
+      expect(load([{ ...acme, issuer: 'http://login.acme.test/' }])).toThrow(/\[0\]\.issuer: must start with https:\/\/ \(http:\/\/ only for localhost\)/);
+      expect(load([{ ...acme, issuer: 'http://127.0.0.1:8080/realms/dev' }])).not.toThrow();
+      expect(load([{ ...acme, id: 'Acme SSO' }])).toThrow(/\[0\]\.id: must be 1–40 lower-case letters/);
+      expect(load([{ ...acme, clientSecret: undefined }])).toThrow(/\[0\]\.clientSecret: /);
+      expect(load([acme, acme])).toThrow(/two providers have the same id/);
+      expect(load([{ ...acme, clientSecret: 'very-secret-value', issuer: 'nope' }])).not.toThrow(/very-secret-value/);
+    });
+  });
 });

@@ -2,7 +2,10 @@ import { createPrivateKey, KeyObject, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { environmentSchema } from './config.schema';
+import { environmentSchema, oidcProviderSchema } from './config.schema';
+
+/** An OpenID Connect provider people may sign in with (GATEHOUSE_OIDC_PROVIDERS). */
+export type OidcProviderConfig = z.output<typeof oidcProviderSchema>;
 
 export interface AppConfig {
   env: 'development' | 'production' | 'test';
@@ -48,6 +51,15 @@ export interface AppConfig {
     /** The first administrator, created on an empty database. */
     bootstrapAdmin: { email?: string; password?: string };
     loginLimit: { perAccount: number; perAddress: number; windowSeconds: number };
+    /** Single sign-on through OpenID Connect providers; none when the list is empty. */
+    oidc: {
+      providers: OidcProviderConfig[];
+      /** A started sign-in's state, nonce and PKCE verifier are kept this long. */
+      loginTimeoutSeconds: number;
+      /** Discovery and token requests to a provider give up after this long. */
+      httpTimeoutMs: number;
+      publicUrl: string;
+    };
   };
   audit: {
     /**
@@ -153,6 +165,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       accessTokenTtlSeconds: e.GATEHOUSE_ACCESS_TOKEN_TTL_SECONDS,
       browserSession: { ttlSeconds: e.GATEHOUSE_SESSION_TTL_HOURS * 3600, idleTimeoutSeconds: e.GATEHOUSE_SESSION_IDLE_MINUTES * 60 },
       bootstrapAdmin: { email: e.GATEHOUSE_ADMIN_EMAIL, password: e.GATEHOUSE_ADMIN_PASSWORD },
+      oidc: {
+        providers: e.GATEHOUSE_OIDC_PROVIDERS ?? [],
+        loginTimeoutSeconds: e.GATEHOUSE_OIDC_LOGIN_TIMEOUT_SECONDS,
+        httpTimeoutMs: e.GATEHOUSE_OIDC_HTTP_TIMEOUT_MS,
+        // Where the provider sends the browser back: <publicUrl>/api/auth/oidc/<id>/callback.
+        publicUrl: e.GATEHOUSE_PUBLIC_URL.replace(/\/+$/, ''),
+      },
       loginLimit: {
         perAccount: e.GATEHOUSE_LOGIN_LIMIT_PER_ACCOUNT,
         perAddress: e.GATEHOUSE_LOGIN_LIMIT_PER_ADDRESS,
@@ -233,8 +252,10 @@ export function ed25519KeyProblem(pem: string): string | undefined {
 function describeIssues(error: z.ZodError, env: Record<string, string | undefined>) {
   return error.issues.map((issue) => {
     const variable = String(issue.path[0]);
-    // Never echo secrets back, even in an error message.
-    const shown = /TOKEN|PASSWORD|SECRET|URL|SIGNING_KEY$/.test(variable) ? '' : ` (got "${env[variable]}")`;
-    return { variable, message: `${issue.message}${env[variable] === undefined ? '' : shown}` };
+    // Never echo secrets back, even in an error message (the OIDC providers' JSON holds client secrets).
+    const shown = /TOKEN|PASSWORD|SECRET|URL|SIGNING_KEY$|OIDC_PROVIDERS/.test(variable) ? '' : ` (got "${env[variable]}")`;
+    // Inside a JSON value, say where: "[0].roleMap.gh-legal[0]: …".
+    const where = issue.path.slice(1).map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`)).join('').replace(/^\./, '');
+    return { variable, message: `${where ? `${where}: ` : ''}${issue.message}${env[variable] === undefined ? '' : shown}` };
   });
 }

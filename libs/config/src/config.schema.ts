@@ -16,6 +16,47 @@ const postgresUrl = z
   .url()
   .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must start with postgres:// or postgresql://');
 
+// The role names of libs/auth/src/roles.ts (config may not depend on it); a mapping to any other name is refused at start.
+const orgRole = z.enum(['admin', 'legal', 'assessor', 'compliance_officer']);
+const teamRole = z.enum(['developer', 'deployer']);
+
+/** One OpenID Connect provider, as given in GATEHOUSE_OIDC_PROVIDERS (README, "Single sign-on"). */
+export const oidcProviderSchema = z
+  .object({
+    // In the redirect URI (/api/auth/oidc/<id>/callback) and in user_identities: never rename a provider in use.
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be 1–40 lower-case letters, digits or dashes'),
+    name: z.string().min(1).max(100),
+    // Plain http only for a provider on this machine (development, tests): anywhere else the code and tokens would travel in clear.
+    issuer: z
+      .string()
+      .url()
+      .refine((value) => /^https:\/\//.test(value) || /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/.test(value), 'must start with https:// (http:// only for localhost)'),
+    clientId: z.string().min(1),
+    clientSecret: z.string().min(1),
+    scopes: z.array(z.string().regex(/^[\x21-\x7e]+$/)).default(['openid', 'email', 'profile']),
+    rolesClaim: z.string().min(1).default('groups'),
+    roleMap: z.record(z.string(), z.array(orgRole)).default({}),
+    teamMap: z.record(z.string(), z.array(z.object({ team: z.string().min(1), role: teamRole }).strict())).default({}),
+  })
+  .strict();
+
+const oidcProviders = z
+  .string()
+  .transform((value, ctx) => {
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'is not valid JSON (expected an array of providers)' });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z
+      .array(oidcProviderSchema)
+      .max(20)
+      .refine((list) => new Set(list.map((p) => p.id)).size === list.length, 'two providers have the same id'),
+  );
+
 export const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -73,6 +114,12 @@ export const environmentSchema = z.object({
   GATEHOUSE_NOTIFICATION_MAX_ATTEMPTS: positiveInt.max(50).default(8),
   GATEHOUSE_NOTIFICATION_SCAN_SECONDS: positiveInt.max(86_400).default(3600),
   GATEHOUSE_OBLIGATION_NOTICE_DAYS: z.coerce.number().int().min(0).max(365).default(7),
+  // Single sign-on (README, "Single sign-on"): a JSON array of OpenID Connect providers; unset: none.
+  GATEHOUSE_OIDC_PROVIDERS: oidcProviders.optional(),
+  // How long a started SSO sign-in may take at the provider before its state is refused.
+  GATEHOUSE_OIDC_LOGIN_TIMEOUT_SECONDS: positiveInt.max(3600).default(600),
+  // How long the provider's discovery document and keys may take to answer.
+  GATEHOUSE_OIDC_HTTP_TIMEOUT_MS: positiveInt.max(60_000).default(5000),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;

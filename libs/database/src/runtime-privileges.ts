@@ -30,6 +30,9 @@ export const RUNTIME_TABLE_PRIVILEGES: Readonly<Record<string, readonly TablePri
   webhook_deliveries: ['SELECT', 'INSERT'],
   // A notification is the record of who was told what: read, marked read, its email's state moved on; never removed.
   notifications: ['SELECT', 'INSERT', 'UPDATE'],
+  // A provider's subject stays linked to its user (users are never deleted either); oidc_logins is ordinary:
+  // a started sign-in is deleted as it is used.
+  user_identities: ['SELECT', 'INSERT', 'UPDATE'],
   // Read-only, so a running service can tell which migrations its schema has.
   schema_migrations: ['SELECT'],
   // The runtime role's own password: for the owner's eyes only.

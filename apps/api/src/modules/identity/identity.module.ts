@@ -15,6 +15,10 @@ import { PrincipalLoader } from './auth/principal.loader';
 import { SignInLimiter } from './auth/sign-in-limiter';
 import { ApiKeyStrategy, JwtStrategy, LocalStrategy, SessionStrategy } from './auth/strategies';
 import { BootstrapAdmin } from './bootstrap-admin';
+import { OidcLogin } from './oidc/oidc-login.entity';
+import { OidcController } from './oidc/oidc.controller';
+import { OidcService } from './oidc/oidc.service';
+import { UserIdentity } from './oidc/user-identity.entity';
 import { BrowserSession } from './sessions/browser-session.entity';
 import { BrowserSessionsController } from './sessions/browser-sessions.controller';
 import { BrowserSessionsService } from './sessions/browser-sessions.service';
@@ -32,14 +36,14 @@ import { UsersService } from './users/users.service';
 /** People, teams, roles and machine keys; sign-in, for tokens and browser sessions; the global access guard. */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([User, UserRole, Team, TeamMember, ApiKey, BrowserSession]),
+    TypeOrmModule.forFeature([User, UserRole, Team, TeamMember, ApiKey, BrowserSession, UserIdentity, OidcLogin]),
     PassportModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({ secret: config.auth.jwtSecret, signOptions: { algorithm: 'HS256' } }),
     }),
   ],
-  controllers: [AuthController, BrowserSessionsController, UsersController, TeamsController, ApiKeysController],
+  controllers: [AuthController, BrowserSessionsController, OidcController, UsersController, TeamsController, ApiKeysController],
   providers: [
     PasswordHasher,
     UsersRepository,
@@ -51,6 +55,7 @@ import { UsersService } from './users/users.service';
     TeamsService,
     ApiKeysService,
     BrowserSessionsService,
+    OidcService,
     LocalStrategy,
     JwtStrategy,
     ApiKeyStrategy,
