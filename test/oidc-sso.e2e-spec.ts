@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import type { Response } from 'supertest';
 import { sealCommitted } from './support/audit-helpers';
-import { givenTeam, createTestApp, TestApp } from './support';
+import { createTestApp, givenTeam, givenUser, TEST_ADMIN, TestApp } from './support';
 import { LocalOidcProvider, startOidcProvider } from './support/oidc/oidc-provider';
 
 /** Where the test app says it is: only the redirect URI's text, the provider never calls it. */
@@ -58,6 +58,9 @@ describe('single sign-on (OpenID Connect) against a local provider', () => {
       env: {
         GATEHOUSE_PUBLIC_URL: PUBLIC_URL,
         GATEHOUSE_OIDC_HTTP_TIMEOUT_MS: '2000',
+        // SSO only, but for the break-glass administrator.
+        GATEHOUSE_PASSWORD_SIGN_IN: 'off',
+        GATEHOUSE_BREAK_GLASS_ADMIN_EMAIL: TEST_ADMIN.email,
         GATEHOUSE_OIDC_PROVIDERS: JSON.stringify([
           {
             id: 'test',
@@ -273,5 +276,25 @@ describe('single sign-on (OpenID Connect) against a local provider', () => {
   it('never redirects off the site after signing in', async () => {
     const { res } = await signInAs('alice', '//evil.test/x');
     expect(location(res)).toBe('/');
+  });
+
+  describe('SSO only (GATEHOUSE_PASSWORD_SIGN_IN=off)', () => {
+    it('refuses a password to everyone but the break-glass administrator, and records the refusal', async () => {
+      const person = await givenUser(t, { roles: ['admin'] });
+      const since = await head();
+      for (const path of ['/api/auth/login', '/api/auth/session']) {
+        const refused = await t.http().post(path).send({ email: person.email, password: person.password }).expect(403);
+        expect(refused.body).toMatchObject({ type: 'urn:gatehouse:problem:password-sign-in-off' });
+      }
+      // An unknown email gets the same answer.
+      await t.http().post('/api/auth/session').send({ email: 'nobody@gatehouse.test', password: 'whatever-long-enough' }).expect(403);
+      expect((await eventsFor('auth.login_failed', since)).map((event) => event.data)).toEqual([
+        expect.objectContaining({ method: 'password', reason: 'password_sign_in_off', email: person.email }),
+        expect.objectContaining({ method: 'password', reason: 'password_sign_in_off', email: person.email }),
+        expect.objectContaining({ method: 'password', reason: 'password_sign_in_off', email: 'nobody@gatehouse.test' }),
+      ]);
+      await t.http().post('/api/auth/session').send({ email: TEST_ADMIN.email, password: TEST_ADMIN.password }).expect(200);
+      await t.http().post('/api/auth/login').send({ email: TEST_ADMIN.email, password: TEST_ADMIN.password }).expect(200);
+    });
   });
 });

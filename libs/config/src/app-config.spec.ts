@@ -166,4 +166,13 @@ describe('loadConfig', () => {
       expect(load([{ ...acme, clientSecret: 'very-secret-value', issuer: 'nope' }])).not.toThrow(/very-secret-value/);
     });
   });
+
+  it('keeps password sign-in on unless told otherwise, and turns it off only beside a single sign-on provider', () => {
+    expect(loadConfig({}).auth.passwordSignIn).toEqual({ enabled: true, breakGlassEmail: undefined });
+    expect(() => loadConfig({ GATEHOUSE_PASSWORD_SIGN_IN: 'off' })).toThrow(/GATEHOUSE_PASSWORD_SIGN_IN: can be off only with a single sign-on provider/);
+    const providers = JSON.stringify([{ id: 'acme', name: 'Acme', issuer: 'https://login.acme.test', clientId: 'c', clientSecret: 's' }]);
+    const off = loadConfig({ GATEHOUSE_PASSWORD_SIGN_IN: 'off', GATEHOUSE_OIDC_PROVIDERS: providers, GATEHOUSE_BREAK_GLASS_ADMIN_EMAIL: 'Root@Example.com' });
+    expect(off.auth.passwordSignIn).toEqual({ enabled: false, breakGlassEmail: 'root@example.com' });
+    expect(() => loadConfig({ GATEHOUSE_PASSWORD_SIGN_IN: 'no' })).toThrow(/GATEHOUSE_PASSWORD_SIGN_IN/);
+  });
 });

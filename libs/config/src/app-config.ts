@@ -60,6 +60,8 @@ export interface AppConfig {
       httpTimeoutMs: number;
       publicUrl: string;
     };
+    /** SSO only: with `enabled` false, only the break-glass administrator (by email) signs in with a password. */
+    passwordSignIn: { enabled: boolean; breakGlassEmail?: string };
   };
   audit: {
     /**
@@ -141,6 +143,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (e.GATEHOUSE_WEBHOOK_BACKOFF_CAP_MS < e.GATEHOUSE_WEBHOOK_BACKOFF_BASE_MS) {
     throw new InvalidConfigError([{ variable: 'GATEHOUSE_WEBHOOK_BACKOFF_CAP_MS', message: 'must be at least GATEHOUSE_WEBHOOK_BACKOFF_BASE_MS' }]);
   }
+  if (e.GATEHOUSE_PASSWORD_SIGN_IN === 'off' && !e.GATEHOUSE_OIDC_PROVIDERS?.length) {
+    throw new InvalidConfigError([{ variable: 'GATEHOUSE_PASSWORD_SIGN_IN', message: 'can be off only with a single sign-on provider in GATEHOUSE_OIDC_PROVIDERS' }]);
+  }
   if (e.DATABASE_RUNTIME_URL && !e.DATABASE_URL) {
     throw new InvalidConfigError([{ variable: 'DATABASE_RUNTIME_URL', message: 'needs DATABASE_URL (the owning role that migrates and grants)' }]);
   }
@@ -172,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         // Where the provider sends the browser back: <publicUrl>/api/auth/oidc/<id>/callback.
         publicUrl: e.GATEHOUSE_PUBLIC_URL.replace(/\/+$/, ''),
       },
+      passwordSignIn: { enabled: e.GATEHOUSE_PASSWORD_SIGN_IN === 'on', breakGlassEmail: e.GATEHOUSE_BREAK_GLASS_ADMIN_EMAIL?.trim().toLowerCase() },
       loginLimit: {
         perAccount: e.GATEHOUSE_LOGIN_LIMIT_PER_ACCOUNT,
         perAddress: e.GATEHOUSE_LOGIN_LIMIT_PER_ADDRESS,

@@ -120,6 +120,10 @@ export const environmentSchema = z.object({
   GATEHOUSE_OIDC_LOGIN_TIMEOUT_SECONDS: positiveInt.max(3600).default(600),
   // How long the provider's discovery document and keys may take to answer.
   GATEHOUSE_OIDC_HTTP_TIMEOUT_MS: positiveInt.max(60_000).default(5000),
+  // SSO only: 'off' refuses sign-in with a password (POST /api/auth/login and /api/auth/session) to everyone
+  // but the break-glass administrator, who keeps it for when the identity provider is down.
+  GATEHOUSE_PASSWORD_SIGN_IN: z.enum(['on', 'off']).default('on'),
+  GATEHOUSE_BREAK_GLASS_ADMIN_EMAIL: z.string().email().optional(),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;

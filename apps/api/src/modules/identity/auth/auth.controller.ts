@@ -27,7 +27,7 @@ export class AuthController {
   @ApiBody({ type: LoginDto })
   @ApiOperation({ summary: 'Exchange email and password for a short-lived access token (failed attempts are limited per account and address)' })
   @ApiOkResponse({ type: AccessTokenResponse })
-  @ApiProblems(400, 401, 422, 429)
+  @ApiProblems(400, 401, 403, 422, 429)
   login(@CurrentSignIn() signedIn: SignedIn) {
     return this.auth.issueAccessToken(signedIn.userId, signedIn.checkedAt);
   }

@@ -14,3 +14,10 @@ export class NoAccessPolicyRefusal extends RuleRefusal {
     super(403, 'no-access-policy', 'This route declares no access policy, so it is closed to everyone.', 'Not allowed');
   }
 }
+
+/** SSO only (GATEHOUSE_PASSWORD_SIGN_IN=off): passwords are refused to all but the break-glass administrator. */
+export class PasswordSignInOffRefusal extends RuleRefusal {
+  constructor() {
+    super(403, 'password-sign-in-off', "Sign-in with a password is switched off here: sign in through your organisation's single sign-on.", 'Password sign-in is off');
+  }
+}

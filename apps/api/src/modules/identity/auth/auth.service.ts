@@ -8,6 +8,7 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { UnauthorizedError } from '@app/errors';
 import { User } from '../users/user.entity';
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, accessTokenPayload } from './access-token';
+import { PasswordSignInOffRefusal } from './auth.errors';
 import { PasswordHasher } from './password-hasher';
 import { PrincipalLoader } from './principal.loader';
 
@@ -44,6 +45,20 @@ export class AuthService {
    */
   async signIn(email: string, password: string): Promise<SignedIn> {
     const normalised = email.trim().toLowerCase();
+    const { enabled, breakGlassEmail } = this.config.auth.passwordSignIn;
+    if (!enabled && normalised !== breakGlassEmail) {
+      // The same answer whatever the account: nothing is read, no password is checked.
+      const refused = await this.users.manager.transaction((manager) =>
+        this.trail.record(manager, {
+          action: 'auth.login_failed',
+          target: { type: 'user', id: 'unknown' },
+          actor: ANONYMOUS,
+          data: { method: 'password', email: normalised.slice(0, 320), reason: 'password_sign_in_off' },
+        }),
+      );
+      await this.sealer.sealThrough(refused.xid);
+      throw new PasswordSignInOffRefusal();
+    }
     // now() is taken as this statement starts, before it reads the hash: a password change stamped later ends the
     // token even if this sign-in saw the old hash.
     const {

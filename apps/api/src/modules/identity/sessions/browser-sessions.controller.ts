@@ -36,7 +36,7 @@ export class BrowserSessionsController {
     type: BrowserSessionResponse,
     headers: { 'Set-Cookie': { description: `${SESSION_COOKIE}=<token>; Max-Age=<session lifetime>; Path=/; HttpOnly; SameSite=Strict (and Secure over https)`, schema: { type: 'string' } } },
   })
-  @ApiProblems(400, 401, 422, 429)
+  @ApiProblems(400, 401, 403, 422, 429)
   async start(@CurrentSignIn() signedIn: SignedIn, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const { token, view } = await this.sessions.start(signedIn);
     setSessionCookie(req, res, token, this.sessions.cookieMaxAgeSeconds);
