@@ -443,10 +443,13 @@ describe('notifications, stored and emailed', () => {
           { description: 'Publish the model card', ownerId: world.deployer.id, dueDate: later },
         ],
       }).expect(201);
+      // Every instance on this database scans on its own timer too: whoever scans first writes it, and only once.
       const scans = t.app.get(NotificationScans);
-      expect((await scans.scan()).obligations).toBe(1);
-      expect((await scans.scan()).obligations).toBe(0);
-      const [row] = await rowsOf(t, `kind = 'obligation_due' AND use_case_id = $1`, [useCaseId]);
+      await scans.scan();
+      await scans.scan();
+      const told = await rowsOf(t, `kind = 'obligation_due' AND use_case_id = $1`, [useCaseId]);
+      expect(told).toHaveLength(1);
+      const [row] = told;
       expect(row).toMatchObject({ recipient_user_id: world.deployer.id, mandatory: false, link: `${PUBLIC_URL}/use-cases/${useCaseId}/obligations` });
       expect(row.subject).toBe(`[Gatehouse] Obligation due ${soon}: ${title}`);
       expect(row.body).toContain('What is asked: Re-run the fairness tests on the new data.');
@@ -462,8 +465,8 @@ describe('notifications, stored and emailed', () => {
       expect(overdue.map((o: { useCaseId: string }) => o.useCaseId)).toContain(useCaseId);
 
       const scans = t.app.get(NotificationScans);
-      expect((await scans.scan()).reReviews).toBeGreaterThan(0);
-      expect((await scans.scan()).reReviews).toBe(0);
+      await scans.scan();
+      await scans.scan();
       const rows = await rowsOf(t, `kind = 're_review_due' AND use_case_id = $1`, [useCaseId]);
       const expected = sorted([...(await teamPeople(world.devTeam, world.opsTeam)), ...(await holders('compliance_officer'))]);
       expect(sorted(rows.map((r) => r.recipient_user_id))).toEqual(expected);
