@@ -257,6 +257,39 @@ describe('single sign-on (OpenID Connect) against a local provider', () => {
     }
   });
 
+  it('refuses a sign-in that took longer than the login timeout at the provider', async () => {
+    const since = await head();
+    const { jar, callback } = await toCallback('erin');
+    await t.dataSource.query(`UPDATE oidc_logins SET created_at = now() - interval '1 hour', expires_at = now() - interval '1 second'`);
+    await expectRefused(await finish(jar, callback), 'state_invalid', since);
+    expect(Number((await t.dataSource.query('SELECT count(*) AS n FROM oidc_logins'))[0].n)).toBe(0);
+  });
+
+  it('never takes over an existing account by email, and refuses a deactivated one', async () => {
+    const since = await head();
+    const local = await givenUser(t, { name: 'local' });
+    await idp.setAccount('grace', { email: local.email, name: 'Grace', groups: ['gh-legal'] });
+    await expectRefused(await finish(...Object.values(await toCallback('grace')) as [CookieJar, URL]), 'account_conflict', since);
+    expect(await rolesOf(local.id)).toEqual([]);
+    expect(Number((await t.dataSource.query('SELECT count(*) AS n FROM user_identities WHERE user_id = $1', [local.id]))[0].n)).toBe(0);
+
+    await idp.setAccount('heidi', { email: 'heidi@idp.test', name: 'Heidi', groups: [] });
+    await signInAs('heidi');
+    const heidi = (await userByEmail('heidi@idp.test'))!;
+    await t.dataSource.query('UPDATE users SET active = false, deactivated_at = now() WHERE id = $1', [heidi.id]);
+    await expectRefused(await finish(...Object.values(await toCallback('heidi')) as [CookieJar, URL]), 'deactivated', since);
+  });
+
+  it('provisions one user when the first two sign-ins of a subject arrive at once', async () => {
+    await idp.setAccount('ivan', { email: 'ivan@idp.test', name: 'Ivan', groups: ['gh-assessors'] });
+    const [a, b] = [await toCallback('ivan'), await toCallback('ivan')];
+    const [resA, resB] = await Promise.all([finish(a.jar, a.callback), finish(b.jar, b.callback)]);
+    expect([location(resA), location(resB)]).toEqual(['/use-cases', '/use-cases']);
+    const users = await t.dataSource.query(`SELECT u.id FROM users u JOIN user_identities i ON i.user_id = u.id WHERE i.provider_id = 'test' AND i.subject = 'ivan'`);
+    expect(users).toHaveLength(1);
+    expect(await rolesOf(users[0].id)).toEqual(['assessor']);
+  });
+
   it('refuses an answer carrying the provider\'s error', async () => {
     const since = await head();
     const { jar, callback } = await toCallback('frank');

@@ -7,6 +7,7 @@ import { AuditActor, AuditTrail } from '@app/audit';
 import { OrgRole, TeamRole } from '@app/auth';
 import { APP_CONFIG, AppConfig, OidcProviderConfig } from '@app/config';
 import type { SignedIn } from '../auth/auth.service';
+import { isUniqueViolation } from '../unique-violation';
 import { UserRole } from '../users/user-role.entity';
 import { User } from '../users/user.entity';
 import { OidcLogin } from './oidc-login.entity';
@@ -207,8 +208,21 @@ export class OidcService {
     return { nonce: row.nonce, codeVerifier: row.code_verifier, nextPath: row.next_path, fresh: row.fresh } as OidcLogin & { fresh: boolean };
   }
 
-  /** The user behind the claims, provisioned and mapped, and the sign-in recorded: one transaction. */
+  /**
+   * The user behind the claims, provisioned and mapped, and the sign-in recorded: one transaction.
+   * Two first sign-ins of one subject at once (two tabs, two instances) both find no identity; the
+   * second to insert meets the first one's user (its email) or identity and is run again, finding them.
+   */
   private async signIn(provider: OidcProviderConfig, claims: client.IDToken): Promise<SignedIn> {
+    try {
+      return await this.signInOnce(provider, claims);
+    } catch (error) {
+      if (!isUniqueViolation(error, 'users_email_unique') && !isUniqueViolation(error, 'user_identities_pkey')) throw error;
+      return this.signInOnce(provider, claims);
+    }
+  }
+
+  private async signInOnce(provider: OidcProviderConfig, claims: client.IDToken): Promise<SignedIn> {
     const mappingActor: AuditActor = { id: `oidc:${provider.id}`, kind: 'system', displayName: `${provider.name} role mapping`, roles: [] };
     const email = typeof claims.email === 'string' && claims.email.includes('@') ? claims.email.trim().toLowerCase().slice(0, 320) : null;
     const displayName = (typeof claims.name === 'string' && claims.name.trim()) || email || claims.sub;
