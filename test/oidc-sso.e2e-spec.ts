@@ -38,6 +38,8 @@ class CookieJar {
 describe('single sign-on (OpenID Connect) against a local provider', () => {
   let t: TestApp;
   let idp: LocalOidcProvider;
+  /** A second provider, stopped mid-sign-in. */
+  let flaky: LocalOidcProvider;
   let claimsTeam: { id: string };
 
   beforeAll(async () => {
@@ -53,6 +55,7 @@ describe('single sign-on (OpenID Connect) against a local provider', () => {
         frank: { email: 'frank@idp.test', name: 'Frank', groups: [] },
       },
     });
+    flaky = await startOidcProvider({ ...CLIENT, redirectUris: [`${PUBLIC_URL}/api/auth/oidc/flaky/callback`], accounts: { kim: { email: 'kim@idp.test', groups: [] } } });
     const down = await closedPort();
     t = await createTestApp({
       env: {
@@ -73,6 +76,7 @@ describe('single sign-on (OpenID Connect) against a local provider', () => {
             teamMap: { 'claims-dev': [{ team: 'SSO Claims', role: 'developer' }] },
           },
           { id: 'down', name: 'Unreachable IdP', issuer: `http://127.0.0.1:${down}`, ...CLIENT },
+          { id: 'flaky', name: 'Flaky IdP', issuer: flaky.issuer, ...CLIENT },
         ]),
       },
     });
@@ -81,6 +85,7 @@ describe('single sign-on (OpenID Connect) against a local provider', () => {
   afterAll(async () => {
     await t?.close();
     await idp?.stop();
+    await flaky?.stop();
   });
 
   const location = (res: Response) => res.headers.location as string;
@@ -143,6 +148,7 @@ describe('single sign-on (OpenID Connect) against a local provider', () => {
     expect(res.body).toEqual([
       { id: 'test', name: 'Test IdP' },
       { id: 'down', name: 'Unreachable IdP' },
+      { id: 'flaky', name: 'Flaky IdP' },
     ]);
   });
 
@@ -304,6 +310,20 @@ describe('single sign-on (OpenID Connect) against a local provider', () => {
     await expectRefused(await t.http().get('/api/auth/oidc/nope/start').expect(302), 'unknown_provider', since);
     await expectRefused(await t.http().get('/api/auth/oidc/nope/callback?state=x&code=y').expect(302), 'unknown_provider', since);
     await expectRefused(await t.http().get('/api/auth/oidc/down/start').expect(302), 'provider_unavailable', since);
+  });
+
+  it('refuses, without a 500, when the provider stops answering between the start and the callback', async () => {
+    const since = await head();
+    const jar = new CookieJar();
+    const start = await t.http().get('/api/auth/oidc/flaky/start').expect(302);
+    jar.take(start.headers['set-cookie']);
+    const state = new URL(location(start)).searchParams.get('state')!;
+    await flaky.stop();
+    // The answer a provider would give (with its iss, RFC 9207), arriving once it has stopped.
+    const answer = new URLSearchParams({ code: 'some-code', state, iss: flaky.issuer });
+    const res = await t.http().get(`/api/auth/oidc/flaky/callback?${answer}`).set('Cookie', jar.header()).expect(302);
+    await expectRefused(res, 'provider_unavailable', since);
+    expect(await userByEmail('kim@idp.test')).toBeUndefined();
   });
 
   it('never redirects off the site after signing in', async () => {

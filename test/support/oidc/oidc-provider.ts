@@ -37,7 +37,8 @@ export async function startOidcProvider(options: { clientId: string; clientSecre
     setMode: (mode) => post('/test/mode', mode),
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        // Stopped already (by a signal, exitCode stays null).
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill();
       }),

@@ -332,9 +332,22 @@ function grantFailure(error: unknown): SsoFailure {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof client.AuthorizationResponseError) return new SsoFailure('provider_error', `the provider answered ${error.error}`);
   if (error instanceof client.ResponseBodyError) return new SsoFailure('code_rejected', `the token endpoint answered ${error.error}: ${error.error_description ?? ''}`);
-  const cause = (error as { cause?: unknown }).cause;
-  if (error instanceof TypeError || (error as Error).name === 'AbortError' || (error as Error).name === 'TimeoutError') {
-    return new SsoFailure('provider_unavailable', `the token endpoint did not answer: ${message}`);
-  }
-  return new SsoFailure('id_token_invalid', `${message}${cause instanceof Error ? ` (${cause.message})` : ''}`);
+  const cause = (error as { cause?: { message?: unknown } }).cause;
+  const because = typeof cause?.message === 'string' ? ` (${cause.message})` : '';
+  if (unreachable(error)) return new SsoFailure('provider_unavailable', `the provider did not answer: ${message}${because}`);
+  return new SsoFailure('id_token_invalid', `${message}${because}`);
+}
+
+/**
+ * Whether the provider could not be reached (token endpoint or keys): fetch's "fetch failed"
+ * TypeError, a timeout, or a socket error, possibly wrapped as the cause of the library's error.
+ * By name, not instanceof: the error may come from another realm (undici's).
+ */
+function unreachable(error: unknown, depth = 0): boolean {
+  if (typeof error !== 'object' || error === null || depth > 4) return false;
+  const { name, message, code, cause } = error as { name?: string; message?: string; code?: string; cause?: unknown };
+  if (name === 'AbortError' || name === 'TimeoutError' || code === 'OAUTH_TIMEOUT' || code === 'OAUTH_ABORT') return true;
+  if (name === 'TypeError' && message === 'fetch failed') return true;
+  if (typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|UND_ERR_)/.test(code)) return true;
+  return unreachable(cause, depth + 1);
 }
