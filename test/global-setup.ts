@@ -16,6 +16,9 @@ import { databaseUrl, dropOrphanedRuntimeRoles, TEST_SERVER_URL_VARIABLE, TEST_T
  * The template has no runtime role: each test app provisions one for its copy.
  */
 export default async function globalSetup() {
+  // Jest runs every selected project's global setup in one process: a second project with this
+  // setup (the browser specs) shares the server and template the first one prepared.
+  if (process.env[TEST_SERVER_URL_VARIABLE]) return;
   let serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     const dir = await mkdtemp(path.join(tmpdir(), 'gatehouse-test-'));
