@@ -37,6 +37,7 @@ import { TeamsService } from '../apps/api/src/modules/identity/teams/teams.servi
 import { UsersService } from '../apps/api/src/modules/identity/users/users.service';
 import { UseCasesService } from '../apps/api/src/modules/use-cases/use-cases.service';
 import { openBenchDatabase } from './bench-database';
+import { latencyRow, runBenchmark } from './latency-table';
 
 const options = new Command('bench:notifications')
   .option('--poll-ms <list>', "the sending worker's poll intervals to measure, one run each", (v) => v.split(',').map(Number), [1000])
@@ -161,10 +162,6 @@ async function setUp(app: Awaited<ReturnType<typeof createApp>>, count: number, 
   return { opener, useCaseIds };
 }
 
-function quantile(sorted: number[], q: number): number {
-  // Nearest rank: the smallest latency at least q of the emails did not exceed.
-  return sorted.length ? sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] : NaN;
-}
 
 async function main() {
   console.log(`bench:notifications — ${options.rate} review openings/s for ${options.seconds} s, ${options.recipients} people notified per opening; ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PostgreSQL'}`);
@@ -175,19 +172,11 @@ async function main() {
   try {
     for (const [index, pollMs] of options.pollMs.entries()) {
       const result = await run(db, pollMs, index);
-      const sorted = [...result.latencies].sort((a, b) => a - b);
-      const ms = (value: number) => value.toFixed(0);
-      console.log([pollMs, result.openings, result.emails, ms(quantile(sorted, 0.5)), ms(quantile(sorted, 0.95)), ms(quantile(sorted, 0.99)), ms(sorted.at(-1) ?? NaN), result.missing].join(' | '));
+      console.log(latencyRow(pollMs, [result.openings, result.emails], result.latencies, result.missing));
     }
   } finally {
     await db.close();
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

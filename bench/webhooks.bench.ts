@@ -36,6 +36,7 @@ import { UsersService } from '../apps/api/src/modules/identity/users/users.servi
 import { PrincipalLoader } from '../apps/api/src/modules/identity/auth/principal.loader';
 import { WebhooksService } from '../apps/api/src/modules/webhooks/webhooks.service';
 import { openBenchDatabase } from './bench-database';
+import { latencyRow, runBenchmark } from './latency-table';
 
 const options = new Command('bench:webhooks')
   .option('--poll-ms <list>', "the delivery worker's poll intervals to measure, one run each", (v) => v.split(',').map(Number), [1000])
@@ -155,10 +156,6 @@ async function run(db: { url: string; dataSource: DataSource }, pollMs: number, 
   }
 }
 
-function quantile(sorted: number[], q: number): number {
-  // Nearest rank: the smallest latency that at least q of the deliveries did not exceed.
-  return sorted.length ? sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] : NaN;
-}
 
 async function main() {
   console.log(
@@ -171,19 +168,11 @@ async function main() {
   try {
     for (const [index, pollMs] of options.pollMs.entries()) {
       const result = await run(db, pollMs, index);
-      const sorted = [...result.latencies].sort((a, b) => a - b);
-      const ms = (value: number) => value.toFixed(0);
-      console.log([pollMs, result.changes, result.deliveries, ms(quantile(sorted, 0.5)), ms(quantile(sorted, 0.95)), ms(quantile(sorted, 0.99)), ms(sorted.at(-1) ?? NaN), result.missing].join(' | '));
+      console.log(latencyRow(pollMs, [result.changes, result.deliveries], result.latencies, result.missing));
     }
   } finally {
     await db.close();
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBenchmark(main);
