@@ -38,6 +38,10 @@ module.exports = {
   // Two workers even on two cores: the specs mostly wait on PostgreSQL, and Jest would
   // otherwise run everything in one process on a fresh clone (no timings cached yet).
   maxWorkers: 2,
+  // A fresh worker process for every test file: Node's own modules (http, net, timers) are shared by the files a
+  // worker runs, and the 80 MB streaming spec hung (in fresh-clone runs only) when it came after other files in its
+  // worker. A restart costs about a second a file.
+  workerIdleMemoryLimit: '1MB',
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     {
