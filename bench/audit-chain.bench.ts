@@ -38,11 +38,11 @@ const benchContext = { actor: ACTOR, requestId: undefined, sourceIp: undefined, 
 async function main() {
   const db = await openBenchDatabase(options.concurrency + 4);
   const { dataSource } = db;
-  const trail = new AuditTrail(benchContext);
+  const sealer = new AuditSealer(dataSource);
+  const trail = new AuditTrail(benchContext, sealer);
   // Each export signs a checkpoint of its head (one insert), as in the service.
   const checkpoints = new AuditCheckpoints(dataSource, keyPairFromPrivatePem(generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString()));
   await checkpoints.onModuleInit();
-  const sealer = new AuditSealer(dataSource);
   const reader = new AuditReader(dataSource, trail, checkpoints, sealer);
   const rows: [string, string][] = [];
   try {

@@ -60,7 +60,7 @@ INSERT INTO audit_pending (chain, event_id, actor_id, actor_kind, actor_display_
     use_case_id, payload, reason, request_id, source_ip, user_agent, canonical, xid, occurred_at)
   SELECT 'main', id, :signer_id::text, 'user', :u_display_name::text, ARRAY['developer@' || :team_id::text], ${lit(event.action)}, ${lit(event.targetType)}, ${event.targetId},
     :use_case_id::uuid, payload::jsonb, ${event.reason === null ? 'NULL' : lit(event.reason)}, request_id, '127.0.0.1', 'pgbench', ARRAY[${canonicalParts(event).join(', ')}], '0', ''
-  FROM e WHERE NOT EXISTS (SELECT 1 FROM audit_chain_heads h JOIN audit_events x ON x.chain = h.chain AND x.seq = h.seq + 1 WHERE h.chain = 'main')
+  FROM e
   RETURNING xid::text, occurred_at;`,
 
   /** The write before the chain was sealed after commit: the head locked, held until the writer's commit. */

@@ -84,8 +84,8 @@ interface Run {
 /** Another writer on the database, as another instance of the service would be: its own pool, trail writer and sealer. */
 function otherWriter(dataSource: DataSource) {
   const context = { actor: SETUP_ACTOR, requestId: undefined, sourceIp: undefined, userAgent: undefined, noteAuditTransaction: () => undefined } as unknown as RequestContext;
-  const trail = new AuditTrail(context);
   const sealer = new AuditSealer(dataSource);
+  const trail = new AuditTrail(context, sealer);
   return async (name: string) => {
     const id = randomUUID();
     await dataSource.transaction((manager) => trail.record(manager, { action: 'team.created', target: { type: 'team', id }, after: { name } }));

@@ -1,13 +1,16 @@
-import { AuditChainDamagedError } from '@app/audit';
+import { AuditChainDamagedError, AuditSealer } from '@app/audit';
 import { bearer, createTestApp, givenUser, TestApp } from './support';
 import {
   countEvents,
   countRows,
   createWidgetAudited,
+  createWidgetPending,
   createWidgetTable,
   forgeEventBeyondHead,
   headSeq,
+  sealedEvent,
   tamperAsSuperuser,
+  verifyChain,
 } from './support/audit-helpers';
 
 /**
@@ -43,10 +46,33 @@ describe('GET /api/audit/verify on a tampered chain', () => {
     expect(res.body.summary).toMatch(new RegExp(`^broken at seq ${forged.seq} `));
   });
 
-  it('an event beyond the recorded head: an audited write fails naming the damage, not as a 409 conflict', async () => {
-    await forgeEventBeyondHead(t);
+  it('an event beyond the recorded head: once a seal round finds it, audited writes are refused (503 audit-chain-damaged) and their changes with them; nothing written before is lost', async () => {
+    const admin = bearer((await givenUser(t, { roles: ['admin'], name: 'admin' })).token);
+    const forged = await forgeEventBeyondHead(t);
+    // Written before any round looked: committed, its event kept pending rather than lost.
+    const before = await createWidgetPending(t, 'before the round');
+    const sealer = t.app.get(AuditSealer);
+    expect(await sealer.sealCommitted(1_000)).toBe(false);
+    expect(sealer.chainDamaged).toBe(true);
+
+    const widgets = await countRows(t, 'widgets');
     await expect(createWidgetAudited(t, 'after the forgery')).rejects.toThrow(AuditChainDamagedError);
     await expect(createWidgetAudited(t, 'after the forgery')).rejects.toThrow(/after its recorded head.*GET \/api\/audit\/verify/);
+    const refused = await t.http().post('/api/teams').set(admin).send({ name: 'after the forgery' });
+    expect(refused.status).toBe(503);
+    expect(refused.headers['content-type']).toMatch(/problem\+json/);
+    expect(refused.body).toMatchObject({ type: 'urn:gatehouse:problem:audit-chain-damaged', status: 503 });
+    expect(await countRows(t, 'widgets')).toBe(widgets);
+    expect(await t.dataSource.query(`SELECT 1 FROM teams WHERE name = 'after the forgery'`)).toEqual([]);
+
+    // Once an administrator has dealt with the stray event, the next round seals what waited, and writes are taken again.
+    await tamperAsSuperuser(t, 'DELETE FROM audit_events WHERE id = $1', [forged.id]);
+    expect(await sealer.sealCommitted()).toBe(true);
+    expect(sealer.chainDamaged).toBe(false);
+    // The event written before the round is in the chain now, where the stray one was or after it.
+    expect((await sealedEvent(t, before)).seq).toBeGreaterThanOrEqual(forged.seq);
+    await createWidgetAudited(t, 'after the repair');
+    expect(await verifyChain(t)).toMatchObject({ intact: true });
   });
 
   const tamperings: [string, (t: TestApp, head: number) => Promise<unknown>][] = [

@@ -22,8 +22,13 @@ export async function createWidgetTable(t: TestApp) {
 
 /** Inserts a widget and records its event in one transaction, as domain code does; answers with the event as sealed into the chain. */
 export async function createWidgetAudited(t: TestApp, name: string, options: { failAfterRecord?: boolean } = {}): Promise<AuditEvent> {
+  return sealedEvent(t, await createWidgetPending(t, name, options));
+}
+
+/** A widget and its event, committed; the event as written, before a seal round puts it in the chain. */
+export async function createWidgetPending(t: TestApp, name: string, options: { failAfterRecord?: boolean } = {}): Promise<PendingAuditEvent> {
   const trail = t.app.get(AuditTrail);
-  const pending = await t.dataSource.transaction(async (manager) => {
+  return t.dataSource.transaction(async (manager) => {
     const [widget] = await manager.query('INSERT INTO widgets (name) VALUES ($1) RETURNING id', [name]);
     const event = await trail.record(manager, anyEvent({
       action: 'use_case.created',
@@ -34,7 +39,6 @@ export async function createWidgetAudited(t: TestApp, name: string, options: { f
     if (options.failAfterRecord) throw new Error('the change failed after its event was recorded');
     return event;
   });
-  return sealedEvent(t, pending);
 }
 
 /** An event recorded in a transaction that has committed, as the chain holds it once sealed. */

@@ -1,6 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { DEFAULT_CHAIN } from './audit-chain';
+import { AuditChainDamagedError, EVENT_BEYOND_HEAD_SQL } from './audit-chain-damage';
 
 /** Events sealed per call of seal_audit_events(): one commit for up to this many. */
 const BATCH = 1_000;
@@ -23,6 +25,12 @@ export interface SealRound {
  * have taken its horizon before the asker's transaction ended. One round at a
  * time per process; across processes the chain head's row lock takes them in
  * turn, and a round finds what another process sealed already gone.
+ *
+ * A round that fails because the chain holds an event beyond its recorded head
+ * (written straight into the table) marks the chain damaged: AuditTrail then
+ * refuses every write until a round succeeds again, which it can only do once
+ * the chain has been examined and the stray event dealt with. The pending
+ * event whose seal found the damage stays pending, not lost.
  */
 @Injectable()
 export class AuditSealer implements OnApplicationBootstrap, OnModuleDestroy {
@@ -33,12 +41,17 @@ export class AuditSealer implements OnApplicationBootstrap, OnModuleDestroy {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly sealedListeners = new Set<() => void>();
+  private damaged = false;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => {
-      if (!this.running && !this.stopped) this.nextRound().catch((error: unknown) => this.logger.error({ err: error }, 'could not seal pending audit events; retrying'));
+      if (this.running || this.stopped) return;
+      this.nextRound().catch((error: unknown) => {
+        // A damaged chain was logged once, when found; every round fails until it is examined.
+        if (!this.damaged) this.logger.error({ err: error }, 'could not seal pending audit events; retrying');
+      });
     }, BACKGROUND_MS);
     this.timer.unref();
   }
@@ -82,6 +95,11 @@ export class AuditSealer implements OnApplicationBootstrap, OnModuleDestroy {
     return this.sealThrough(BigInt(next) - 1n, timeoutMs);
   }
 
+  /** The last round failed on an event beyond the chain's recorded head: no event may be recorded. */
+  get chainDamaged(): boolean {
+    return this.damaged;
+  }
+
   /**
    * Calls `listener` after each round of this process that sealed events, so
    * that a consumer of the sealed trail (webhook delivery) can look at once
@@ -122,7 +140,17 @@ export class AuditSealer implements OnApplicationBootstrap, OnModuleDestroy {
   private async round(): Promise<SealRound> {
     let sealed = 0;
     for (;;) {
-      const [row] = (await this.dataSource.query('SELECT sealed, horizon, head_seq FROM seal_audit_events($1)', [BATCH])) as { sealed: number; horizon: string; head_seq: string }[];
+      let row: { sealed: number; horizon: string; head_seq: string };
+      try {
+        [row] = (await this.dataSource.query('SELECT sealed, horizon, head_seq FROM seal_audit_events($1)', [BATCH])) as (typeof row)[];
+      } catch (error) {
+        await this.checkForDamage(error);
+        throw error;
+      }
+      if (this.damaged) {
+        this.damaged = false;
+        this.logger.warn('the audit chain takes events again: a seal round succeeded after the chain was found damaged');
+      }
       const result = { sealed: row.sealed, horizon: BigInt(row.horizon), headSeq: Number(row.head_seq) };
       sealed += result.sealed;
       if (result.sealed < BATCH) {
@@ -131,6 +159,16 @@ export class AuditSealer implements OnApplicationBootstrap, OnModuleDestroy {
         return result;
       }
     }
+  }
+
+  /** After a failed round: is an event beyond the head what stopped it? Unknown (the database is away) keeps the last answer. */
+  private async checkForDamage(cause: unknown): Promise<void> {
+    const damaged = await this.dataSource
+      .query(EVENT_BEYOND_HEAD_SQL, [DEFAULT_CHAIN])
+      .then(([row]: { damaged: boolean }[]) => row.damaged)
+      .catch(() => this.damaged);
+    if (damaged && !this.damaged) this.logger.error({ err: cause }, new AuditChainDamagedError(cause).detail);
+    this.damaged = damaged;
   }
 }
 

@@ -1,36 +1,17 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { DomainError } from '@app/errors';
 import { RequestContext } from '@app/request-context';
 import { isAuditAction } from './audit-actions';
+import { AuditChainDamagedError } from './audit-chain-damage';
+import { AuditSealer } from './audit-sealer.service';
 import { canonicalEventTemplate, DEFAULT_CHAIN } from './audit-chain';
 import { AuditEvent, AuditEventInput, AuditEventShape } from './audit-event';
 import { assertStorableText, toJsonPayload } from './audit-value';
 
 // Exported from here so that the library's index stays as it is.
 export { UnstorableAuditValueError } from './audit-value';
-
-/**
- * The chain holds an event after its recorded head that the writer did not
- * append: someone wrote to the table directly. Nothing is recorded — so
- * nothing changes — until an administrator has examined the chain: a change
- * without its audit event is exactly what the trail exists to prevent. The
- * answer is 503 (the service cannot take changes), never a bare 500.
- */
-export class AuditChainDamagedError extends DomainError {
-  readonly code = 'audit-chain-damaged';
-  readonly status = 503;
-  readonly title = 'Changes suspended: the audit trail needs attention';
-
-  constructor(cause: unknown) {
-    super(
-      `The audit chain "${DEFAULT_CHAIN}" already holds an event after its recorded head, which the writer did not append: ` +
-        'nothing can be recorded until the chain is examined (GET /api/audit/verify reports the event).',
-    );
-    this.cause = cause;
-  }
-}
+export { AuditChainDamagedError };
 
 export class AuditOutsideTransactionError extends Error {
   override name = 'AuditOutsideTransactionError';
@@ -57,17 +38,23 @@ export type PendingAuditEvent = Omit<AuditEvent, 'seq' | 'prevHash' | 'hash'> & 
  * event in the trail at once.
  *
  * A chain that holds an event after its recorded head (someone wrote to the
- * table directly) takes no more events: the write is refused with
- * AuditChainDamagedError, and the change with it.
+ * table directly) takes no more events: once a seal round has found it, the
+ * write is refused with AuditChainDamagedError, and the change with it. The
+ * check is the sealer's, not a query per write: on every write it cost about
+ * a quarter of the writers' throughput (docs/decisions/0011-seal-after-commit.md).
  */
 @Injectable()
 export class AuditTrail {
-  constructor(private readonly context: RequestContext) {}
+  constructor(
+    private readonly context: RequestContext,
+    private readonly sealer: AuditSealer,
+  ) {}
 
   async record(manager: EntityManager, input: AuditEventInput): Promise<PendingAuditEvent> {
     const runner = manager.queryRunner;
     if (!runner?.isTransactionActive) throw new AuditOutsideTransactionError();
     if (!isAuditAction(input.action)) throw new Error(`"${input.action}" is not in the audit action catalogue`);
+    if (this.sealer.chainDamaged) throw new AuditChainDamagedError(undefined);
     const actor = input.actor ?? this.context.actor;
     if (!actor) throw new Error(`No actor for audit action ${input.action}: every event names who acted.`);
 
@@ -100,11 +87,6 @@ export class AuditTrail {
       true,
     );
     const [pending] = written.records as { xid: string; occurred_at: string }[];
-    if (!pending) {
-      const damaged = new AuditChainDamagedError(undefined);
-      new Logger(AuditTrail.name).error(damaged.detail);
-      throw damaged;
-    }
     const xid = BigInt(pending.xid);
     this.context.noteAuditTransaction(xid);
     return { ...content, occurredAt: pending.occurred_at, xid };
@@ -112,16 +94,12 @@ export class AuditTrail {
 }
 
 /**
- * One statement, one round trip, no lock: the event, unless the chain already
- * holds an event after its recorded head. Its transaction id and time are set
- * by the table's trigger, not by the writer.
+ * One statement, one round trip, no lock. The event's transaction id and time
+ * are set by the table's trigger, not by the writer.
  */
 const WRITE_PENDING_SQL = `INSERT INTO audit_pending (chain, event_id, actor_id, actor_kind, actor_display_name, actor_roles,
     action, target_type, target_id, use_case_id, payload, reason, request_id, source_ip, user_agent, canonical, xid, occurred_at)
-  SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, '0', ''
-  WHERE NOT EXISTS (
-    SELECT 1 FROM audit_chain_heads h JOIN audit_events e ON e.chain = h.chain AND e.seq = h.seq + 1 WHERE h.chain = $1
-  )
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, '0', '')
   RETURNING xid::text, occurred_at`;
 
 /** `data` with `before` and `after` added when given; a member of `data` is never silently replaced or dropped. */
