@@ -92,19 +92,34 @@ export class GateReviewsRepository {
 
   /** Each signer's latest decision on each of the reviews, by review id: the decisions that count. */
   async currentDecisions(manager: EntityManager, reviewIds: string[]): Promise<Map<string, SignOff[]>> {
-    const latest = await manager
-      .getRepository(SignOff)
-      .createQueryBuilder('s')
-      .distinctOn(['s.review_id', 's.signer_id'])
-      .where('s.review_id = ANY(:reviewIds)', { reviewIds })
-      .orderBy('s.review_id')
-      .addOrderBy('s.signer_id')
-      .addOrderBy('s.created_at', 'DESC')
-      .addOrderBy('s.id', 'DESC')
-      .getMany();
+    const latest = rowsToEntities(
+      manager,
+      SignOff,
+      await manager.query(
+        `SELECT DISTINCT ON (s.review_id, s.signer_id) s.* FROM sign_offs s
+         WHERE s.review_id = ANY($1::uuid[])
+         ORDER BY s.review_id, s.signer_id, s.created_at DESC, s.id DESC`,
+        [reviewIds],
+      ),
+    );
     const byReview = new Map<string, SignOff[]>(reviewIds.map((id) => [id, []]));
     for (const decision of latest) byReview.get(decision.reviewId)!.push(decision);
     return byReview;
+  }
+
+  /** The review, locked until `manager`'s transaction ends; undefined when there is none. */
+  async lockReview(manager: EntityManager, id: string): Promise<GateReview | undefined> {
+    return rowsToEntities(manager, GateReview, await manager.query('SELECT r.* FROM gate_reviews r WHERE r.id = $1 FOR UPDATE', [id]))[0];
+  }
+
+  /** Records a decision; the row as stored (its id and time are the database's). */
+  async insertSignOff(manager: EntityManager, decision: Omit<SignOff, 'id' | 'createdAt'>): Promise<SignOff> {
+    const rows = await manager.query(
+      `INSERT INTO sign_offs (review_id, signer_id, role, decision, comment, conditions, revision, content_hash, supersedes)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
+      [decision.reviewId, decision.signerId, decision.role, decision.decision, decision.comment, JSON.stringify(decision.conditions), decision.revision, decision.contentHash, decision.supersedes],
+    );
+    return rowsToEntities(manager, SignOff, rows)[0];
   }
 
   /** The display names of these users (deactivated ones included: a review names whoever took part), by id. */

@@ -116,11 +116,11 @@ export class ReviewDecisions {
   }
 
   private async decide(tx: EntityManager, principal: Principal, reviewId: string, input: SignOffDto) {
-    const reviews = tx.getRepository(GateReview);
     // Use case first, then review: the same order as content changes, so they never deadlock.
     const useCase = await this.useCases.lockUseCaseOfReview(tx, reviewId);
     if (!useCase || !canReadUseCase(principal, useCase)) throw new NotFoundError(`No gate review with id ${reviewId}.`);
-    const review = await reviews.createQueryBuilder('r').setLock('pessimistic_write').where('r.id = :reviewId', { reviewId }).getOneOrFail();
+    // Found through its use case a moment ago, under the use case's lock: it is there.
+    const review = (await this.repository.lockReview(tx, reviewId))!;
     const parties = await this.useCases.partiesOfUseCase(tx, useCase);
     const current = (await this.repository.currentDecisions(tx, [reviewId])).get(reviewId)!;
     const requirements = useCase.tier === 'prohibited' ? undefined : await this.queries.requirementsAt(review, useCase.tier, tx);
@@ -140,24 +140,17 @@ export class ReviewDecisions {
     const conditions = input.decision === 'approve' ? (input.conditions ?? []) : [];
     await this.assertConditionOwners(tx, conditions, useCase);
     const previous = current.find((decision) => decision.signerId === principal.userId);
-    const [recorded] = await tx
-      .getRepository(SignOff)
-      .createQueryBuilder()
-      .insert()
-      .values({
-        reviewId,
-        signerId: principal.userId,
-        role: input.role,
-        decision: input.decision,
-        comment: input.comment,
-        conditions,
-        revision: review.revision,
-        contentHash: review.contentHash,
-        supersedes: previous?.id ?? null,
-      })
-      .returning('*')
-      .execute()
-      .then((result) => rowsToEntities(tx, SignOff, result.raw));
+    const recorded = await this.repository.insertSignOff(tx, {
+      reviewId,
+      signerId: principal.userId,
+      role: input.role,
+      decision: input.decision,
+      comment: input.comment,
+      conditions,
+      revision: review.revision,
+      contentHash: review.contentHash,
+      supersedes: previous?.id ?? null,
+    });
     await this.trail.record(tx, {
       action: 'sign_off.recorded',
       target: { type: 'sign_off', id: recorded.id },
