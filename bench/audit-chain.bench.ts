@@ -162,6 +162,8 @@ async function fillChain(dataSource: DataSource, target: number) {
   const client = (await runner.connect()) as PoolClient;
   try {
     await client.query('BEGIN');
+    // A million rows take longer than the service's statement timeout.
+    await client.query('SET LOCAL statement_timeout = 0');
     const ingest = client.query(copyFrom(`COPY audit_events (${AUDIT_EVENT_COLUMNS}) FROM STDIN`));
     const baseTime = Date.now();
     async function* lines() {
@@ -184,7 +186,9 @@ async function fillChain(dataSource: DataSource, target: number) {
     await pipeline(lines(), ingest);
     await client.query('UPDATE audit_chain_heads SET seq = $2, hash = $3 WHERE chain = $1', [DEFAULT_CHAIN, seq, prevHash]);
     await client.query('COMMIT');
+    await client.query('SET statement_timeout = 0');
     await client.query('ANALYZE audit_events');
+    await client.query('RESET statement_timeout');
   } finally {
     runner.release();
   }
@@ -199,8 +203,13 @@ async function copyOut(dataSource: DataSource): Promise<number> {
   const runner = dataSource.createQueryRunner();
   const client = (await runner.connect()) as PoolClient;
   try {
+    // As the service's exports do: no statement timeout on a stream of the whole chain.
+    await client.query('BEGIN');
+    await client.query('SET LOCAL statement_timeout = 0');
     const stream = client.query(copyTo(`COPY (SELECT ${AUDIT_EVENT_COLUMNS} FROM audit_events ORDER BY seq) TO STDOUT`));
-    return await drain(Promise.resolve(stream));
+    const bytes = await drain(Promise.resolve(stream));
+    await client.query('COMMIT');
+    return bytes;
   } finally {
     runner.release();
   }
