@@ -10,14 +10,19 @@ import { ServiceUnavailableError } from '@app/errors';
  */
 export class OneAtATime {
   private readonly queues = new Map<string, { mutex: MutexInterface; waiting: number }>();
+  /**
+   * One error for every wait that runs out, made once: it is immutable, and
+   * making one for each key (capturing a stack) cost more than the rest of
+   * the queueing on every decision.
+   */
+  private readonly waitedTooLong = new ServiceUnavailableError('Too many decisions are waiting on this review right now. Retry in a few seconds.');
 
   constructor(private readonly maxWaitMs: number) {}
 
   async run<T>(key: string, work: () => Promise<T>): Promise<T> {
     let queue = this.queues.get(key);
     if (!queue) {
-      const timedOut = new ServiceUnavailableError('Too many decisions are waiting on this review right now. Retry in a few seconds.');
-      queue = { mutex: withTimeout(new Mutex(), this.maxWaitMs, timedOut), waiting: 0 };
+      queue = { mutex: withTimeout(new Mutex(), this.maxWaitMs, this.waitedTooLong), waiting: 0 };
       this.queues.set(key, queue);
     }
     queue.waiting += 1;
