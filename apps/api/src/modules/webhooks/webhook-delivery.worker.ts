@@ -45,6 +45,15 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnModuleDe
   /** Events were sealed while a look was under way: look again as soon as it ends. */
   private lookAgain = false;
   private stopListening: (() => void) | undefined;
+  /**
+   * Whether this process knows of an endpoint to deliver to. A look prompted
+   * by a seal is skipped without one: with no webhook registered (the usual
+   * case) the claim finds nothing, and it was one statement more for every
+   * request that changed something. The poll keeps looking and refreshes
+   * this; an endpoint registered or resumed through this process sets it at once.
+   */
+  private deliverable = true;
+  private deliverableNoted = 0;
   private readonly settings: AppConfig['webhooks'];
 
   constructor(
@@ -63,9 +72,26 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnModuleDe
    * the next poll at most.
    */
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), this.settings.pollMs);
+    this.timer = setInterval(() => void this.poll(), this.settings.pollMs);
     this.timer.unref();
-    this.stopListening = this.sealer.onSealed(() => void this.tick());
+    this.stopListening = this.sealer.onSealed(() => {
+      if (this.deliverable) void this.tick();
+    });
+  }
+
+  /** An endpoint may now take deliveries (registered, or resumed): looks prompted by seals resume. */
+  noteDeliverable(): void {
+    this.deliverable = true;
+    this.deliverableNoted += 1;
+  }
+
+  private async poll(): Promise<void> {
+    await this.tick();
+    if (this.stopping.signal.aborted) return;
+    const noted = this.deliverableNoted;
+    const any = await this.endpoints.anyDeliverable().catch(() => true);
+    // Noted meanwhile: the answer may predate the new endpoint.
+    if (this.deliverableNoted === noted) this.deliverable = any;
   }
 
   /**

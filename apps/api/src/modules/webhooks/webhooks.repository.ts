@@ -53,6 +53,12 @@ export class WebhooksRepository {
     return query.orderBy('d.id', 'DESC').limit(limit + 1).getMany();
   }
 
+  /** Whether any endpoint is neither disabled nor parked: one that may take a delivery. */
+  async anyDeliverable(): Promise<boolean> {
+    const [row] = await this.dataSource.query('SELECT EXISTS (SELECT 1 FROM webhook_endpoints WHERE disabled_at IS NULL AND parked_at IS NULL) AS any');
+    return row.any;
+  }
+
   /**
    * Leases up to `limit` endpoints that are due and have sealed events past
    * their cursor, for `leaseSeconds`, in one statement (its own short

@@ -11,6 +11,7 @@ import { newWebhookSecret } from './webhook-signature';
 import { checkTarget } from './webhook-target';
 import { deliveryView, webhookView, WebhookView } from './webhook-view';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
+import { WebhookDeliveryWorker } from './webhook-delivery.worker';
 import { WebhookDisabledRefusal } from './webhooks.errors';
 import { WebhooksRepository } from './webhooks.repository';
 
@@ -27,6 +28,7 @@ export class WebhooksService {
     private readonly endpoints: WebhooksRepository,
     private readonly feed: AuditFeed,
     private readonly trail: AuditTrail,
+    private readonly worker: WebhookDeliveryWorker,
   ) {
     this.settings = config.webhooks;
   }
@@ -46,7 +48,7 @@ export class WebhooksService {
     if (problems.length) throw new ValidationFailedError(problems);
     const secret = newWebhookSecret();
     const cursorSeq = await this.feed.headSeq();
-    return this.dataSource.transaction(async (manager) => {
+    const created = await this.dataSource.transaction(async (manager) => {
       const endpoint = await this.endpoints.insertEndpoint(manager, {
         url: input.url,
         eventTypes: input.eventTypes,
@@ -62,6 +64,8 @@ export class WebhooksService {
       });
       return { ...webhookView(endpoint), secret };
     });
+    this.worker.noteDeliverable();
+    return created;
   }
 
   async list(): Promise<WebhookView[]> {
@@ -119,10 +123,10 @@ export class WebhooksService {
     if (fromSeq !== undefined && fromSeq > head + 1) {
       throw new ValidationFailedError([{ field: 'fromSeq', detail: `fromSeq must be at most ${head + 1}: the trail ends at seq ${head}` }]);
     }
-    return this.dataSource.transaction(async (manager) => {
+    const resumed = await this.dataSource.transaction(async (manager) => {
       const endpoint = this.found(await this.endpoints.lock(manager, id), id);
       if (endpoint.disabledAt) throw new WebhookDisabledRefusal(id);
-      const resumed = await this.endpoints.update(manager, id, {
+      const updated = await this.endpoints.update(manager, id, {
         parkedAt: null,
         consecutiveFailures: 0,
         nextAttemptAt: () => 'now()',
@@ -133,8 +137,10 @@ export class WebhooksService {
         target: TARGET(id),
         data: { origin: originOf(endpoint.url), fromSeq: fromSeq ?? null, previousCursor: endpoint.cursorSeq, wasParked: endpoint.parkedAt !== null },
       });
-      return webhookView(resumed);
+      return webhookView(updated);
     });
+    this.worker.noteDeliverable();
+    return resumed;
   }
 
   async deliveries(id: string, limit: number, cursor?: string) {
