@@ -6,10 +6,11 @@ import * as path from 'node:path';
 /**
  * The sign-off benchmark's pgbench side: the statements one sign-off runs, in
  * the order the service runs them (the principal load, then one transaction:
- * the review's use case, the use case and the review locked, the authors, the
- * current decisions, the insert, the audit write, the gate's facts and the
- * answer's review), sent as the service sends them (extended protocol,
- * unnamed statements, parameters), each transaction on its own review.
+ * the review's use case locked, the review locked, the authors, the current
+ * decisions, the insert, the audit write, the use case's team members to
+ * tell), sent as the service sends them (extended protocol, unnamed statements,
+ * parameters), each transaction on its own review. Keep it equal to what the
+ * service sends: run the service with log_statement = 'all' and compare.
  *
  * pgbench variables (`:name`) stand for the service's parameters: the first
  * statement picks the transaction's review and signer into them (\gset), and
@@ -159,7 +160,7 @@ function signOffEvents(resign: boolean): PgbenchAuditEvent[] {
       lit('","decision":"approve","gate":"'), ':r_gate::text',
       lit('","reviewId":"'), ':review_id::text',
       lit('","revision":'), ':r_revision::text',
-      lit(',"role":"developer","supersedes":'), resign ? `'"' || :p_s_id::text || '"'` : lit('null'),
+      lit(',"role":"developer","supersedes":'), resign ? `'"' || :p_id::text || '"'` : lit('null'),
       lit('}'),
     ].join(' || '),
     reason: 'looks right',
@@ -168,8 +169,8 @@ function signOffEvents(resign: boolean): PgbenchAuditEvent[] {
   const superseded: PgbenchAuditEvent = {
     action: 'sign_off.superseded',
     targetType: 'sign_off',
-    targetId: ':p_s_id::text',
-    payload: [lit('{"previousDecision":"'), ':p_s_decision::text', lit('","reviewId":"'), ':review_id::text', lit('","supersededBy":"'), ':s_id::text', lit('"}')].join(' || '),
+    targetId: ':p_id::text',
+    payload: [lit('{"previousDecision":"'), ':p_decision::text', lit('","reviewId":"'), ':review_id::text', lit('","supersededBy":"'), ':s_id::text', lit('"}')].join(' || '),
     reason: null,
   };
   return [recorded, superseded];
@@ -203,18 +204,23 @@ FROM pick JOIN bench_reviews b ON b.pool = '${PGBENCH_POOL.fresh}' AND b.n = pic
   const audit = signOffEvents(resign).map((event) => PGBENCH_AUDIT_WRITE[chain](event).trim()).join('\n');
   return `${pick}
 START TRANSACTION;
-SELECT "GateReview"."use_case_id" AS "GateReview_use_case_id", "GateReview"."id" AS "GateReview_id" FROM "gate_reviews" "GateReview" WHERE (("GateReview"."id" = :review_id)) LIMIT 1;
-SELECT "u"."id" AS "u_id", "u"."developer_team_id" AS "u_developer_team_id", "u"."deployer_team_id" AS "u_deployer_team_id", "u"."stage" AS "u_stage", "u"."status" AS "u_status", "u"."tier" AS "u_tier", "u"."derived_tier" AS "u_derived_tier", "u"."content" AS "u_content", "u"."revision" AS "u_revision", "u"."content_hash" AS "u_content_hash", "u"."created_by" AS "u_created_by", "u"."created_at" AS "u_created_at", "u"."updated_at" AS "u_updated_at", "u"."next_review_due" AS "u_next_review_due", "u"."rereview_reason" AS "u_rereview_reason" FROM "use_cases" "u" WHERE "u"."id" = :use_case_id FOR UPDATE;
-SELECT "r"."id" AS "r_id", "r"."use_case_id" AS "r_use_case_id", "r"."gate" AS "r_gate", "r"."from_stage" AS "r_from_stage", "r"."to_stage" AS "r_to_stage", "r"."tier" AS "r_tier", "r"."policy_version" AS "r_policy_version", "r"."slots" AS "r_slots", "r"."opened_revision" AS "r_opened_revision", "r"."revision" AS "r_revision", "r"."content_hash" AS "r_content_hash", "r"."status" AS "r_status", "r"."opened_by" AS "r_opened_by", "r"."opened_at" AS "r_opened_at", "r"."closed_at" AS "r_closed_at" FROM "gate_reviews" "r" WHERE "r"."id" = :review_id FOR UPDATE
-\\gset
+SELECT u.* FROM use_cases u WHERE u.id = (SELECT r.use_case_id FROM gate_reviews r WHERE r.id = :review_id) FOR UPDATE OF u
+\\gset uc_
+SELECT r.* FROM gate_reviews r WHERE r.id = :review_id FOR UPDATE
+\\gset r_
 SELECT use_case_id, array_agg(DISTINCT author_id) AS author_ids FROM use_case_revisions WHERE use_case_id = ANY(ARRAY[:use_case_id::uuid]) AND NOT (changed_fields <@ ARRAY['tierOverride']::text[]) GROUP BY use_case_id;
-SELECT DISTINCT ON ("s"."review_id", "s"."signer_id") "s"."id" AS "s_id", "s"."review_id" AS "s_review_id", "s"."signer_id" AS "s_signer_id", "s"."role" AS "s_role", "s"."decision" AS "s_decision", "s"."comment" AS "s_comment", "s"."conditions" AS "s_conditions", "s"."revision" AS "s_revision", "s"."content_hash" AS "s_content_hash", "s"."supersedes" AS "s_supersedes", "s"."created_at" AS "s_created_at" FROM "sign_offs" "s" WHERE "s"."review_id" = ANY(ARRAY[:review_id::uuid]) ORDER BY "s"."review_id" ASC, "s"."signer_id" ASC, "s"."created_at" DESC, "s"."id" DESC
+SELECT DISTINCT ON (s.review_id, s.signer_id) s.* FROM sign_offs s
+  WHERE s.review_id = ANY(ARRAY[:review_id]::uuid[]) ORDER BY s.review_id, s.signer_id, s.created_at DESC, s.id DESC
 ${resign ? '\\gset p_' : ';'}
-INSERT INTO "sign_offs" AS "SignOff"("id", "review_id", "signer_id", "role", "decision", "comment", "conditions", "revision", "content_hash", "supersedes", "created_at") VALUES (DEFAULT, :review_id, :signer_id, 'developer', 'approve', 'looks right', '[]', :r_revision, :r_content_hash, ${resign ? ':p_s_id' : 'NULL'}, DEFAULT) RETURNING *
+INSERT INTO sign_offs (review_id, signer_id, role, decision, comment, conditions, revision, content_hash, supersedes)
+  VALUES (:review_id, :signer_id, 'developer', 'approve', 'looks right', '[]', :r_revision, :r_content_hash, ${resign ? ':p_id' : 'NULL'}) RETURNING *
 \\gset s_
 ${audit}
-SELECT "RiskAcceptance"."id" AS "RiskAcceptance_id", "RiskAcceptance"."use_case_id" AS "RiskAcceptance_use_case_id", "RiskAcceptance"."risk_id" AS "RiskAcceptance_risk_id", "RiskAcceptance"."risk_hash" AS "RiskAcceptance_risk_hash", "RiskAcceptance"."severity" AS "RiskAcceptance_severity", "RiskAcceptance"."use_case_revision" AS "RiskAcceptance_use_case_revision", "RiskAcceptance"."role" AS "RiskAcceptance_role", "RiskAcceptance"."decided_by" AS "RiskAcceptance_decided_by", "RiskAcceptance"."comment" AS "RiskAcceptance_comment", "RiskAcceptance"."decided_at" AS "RiskAcceptance_decided_at" FROM "risk_acceptances" "RiskAcceptance" WHERE (("RiskAcceptance"."use_case_id" = :use_case_id)) ORDER BY "RiskAcceptance"."decided_at" ASC;
-SELECT "GateReview"."id" AS "GateReview_id", "GateReview"."use_case_id" AS "GateReview_use_case_id", "GateReview"."gate" AS "GateReview_gate", "GateReview"."from_stage" AS "GateReview_from_stage", "GateReview"."to_stage" AS "GateReview_to_stage", "GateReview"."tier" AS "GateReview_tier", "GateReview"."policy_version" AS "GateReview_policy_version", "GateReview"."slots" AS "GateReview_slots", "GateReview"."opened_revision" AS "GateReview_opened_revision", "GateReview"."revision" AS "GateReview_revision", "GateReview"."content_hash" AS "GateReview_content_hash", "GateReview"."status" AS "GateReview_status", "GateReview"."opened_by" AS "GateReview_opened_by", "GateReview"."opened_at" AS "GateReview_opened_at", "GateReview"."closed_at" AS "GateReview_closed_at" FROM "gate_reviews" "GateReview" WHERE (("GateReview"."id" = :review_id)) LIMIT 1;
+SELECT u.id FROM users u
+  WHERE u.active AND u.kind = 'person'
+    AND (EXISTS (SELECT 1 FROM team_members m WHERE m.user_id = u.id AND m.team_id = ANY(ARRAY[:uc_developer_team_id, :uc_deployer_team_id]::uuid[]))
+         OR EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = ANY('{}'::text[])))
+  ORDER BY u.id;
 COMMIT;
 ${chain === 'chained' ? SEAL_AFTER_COMMIT : ''}`;
 }
