@@ -1,9 +1,12 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { PreparedStatement } from '@app/database';
 import { DEFAULT_CHAIN } from './audit-chain';
 import { AuditChainDamagedError, EVENT_BEYOND_HEAD_SQL } from './audit-chain-damage';
 
+/** A round's one statement, prepared: every request that changed something waits for one. */
+const SEAL = new PreparedStatement('seal_audit_events', 'SELECT sealed, horizon, head_seq FROM seal_audit_events($1)');
 /** Events sealed per call of seal_audit_events(): one commit for up to this many. */
 const BATCH = 1_000;
 /** How often the background round looks for events nobody waited for (command-line tools, work outside requests). */
@@ -142,7 +145,7 @@ export class AuditSealer implements OnApplicationBootstrap, OnModuleDestroy {
     for (;;) {
       let row: { sealed: number; horizon: string; head_seq: string };
       try {
-        [row] = (await this.dataSource.query('SELECT sealed, horizon, head_seq FROM seal_audit_events($1)', [BATCH])) as (typeof row)[];
+        [row] = await SEAL.rows<typeof row>(this.dataSource.manager, [BATCH]);
       } catch (error) {
         await this.checkForDamage(error);
         throw error;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
+import { PreparedStatement } from '@app/database';
 import { RequestContext } from '@app/request-context';
 import { isAuditAction } from './audit-actions';
 import { AuditChainDamagedError } from './audit-chain-damage';
@@ -77,16 +78,11 @@ export class AuditTrail {
     assertStorableText(content as unknown as Record<string, unknown>);
     const canonical = canonicalEventTemplate(content);
 
-    const written = await runner.query(
-      WRITE_PENDING_SQL,
-      [
-        content.chain, content.id, content.actor.id, content.actor.kind, content.actor.displayName, content.actor.roles,
-        content.action, content.target.type, content.target.id, content.useCaseId, JSON.stringify(content.payload),
-        content.reason, content.context.requestId, content.context.sourceIp, content.context.userAgent, canonical,
-      ],
-      true,
-    );
-    const [pending] = written.records as { xid: string; occurred_at: string }[];
+    const [pending] = await WRITE_PENDING.rows<{ xid: string; occurred_at: string }>(manager, [
+      content.chain, content.id, content.actor.id, content.actor.kind, content.actor.displayName, content.actor.roles,
+      content.action, content.target.type, content.target.id, content.useCaseId, JSON.stringify(content.payload),
+      content.reason, content.context.requestId, content.context.sourceIp, content.context.userAgent, canonical,
+    ]);
     const xid = BigInt(pending.xid);
     this.context.noteAuditTransaction(xid);
     return { ...content, occurredAt: pending.occurred_at, xid };
@@ -94,13 +90,17 @@ export class AuditTrail {
 }
 
 /**
- * One statement, one round trip, no lock. The event's transaction id and time
- * are set by the table's trigger, not by the writer.
+ * One statement, one round trip, no lock; prepared, since every change runs
+ * it. The event's transaction id and time are set by the table's trigger, not
+ * by the writer.
  */
-const WRITE_PENDING_SQL = `INSERT INTO audit_pending (chain, event_id, actor_id, actor_kind, actor_display_name, actor_roles,
+const WRITE_PENDING = new PreparedStatement(
+  'write_pending_audit_event',
+  `INSERT INTO audit_pending (chain, event_id, actor_id, actor_kind, actor_display_name, actor_roles,
     action, target_type, target_id, use_case_id, payload, reason, request_id, source_ip, user_agent, canonical, xid, occurred_at)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, '0', '')
-  RETURNING xid::text, occurred_at`;
+  RETURNING xid::text, occurred_at`,
+);
 
 /** `data` with `before` and `after` added when given; a member of `data` is never silently replaced or dropped. */
 function payloadOf(typed: AuditEventInput): Record<string, unknown> {

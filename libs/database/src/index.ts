@@ -12,3 +12,4 @@ export * from './raw-rows';
 export * from './runtime-privileges';
 export * from './runtime-role';
 export * from './with-client';
+export * from './prepared-statement';

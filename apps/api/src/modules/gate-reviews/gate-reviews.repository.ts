@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '@app/auth';
-import { rowsToEntities } from '@app/database';
+import { entityColumns, PreparedStatement, rowsToEntities } from '@app/database';
 import type { KeysetCursor } from '../../http/keyset-cursor';
 import { readsEveryUseCase, visibleUseCasesSql } from '../use-cases/use-case-access';
 import { GateReview } from './gate-review.entity';
@@ -92,16 +92,7 @@ export class GateReviewsRepository {
 
   /** Each signer's latest decision on each of the reviews, by review id: the decisions that count. */
   async currentDecisions(manager: EntityManager, reviewIds: string[]): Promise<Map<string, SignOff[]>> {
-    const latest = rowsToEntities(
-      manager,
-      SignOff,
-      await manager.query(
-        `SELECT DISTINCT ON (s.review_id, s.signer_id) s.* FROM sign_offs s
-         WHERE s.review_id = ANY($1::uuid[])
-         ORDER BY s.review_id, s.signer_id, s.created_at DESC, s.id DESC`,
-        [reviewIds],
-      ),
-    );
+    const latest = rowsToEntities(manager, SignOff, await CURRENT_DECISIONS.rows(manager, [reviewIds]));
     const byReview = new Map<string, SignOff[]>(reviewIds.map((id) => [id, []]));
     for (const decision of latest) byReview.get(decision.reviewId)!.push(decision);
     return byReview;
@@ -109,16 +100,14 @@ export class GateReviewsRepository {
 
   /** The review, locked until `manager`'s transaction ends; undefined when there is none. */
   async lockReview(manager: EntityManager, id: string): Promise<GateReview | undefined> {
-    return rowsToEntities(manager, GateReview, await manager.query('SELECT r.* FROM gate_reviews r WHERE r.id = $1 FOR UPDATE', [id]))[0];
+    return rowsToEntities(manager, GateReview, await LOCK_REVIEW.rows(manager, [id]))[0];
   }
 
   /** Records a decision; the row as stored (its id and time are the database's). */
   async insertSignOff(manager: EntityManager, decision: Omit<SignOff, 'id' | 'createdAt'>): Promise<SignOff> {
-    const rows = await manager.query(
-      `INSERT INTO sign_offs (review_id, signer_id, role, decision, comment, conditions, revision, content_hash, supersedes)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
-      [decision.reviewId, decision.signerId, decision.role, decision.decision, decision.comment, JSON.stringify(decision.conditions), decision.revision, decision.contentHash, decision.supersedes],
-    );
+    const rows = await INSERT_SIGN_OFF.rows(manager, [
+      decision.reviewId, decision.signerId, decision.role, decision.decision, decision.comment, JSON.stringify(decision.conditions), decision.revision, decision.contentHash, decision.supersedes,
+    ]);
     return rowsToEntities(manager, SignOff, rows)[0];
   }
 
@@ -147,3 +136,17 @@ export interface OverdueRow {
   next_review_due: Date | null;
   rereview_reason: string | null;
 }
+
+// A decision's own statements, prepared: they run on every sign-off.
+const CURRENT_DECISIONS = new PreparedStatement(
+  'current_decisions',
+  (dataSource) => `SELECT DISTINCT ON (s.review_id, s.signer_id) ${entityColumns(dataSource, SignOff, 's')} FROM sign_offs s
+    WHERE s.review_id = ANY($1::uuid[])
+    ORDER BY s.review_id, s.signer_id, s.created_at DESC, s.id DESC`,
+);
+const LOCK_REVIEW = new PreparedStatement('lock_review', (dataSource) => `SELECT ${entityColumns(dataSource, GateReview, 'r')} FROM gate_reviews r WHERE r.id = $1 FOR UPDATE`);
+const INSERT_SIGN_OFF = new PreparedStatement(
+  'insert_sign_off',
+  (dataSource) => `INSERT INTO sign_offs AS s (review_id, signer_id, role, decision, comment, conditions, revision, content_hash, supersedes)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${entityColumns(dataSource, SignOff, 's')}`,
+);

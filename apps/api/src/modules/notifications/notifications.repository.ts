@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { OrgRole, Principal, TeamRole } from '@app/auth';
-import { rowsToEntities } from '@app/database';
+import { PreparedStatement, rowsToEntities } from '@app/database';
 import type { KeysetCursor } from '../../http/keyset-cursor';
 import type { EmailState, MutableKind, NotificationKind } from './notification-kinds';
 import { Notification } from './notification.entity';
@@ -92,14 +92,7 @@ export class NotificationsRepository {
 
   /** The active people on these teams (in any team role), and with `orgRoles`, the holders of those organisation roles. */
   async teamPeople(manager: EntityManager, teamIds: string[], orgRoles: OrgRole[] = []): Promise<string[]> {
-    const rows: { id: string }[] = await manager.query(
-      `SELECT u.id FROM users u
-       WHERE u.active AND u.kind = 'person'
-         AND (EXISTS (SELECT 1 FROM team_members m WHERE m.user_id = u.id AND m.team_id = ANY($1::uuid[]))
-              OR EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = ANY($2::text[])))
-       ORDER BY u.id`,
-      [teamIds, orgRoles],
-    );
+    const rows = await TEAM_PEOPLE.rows<{ id: string }>(manager, [teamIds, orgRoles]);
     return rows.map((row) => row.id);
   }
 
@@ -280,3 +273,13 @@ export interface DueReReview {
   next_review_due: string | null;
   rereview_reason: string | null;
 }
+
+/** Asked on every decision (who to tell): prepared. */
+const TEAM_PEOPLE = new PreparedStatement(
+  'team_people',
+  `SELECT u.id FROM users u
+   WHERE u.active AND u.kind = 'person'
+     AND (EXISTS (SELECT 1 FROM team_members m WHERE m.user_id = u.id AND m.team_id = ANY($1::uuid[]))
+          OR EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = ANY($2::text[])))
+   ORDER BY u.id`,
+);

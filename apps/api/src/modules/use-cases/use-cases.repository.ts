@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { Principal } from '@app/auth';
-import { rowsToEntities } from '@app/database';
+import { entityColumns, PreparedStatement, rowsToEntities } from '@app/database';
 import { ListUseCasesQuery } from './dto/use-case.dto';
 import type { KeysetCursor } from '../../http/keyset-cursor';
 import { USE_CASE_READERS, visibleUseCasesSql } from './use-case-access';
@@ -66,13 +66,16 @@ export async function pageOfVisibleUseCases(manager: EntityManager, principal: P
  */
 export async function authorsOf(manager: EntityManager, useCaseIds: string[]): Promise<Map<string, string[]>> {
   if (!useCaseIds.length) return new Map();
-  const rows: { use_case_id: string; author_ids: string[] }[] = await manager.query(
-    `SELECT use_case_id, array_agg(DISTINCT author_id) AS author_ids FROM use_case_revisions
-     WHERE use_case_id = ANY($1::uuid[]) AND NOT (changed_fields <@ ARRAY['tierOverride']::text[]) GROUP BY use_case_id`,
-    [useCaseIds],
-  );
+  const rows = await AUTHORS_OF.rows<{ use_case_id: string; author_ids: string[] }>(manager, [useCaseIds]);
   return new Map(rows.map((row) => [row.use_case_id, row.author_ids]));
 }
+
+/** Read by every decision and every content change: prepared. */
+const AUTHORS_OF = new PreparedStatement(
+  'authors_of_use_cases',
+  `SELECT use_case_id, array_agg(DISTINCT author_id) AS author_ids FROM use_case_revisions
+   WHERE use_case_id = ANY($1::uuid[]) AND NOT (changed_fields <@ ARRAY['tierOverride']::text[]) GROUP BY use_case_id`,
+);
 
 /** Which of these user ids are active people who are members of either team or hold a role that reads every use case. */
 export async function activeReadersAmong(manager: EntityManager, userIds: string[], developerTeamId: string, deployerTeamId: string): Promise<Set<string>> {
@@ -93,9 +96,11 @@ export async function activeReadersAmong(manager: EntityManager, userIds: string
  * takes its first lock in one round trip.
  */
 export async function lockedUseCaseOfReview(manager: EntityManager, reviewId: string): Promise<UseCase | undefined> {
-  const rows: Record<string, unknown>[] = await manager.query(
-    'SELECT u.* FROM use_cases u WHERE u.id = (SELECT r.use_case_id FROM gate_reviews r WHERE r.id = $1) FOR UPDATE OF u',
-    [reviewId],
-  );
-  return rowsToEntities(manager, UseCase, rows)[0];
+  return rowsToEntities(manager, UseCase, await LOCK_USE_CASE_OF_REVIEW.rows(manager, [reviewId]))[0];
 }
+
+/** Every decision starts here: prepared. */
+const LOCK_USE_CASE_OF_REVIEW = new PreparedStatement(
+  'lock_use_case_of_review',
+  (dataSource) => `SELECT ${entityColumns(dataSource, UseCase, 'u')} FROM use_cases u WHERE u.id = (SELECT r.use_case_id FROM gate_reviews r WHERE r.id = $1) FOR UPDATE OF u`,
+);

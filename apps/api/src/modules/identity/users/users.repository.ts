@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { escapeIdentifier } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
-import { rowsToEntities } from '@app/database';
+import { entityColumns, PreparedStatement, rowsToEntities } from '@app/database';
 import { OrgRole, TeamMembership } from '@app/auth';
 import { User } from './user.entity';
 
@@ -25,31 +24,33 @@ const TEAMS_OF_USER = `coalesce((SELECT json_agg(json_build_object('teamId', m.t
  * memberships in one query, for the API's user views and for the principal
  * every request is authorised as. Hand-written SQL, not a query builder:
  * the principal is read on every request, and building the same statement
- * each time was most of TypeORM's cost per request.
+ * each time was most of TypeORM's cost per request; it is prepared, too.
  */
 @Injectable()
 export class UsersRepository {
-  /** The select list, every mapped column but the password hash, made once from the entity's metadata. */
-  private readonly selectList: string;
-
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
-    const columns = dataSource.getMetadata(User).columns.filter((column) => column.propertyName !== 'passwordHash');
-    this.selectList = [...columns.map((column) => `u.${escapeIdentifier(column.databaseName)}`), `${ROLES_OF_USER} AS roles`, `${TEAMS_OF_USER} AS teams`].join(', ');
-  }
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async findWithAccess(id: string, manager: EntityManager = this.dataSource.manager): Promise<UserWithAccess | undefined> {
-    const [found] = await this.withAccess(manager, 'WHERE u.id = $1', [id]);
+    const [found] = withAccess(manager, await USER_WITH_ACCESS.rows<UserRow>(manager, [id]));
     return found;
   }
 
   /** Every user, by email. */
-  listWithAccess(manager: EntityManager = this.dataSource.manager): Promise<UserWithAccess[]> {
-    return this.withAccess(manager, 'ORDER BY u.email');
+  async listWithAccess(manager: EntityManager = this.dataSource.manager): Promise<UserWithAccess[]> {
+    return withAccess(manager, await manager.query(`SELECT ${selectList(manager.connection)} FROM users u ORDER BY u.email`));
   }
+}
 
-  private async withAccess(manager: EntityManager, rest: string, parameters: unknown[] = []): Promise<UserWithAccess[]> {
-    const rows: (Record<string, unknown> & { roles: OrgRole[]; teams: TeamMembership[] })[] = await manager.query(`SELECT ${this.selectList} FROM users u ${rest}`, parameters);
-    const users = rowsToEntities(manager, User, rows);
-    return users.map((user, index) => ({ user, roles: rows[index].roles, teams: rows[index].teams }));
-  }
+type UserRow = Record<string, unknown> & { roles: OrgRole[]; teams: TeamMembership[] };
+
+/** Every mapped column but the password hash, with the roles and teams. */
+function selectList(dataSource: DataSource): string {
+  return `${entityColumns(dataSource, User, 'u', ['passwordHash'])}, ${ROLES_OF_USER} AS roles, ${TEAMS_OF_USER} AS teams`;
+}
+
+/** The principal every request is authorised as: prepared, since it runs on every request. */
+const USER_WITH_ACCESS = new PreparedStatement('user_with_access', (dataSource) => `SELECT ${selectList(dataSource)} FROM users u WHERE u.id = $1`);
+
+function withAccess(manager: EntityManager, rows: UserRow[]): UserWithAccess[] {
+  return rowsToEntities(manager, User, rows).map((user, index) => ({ user, roles: rows[index].roles, teams: rows[index].teams }));
 }
