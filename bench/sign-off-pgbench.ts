@@ -230,6 +230,8 @@ export interface PgbenchRun {
   seconds: number;
   script: string;
   variables: Record<string, string | number>;
+  /** extended: unnamed statements, parsed and planned every time; prepared: parsed once per connection. */
+  protocol?: 'extended' | 'prepared';
 }
 
 /** Runs pgbench against `url` as the URL's role; its transactions per second (without connection time). */
@@ -242,7 +244,7 @@ export async function runPgbench(url: string, run: PgbenchRun): Promise<{ tps: n
     'pgbench',
     [
       '-h', target.hostname, '-p', target.port || '5432', '-U', decodeURIComponent(target.username),
-      '-n', '-M', 'extended', '-c', String(run.clients), '-j', String(Math.min(run.clients, 2)), '-T', String(run.seconds),
+      '-n', '-M', run.protocol ?? 'extended', '-c', String(run.clients), '-j', String(Math.min(run.clients, 2)), '-T', String(run.seconds),
       ...Object.entries(run.variables).flatMap(([name, value]) => ['-D', `${name}=${value}`]),
       '-f', scriptFile, target.pathname.slice(1),
     ],

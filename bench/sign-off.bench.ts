@@ -73,7 +73,8 @@ const CONNECTION_MARGIN = 5;
 interface Level {
   clients: number;
   service: { rate: number; p50: number; p95: number; p99: number; count: number; driver: DriverResult };
-  pgbench: { clients: number; chained: number; locked: number; unchained: number };
+  /** Unchained both ways: `unchained` unnamed statements (how the service sent all of them before), `prepared` as the service sends its hot ones now. */
+  pgbench: { clients: number; chained: number; locked: number; unchained: number; prepared: number };
 }
 
 async function main() {
@@ -153,14 +154,19 @@ async function main() {
       const pgClients = Math.min(clients, budget.pgbenchMax);
       if (pgClients < clients) notes.push(`${clientCount(clients)}: pgbench capped at ${clientCount(pgClients)} (max_connections ${server.maxConnections}, service pool ${budget.pool})`);
       const variables = { pool_size: pgbenchPoolSize, team_id: fixtures.teamId };
-      const pgbench = { clients: pgClients, chained: 0, locked: 0, unchained: 0 };
-      for (const chain of ['chained', 'locked', 'unchained'] as const) {
-        const run = await runPgbench(db.url, { clients: pgClients, seconds: options.seconds, script: pgbenchScript(options.mode, chain), variables });
-        if (run.failed) notes.push(`${clientCount(clients)}: ${run.failed} pgbench transaction(s) failed (${chain})`);
-        pgbench[chain] = run.tps;
+      const pgbench = { clients: pgClients, chained: 0, locked: 0, unchained: 0, prepared: 0 };
+      const runs = [['chained', 'chained'], ['locked', 'locked'], ['unchained', 'unchained'], ['prepared', 'unchained']] as const;
+      for (const [column, chain] of runs) {
+        const protocol = column === 'prepared' ? 'prepared' : 'extended';
+        const run = await runPgbench(db.url, { clients: pgClients, seconds: options.seconds, script: pgbenchScript(options.mode, chain), variables, protocol });
+        if (run.failed) notes.push(`${clientCount(clients)}: ${run.failed} pgbench transaction(s) failed (${column})`);
+        pgbench[column] = run.tps;
       }
       results.push({ clients, service, pgbench });
-      process.stdout.write(`  ${clientCount(clients)} done: ${service.rate.toFixed(0)} decisions/s, pgbench sealed ${pgbench.chained.toFixed(0)} / head lock ${pgbench.locked.toFixed(0)} / unchained ${pgbench.unchained.toFixed(0)} tx/s\n`);
+      process.stdout.write(
+        `  ${clientCount(clients)} done: ${service.rate.toFixed(0)} decisions/s, pgbench sealed ${pgbench.chained.toFixed(0)} / head lock ${pgbench.locked.toFixed(0)} / ` +
+          `unchained ${pgbench.unchained.toFixed(0)} / unchained prepared ${pgbench.prepared.toFixed(0)} tx/s\n`,
+      );
     }
     checks = await decisionsMade(db.url);
     if (options.mode === 'fresh') {
@@ -312,14 +318,15 @@ function report(server: ServerFacts, budget: ReturnType<typeof connectionBudget>
       `(${server.reserved} reserved, ${server.inUse} in use at start); service pool ${budget.pool}, pgbench up to ${budget.pgbenchMax} clients`,
     seedSummary,
     '',
-    '                service (HTTP)                             │ pgbench, same statements           │ service ÷ pgbench',
-    '                                                           │          sealed  head lock         │',
-    ' clients   decisions/s   p50 ms   p95 ms   p99 ms   count │ clients  (now)   (before) unchained│ unchained   sealed',
+    '                service (HTTP)                             │ pgbench, same statements                    │ service ÷ pgbench',
+    '                                                           │          sealed  head lock  unchained         │ unchained',
+    ' clients   decisions/s   p50 ms   p95 ms   p99 ms   count │ clients  (now)   (before)  unnamed  prepared│ unnamed prepared  sealed',
   ];
   for (const { clients, service, pgbench } of results) {
     lines.push(
       `${fixed(clients, 0, 8)}   ${fixed(service.rate, 0, 11)}   ${fixed(service.p50, 1, 6)}   ${fixed(service.p95, 1, 6)}   ${fixed(service.p99, 1, 6)}  ${fixed(service.count, 0, 6)} │` +
-        ` ${fixed(pgbench.clients, 0, 7)}  ${fixed(pgbench.chained, 0, 7)}  ${fixed(pgbench.locked, 0, 8)}  ${fixed(pgbench.unchained, 0, 8)}│ ${fixed(service.rate / pgbench.unchained, 2, 9)}  ${fixed(service.rate / pgbench.chained, 2, 7)}`,
+        ` ${fixed(pgbench.clients, 0, 7)}  ${fixed(pgbench.chained, 0, 7)}  ${fixed(pgbench.locked, 0, 8)}  ${fixed(pgbench.unchained, 0, 8)}  ${fixed(pgbench.prepared, 0, 8)}│` +
+        ` ${fixed(service.rate / pgbench.unchained, 2, 7)}  ${fixed(service.rate / pgbench.prepared, 2, 7)}  ${fixed(service.rate / pgbench.chained, 2, 6)}`,
     );
   }
   lines.push('', `Goals (${options.mode === 'fresh' ? 'fresh reviews' : 'resign mode: the goals are stated for fresh reviews'}):`);
@@ -329,10 +336,15 @@ function report(server: ServerFacts, budget: ReturnType<typeof connectionBudget>
     const level = at(clients);
     goal(level && level.service.rate >= 250, `≥ 250 decisions/s at ${clients} clients${level ? `: ${level.service.rate.toFixed(0)}/s` : ' (not measured)'}`);
   }
+  // Judged against pgbench sending the statements as the service does: its hot statements are prepared.
   for (const clients of [16, 64]) {
     const level = at(clients);
-    const ratio = level && level.service.rate / level.pgbench.unchained;
-    goal(ratio === undefined ? undefined : ratio >= 0.8, `≥ 0.8 × pgbench without the chain lock at ${clients} clients${ratio === undefined ? ' (not measured)' : `: ${ratio.toFixed(2)} ×`}`);
+    const ratio = level && level.service.rate / level.pgbench.prepared;
+    const unnamed = level && level.service.rate / level.pgbench.unchained;
+    goal(
+      ratio === undefined ? undefined : ratio >= 0.8,
+      `≥ 0.8 × pgbench without the chain lock at ${clients} clients, statements prepared as the service prepares them${ratio === undefined ? ' (not measured)' : `: ${ratio.toFixed(2)} × (${unnamed!.toFixed(2)} × pgbench's unnamed statements)`}`,
+    );
   }
   for (const { clients, service } of results) {
     goal(service.p99 <= 3 * service.p50, `p99 ≤ 3 × p50 at ${clientCount(clients)}: p99 ${service.p99.toFixed(1)} ms, 3 × p50 ${(3 * service.p50).toFixed(1)} ms`);
