@@ -75,6 +75,22 @@ describe('GET /api/audit/verify on a tampered chain', () => {
     expect(await verifyChain(t)).toMatchObject({ intact: true });
   });
 
+  it('an event beyond the recorded head: another instance on the same database refuses writes as well, once its own round has met it', async () => {
+    const other = await createTestApp({ database: t.database });
+    try {
+      await forgeEventBeyondHead(t);
+      // The event whose seal meets the damage stays pending: every instance's rounds keep meeting it.
+      await createWidgetPending(t, 'before the round');
+      expect(await t.app.get(AuditSealer).sealCommitted(1_000)).toBe(false);
+      const otherSealer = other.app.get(AuditSealer);
+      expect(await otherSealer.sealCommitted(1_000)).toBe(false);
+      expect(otherSealer.chainDamaged).toBe(true);
+      await expect(createWidgetAudited(other, 'through the other instance')).rejects.toThrow(AuditChainDamagedError);
+    } finally {
+      await other.close();
+    }
+  });
+
   const tamperings: [string, (t: TestApp, head: number) => Promise<unknown>][] = [
     ['an edited event', (t) => tamperAsSuperuser(t, `UPDATE audit_events SET reason = 'rewritten' WHERE seq = 5`)],
     ['a deleted event', (t) => tamperAsSuperuser(t, 'DELETE FROM audit_events WHERE seq = 4')],
