@@ -8,6 +8,7 @@ import {
   createWidgetTable,
   forgeEventBeyondHead,
   headSeq,
+  sealCommitted,
   sealedEvent,
   tamperAsSuperuser,
   verifyChain,
@@ -48,6 +49,8 @@ describe('GET /api/audit/verify on a tampered chain', () => {
 
   it('an event beyond the recorded head: once a seal round finds it, audited writes are refused (503 audit-chain-damaged) and their changes with them; nothing written before is lost', async () => {
     const admin = bearer((await givenUser(t, { roles: ['admin'], name: 'admin' })).token);
+    // The new user's event sealed first: a background round must not take the place the forgery is put in.
+    await sealCommitted(t);
     const forged = await forgeEventBeyondHead(t);
     // Written before any round looked: committed, its event kept pending rather than lost.
     const before = await createWidgetPending(t, 'before the round');
@@ -78,6 +81,7 @@ describe('GET /api/audit/verify on a tampered chain', () => {
   it('an event beyond the recorded head: another instance on the same database refuses writes as well, once its own round has met it', async () => {
     const other = await createTestApp({ database: t.database });
     try {
+      await sealCommitted(t);
       await forgeEventBeyondHead(t);
       // The event whose seal meets the damage stays pending: every instance's rounds keep meeting it.
       await createWidgetPending(t, 'before the round');
