@@ -1,3 +1,5 @@
+import { QueryFailedError } from 'typeorm';
+import { PreparedStatement } from '@app/database';
 import { bearer, createTestApp, givenUser, TestApp } from './support';
 import { withClient } from './support/test-database';
 
@@ -29,5 +31,15 @@ describe('prepared statements', () => {
     } finally {
       await withClient(t.database.url, (owner) => owner.query('ALTER TABLE users DROP COLUMN added_later'));
     }
+  });
+
+  it('fails as TypeORM\'s own queries do, so the problem mapping reads the SQLSTATE the same way', async () => {
+    const asUuid = new PreparedStatement('test_as_uuid', 'SELECT $1::uuid AS id');
+    const failure = await asUuid.rows(t.dataSource.manager, ['not a uuid']).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(QueryFailedError);
+    expect((failure as QueryFailedError & { driverError: { code: string } }).driverError.code).toBe('22P02');
+    // In a transaction too: the failure ends it, and TypeORM rolls it back.
+    const inTransaction = await t.dataSource.transaction((manager) => asUuid.rows(manager, ['also not a uuid'])).catch((error: unknown) => error);
+    expect(inTransaction).toBeInstanceOf(QueryFailedError);
   });
 });

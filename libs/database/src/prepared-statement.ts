@@ -1,5 +1,5 @@
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
-import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { DataSource, EntityManager, EntityTarget, ObjectLiteral, QueryFailedError } from 'typeorm';
 
 /**
  * A statement the service runs on every request or every change, sent as a
@@ -11,7 +11,10 @@ import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm'
  * The text names its columns, never `*`: a prepared statement's result shape
  * is fixed when it is prepared, and a column added by a later migration would
  * make each connection's copy fail for as long as the connection lives.
- * The text may be built from the schema's metadata on first use.
+ * The text may be built from the schema's metadata on first use. A failure
+ * is a QueryFailedError around the driver's error, as TypeORM's own queries
+ * throw, so every handler of database errors (the problem mapping, the
+ * transient-failure check) reads it the same way.
  */
 export class PreparedStatement {
   private built: string | undefined;
@@ -25,14 +28,18 @@ export class PreparedStatement {
   async rows<R extends QueryResultRow = Record<string, unknown>>(manager: EntityManager, parameters: unknown[]): Promise<R[]> {
     this.built ??= typeof this.text === 'string' ? this.text : this.text(manager.connection);
     const query = { name: this.name, text: this.built, values: parameters };
-    const runner = manager.queryRunner;
-    if (runner && !runner.isReleased) {
-      const client = (await runner.connect()) as PoolClient;
-      return (await client.query<R>(query)).rows;
+    try {
+      const runner = manager.queryRunner;
+      if (runner && !runner.isReleased) {
+        const client = (await runner.connect()) as PoolClient;
+        return (await client.query<R>(query)).rows;
+      }
+      // Outside a transaction, as TypeORM's own queries do: one pooled connection for the statement.
+      const pool = (manager.connection.driver as unknown as { master: Pool }).master;
+      return (await pool.query<R>(query)).rows;
+    } catch (error) {
+      throw new QueryFailedError(this.built, parameters, error as Error);
     }
-    // Outside a transaction, as TypeORM's own queries do: one pooled connection for the statement.
-    const pool = (manager.connection.driver as unknown as { master: Pool }).master;
-    return (await pool.query<R>(query)).rows;
   }
 }
 
