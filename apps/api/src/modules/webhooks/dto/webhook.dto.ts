@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { IsUuid } from '@app/errors';
+import { PageSizeQuery } from '../../../http/keyset-page.query';
 
 export class CreateWebhookDto {
   @ApiProperty({ example: 'https://hooks.example.com/gatehouse', description: 'https:// (http:// only where GATEHOUSE_WEBHOOK_ALLOW_HTTP=true); its host must resolve to allowed addresses' })
@@ -40,18 +40,11 @@ export class WebhookIdParams {
   id: string;
 }
 
-export class DeliveriesQuery {
+/** Deliveries page by their id, newest first: the cursor is the last id of the previous page. */
+export class DeliveriesQuery extends PageSizeQuery {
   @ApiPropertyOptional({ description: 'nextCursor from the previous page' })
   @IsOptional()
   @IsString()
   @Matches(/^[1-9][0-9]{0,15}$/, { message: 'cursor is not a cursor this API returned' })
   cursor?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit: number = 50;
 }
